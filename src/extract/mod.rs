@@ -1,0 +1,982 @@
+//! Quantity extraction: one code path for drafts and sources.
+//!
+//! Reads the masked prose of a file (see `crate::prose`) and finds every statistic: its value
+//! (scale words multiplied out), the upper end of a range, its unit (percent, percentage
+//! points, a currency, a measure, the noun it counts, a calendar year), the qualifier that
+//! bounds it (`nearly`, `more than`, ...) and the direction it states (`82 percent lower`).
+//! Identifiers (`GPT-4o`, `Llama 3.1`), list markers, times of day, labels (`page 5`), day
+//! numbers in dates and anything in URLs are not statistics and are skipped.
+
+pub mod lexicon;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::position::Span;
+use lexicon::*;
+
+/// What a figure measures.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Percent,
+    PercentagePoint,
+    /// A fraction or ratio (`a third`, `one in five`); the value is the fraction itself.
+    Fraction,
+    /// An ISO 4217 code.
+    Currency(String),
+    /// A measure such as `tonne` or `square-metre`.
+    Measure(String),
+    /// The singular noun counted (`country`).
+    Count(String),
+    /// A calendar year.
+    Date,
+    None,
+}
+
+impl Unit {
+    /// The name used in JSON output.
+    pub fn name(&self) -> Option<String> {
+        match self {
+            Unit::Percent => Some("percent".into()),
+            Unit::PercentagePoint => Some("percentage-point".into()),
+            Unit::Fraction => Some("fraction".into()),
+            Unit::Currency(code) | Unit::Measure(code) | Unit::Count(code) => Some(code.clone()),
+            Unit::Date => Some("date".into()),
+            Unit::None => None,
+        }
+    }
+
+    pub fn is_share(&self) -> bool {
+        matches!(self, Unit::Percent | Unit::PercentagePoint | Unit::Fraction)
+    }
+
+    /// A short description for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Unit::Percent => "percent".into(),
+            Unit::PercentagePoint => "percentage points".into(),
+            Unit::Fraction => "a fraction".into(),
+            Unit::Currency(code) => code.clone(),
+            Unit::Measure(m) | Unit::Count(m) => m.replace('-', " "),
+            Unit::Date => "a date".into(),
+            Unit::None => "no unit".into(),
+        }
+    }
+}
+
+/// The qualifier that bounds a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bound {
+    Exact,
+    Approx,
+    Nearly,
+    Over,
+    AtLeast,
+    Under,
+    AtMost,
+}
+
+impl Bound {
+    fn from_name(name: &str) -> Bound {
+        match name {
+            "approx" => Bound::Approx,
+            "nearly" => Bound::Nearly,
+            "over" => Bound::Over,
+            "at-least" => Bound::AtLeast,
+            "under" => Bound::Under,
+            "at-most" => Bound::AtMost,
+            _ => Bound::Exact,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Bound::Exact => "exact",
+            Bound::Approx => "approx",
+            Bound::Nearly => "nearly",
+            Bound::Over => "over",
+            Bound::AtLeast => "at-least",
+            Bound::Under => "under",
+            Bound::AtMost => "at-most",
+        }
+    }
+    /// Which side of the value the true figure lies on: -1 below, +1 above, 0 either or exact.
+    pub fn side(self) -> i8 {
+        match self {
+            Bound::Nearly | Bound::Under | Bound::AtMost => -1,
+            Bound::Over | Bound::AtLeast => 1,
+            Bound::Exact | Bound::Approx => 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// One statistic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// The whole mention: qualifier, currency, number, scale, unit and a trailing direction word.
+    pub span: Span,
+    /// The number(s) alone, without qualifier or unit.
+    pub number_span: Span,
+    pub value: f64,
+    pub high: Option<f64>,
+    pub unit: Unit,
+    pub bound: Bound,
+    pub direction: Option<Direction>,
+    /// `dozens`, `a few hundred`: an order of magnitude, not a figure to compare.
+    pub vague: bool,
+    /// A bare `$` or `dollars`: the currency is assumed, not stated.
+    pub assumed_currency: bool,
+}
+
+impl Quantity {
+    /// The value on a common scale for comparison: fractions become percent.
+    pub fn comparable(&self) -> (f64, Option<f64>) {
+        let factor = if self.unit == Unit::Fraction { 100.0 } else { 1.0 };
+        (self.value * factor, self.high.map(|h| h * factor))
+    }
+}
+
+fn number_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?").unwrap())
+}
+
+fn word_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozens|a few hundred|a few thousand|several hundred|several thousand|hundreds|thousands|millions|billions|a hundred|a thousand|a million|a billion|a trillion|half|a third|a quarter|a fifth|a tenth)\b",
+        )
+        .unwrap()
+    })
+}
+
+fn url_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:com|org|net|io|ai|gov|edu|co)(?:/\S*)?\b").unwrap()
+    })
+}
+
+/// Every quantity in `masked` (a masked copy from `crate::prose`, or any plain text).
+pub fn extract(masked: &str) -> Vec<Quantity> {
+    let urls: Vec<Span> = url_regex().find_iter(masked).map(|m| Span::new(m.start(), m.end())).collect();
+    let mut starts: Vec<(usize, bool)> = number_regex().find_iter(masked).map(|m| (m.start(), false)).collect();
+    starts.extend(word_regex().find_iter(masked).map(|m| (m.start(), true)));
+    starts.sort_unstable();
+    starts.dedup_by_key(|(s, _)| *s);
+    let parser = Parser { text: masked };
+    let mut out: Vec<Quantity> = Vec::new();
+    let mut consumed = 0;
+    for (start, is_word) in starts {
+        if start < consumed || urls.iter().any(|u| u.contains(start)) {
+            continue;
+        }
+        let parsed = if is_word { parser.word_quantity(start) } else { parser.digit_quantity(start) };
+        if let Some(q) = parsed {
+            consumed = q.span.end.max(q.number_span.end);
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// A number read from the text before units are attached.
+#[derive(Debug, Clone, Copy)]
+struct Numeral {
+    start: usize,
+    end: usize,
+    value: f64,
+    /// Whether a scale word or abbreviation was applied.
+    scaled: bool,
+    /// Plain four-digit integer without separators (a candidate year).
+    year_like: bool,
+    vague: bool,
+    is_word: bool,
+}
+
+struct Parser<'t> {
+    text: &'t str,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl<'t> Parser<'t> {
+    fn char_before(&self, at: usize) -> Option<char> {
+        self.text[..at].chars().next_back()
+    }
+    fn char_at(&self, at: usize) -> Option<char> {
+        self.text.get(at..).and_then(|s| s.chars().next())
+    }
+    /// Skips spaces and tabs (not line breaks).
+    fn skip_spaces(&self, mut at: usize) -> usize {
+        while let Some(c) = self.char_at(at) {
+            if c == ' ' || c == '\t' || c == '\u{a0}' {
+                at += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        at
+    }
+    /// The alphabetic word at `at` (letters, inner apostrophes), and its end.
+    fn word_at(&self, at: usize) -> (&'t str, usize) {
+        let rest = &self.text[at.min(self.text.len())..];
+        let mut end = 0;
+        for (i, c) in rest.char_indices() {
+            if c.is_alphabetic() || ((c == '\'' || c == '’') && i > 0) {
+                end = i + c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let word = rest[..end].trim_end_matches(['\'', '’']);
+        (word, at + word.len())
+    }
+    /// Words before `at` on the same line, nearest last, lower-cased (at most `n`).
+    fn words_before(&self, at: usize, n: usize) -> Vec<(String, usize)> {
+        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let before = &self.text[line_start..at];
+        let mut out = Vec::new();
+        let mut end = before.len();
+        while out.len() < n {
+            let trimmed = before[..end].trim_end_matches([' ', '\t', '\u{a0}']);
+            if trimmed.is_empty() {
+                break;
+            }
+            let last = trimmed.chars().next_back().unwrap();
+            if !(last.is_alphanumeric() || last == '.' || last == '~' || last == '\'' || last == '’') {
+                break;
+            }
+            let start = trimmed
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_alphanumeric() || *c == '.' || *c == '~' || *c == '\'' || *c == '’' || *c == '-'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            out.push((trimmed[start..].to_lowercase(), line_start + start));
+            end = start;
+        }
+        out
+    }
+
+    /// Reads a digit numeral at `at` with any glued or spaced scale.
+    fn digits(&self, at: usize, currency: bool) -> Option<(Numeral, Option<&'static str>)> {
+        let m = number_regex().find_at(self.text, at).filter(|m| m.start() == at)?;
+        let raw = m.as_str();
+        let mut value: f64 = raw.replace(',', "").parse().ok()?;
+        let mut end = m.end();
+        let year_like = raw.len() == 4 && !raw.contains([',', '.']);
+        // Version numbers, times, dates and identifiers glued to the number.
+        let rest = &self.text[end..];
+        if (rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+            || (rest.starts_with(':') && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+            || (rest.starts_with('/') && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+        {
+            return None;
+        }
+        let mut scaled = false;
+        let mut glued_unit = None;
+        let suffix: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '²').collect();
+        if !suffix.is_empty() {
+            let lower = suffix.to_lowercase();
+            if let Some((_, factor)) = SCALE_ABBREVIATIONS.iter().find(|(a, _)| *a == lower) {
+                let ok = match lower.as_str() {
+                    "m" => currency || self.next_is_plural_noun(end + suffix.len()),
+                    "b" | "k" => true,
+                    _ => true,
+                };
+                if ok {
+                    value *= factor;
+                    scaled = true;
+                    end += suffix.len();
+                } else if lower == "m" {
+                    glued_unit = Some("metre");
+                    end += suffix.len();
+                }
+            } else if let Some(unit) = glued_measure(&suffix) {
+                glued_unit = Some(unit);
+                end += suffix.len();
+            } else if matches!(lower.as_str(), "pc") {
+                glued_unit = Some("percent");
+                end += suffix.len();
+            } else {
+                // Ordinals (1st), decades (1990s), times (9am) and identifiers (4o, 3B-class).
+                return None;
+            }
+        }
+        if !scaled && glued_unit.is_none() {
+            let after = self.skip_spaces(end);
+            let (word, word_end) = self.word_at(after);
+            let lower = word.to_lowercase();
+            if let Some((_, factor)) = SCALE_WORDS.iter().find(|(w, _)| *w == lower) {
+                // "hundred" only multiplies small numbers ("3 hundred"), never "2,000 hundred".
+                if lower != "hundred" || value < 100.0 {
+                    value *= factor;
+                    scaled = true;
+                    end = word_end;
+                }
+            } else if after > end && currency && matches!(lower.as_str(), "bn" | "mn" | "m" | "tn" | "k" | "mln" | "bln" | "b") {
+                if let Some((_, factor)) = SCALE_ABBREVIATIONS.iter().find(|(a, _)| *a == lower) {
+                    value *= factor;
+                    scaled = true;
+                    end = word_end;
+                }
+            }
+        }
+        Some((
+            Numeral { start: at, end, value, scaled, year_like: year_like && !scaled, vague: false, is_word: false },
+            glued_unit,
+        ))
+    }
+
+    fn next_is_plural_noun(&self, at: usize) -> bool {
+        let (word, _) = self.word_at(self.skip_spaces(at));
+        word.len() > 3 && word.ends_with('s') && word.chars().all(|c| c.is_lowercase())
+    }
+
+    /// Reads a number written in words at `at`.
+    fn words(&self, at: usize) -> Option<Numeral> {
+        let m = word_regex().find_at(self.text, at).filter(|m| m.start() == at)?;
+        let lower = m.as_str().to_lowercase();
+        let mut end = m.end();
+        let (mut value, mut vague) = match lower.as_str() {
+            "a dozen" => (12.0, false),
+            "dozens" => (24.0, true),
+            "a few hundred" | "several hundred" => (300.0, true),
+            "a few thousand" | "several thousand" => (3000.0, true),
+            "hundreds" => (200.0, true),
+            "thousands" => (2000.0, true),
+            "millions" => (2e6, true),
+            "billions" => (2e9, true),
+            "a hundred" => (100.0, false),
+            "a thousand" => (1e3, false),
+            "a million" => (1e6, false),
+            "a billion" => (1e9, false),
+            "a trillion" => (1e12, false),
+            word => {
+                if let Some((_, v)) = TENS_WORDS.iter().find(|(w, _)| *w == word) {
+                    let mut v = *v;
+                    let rest = &self.text[end..];
+                    if let Some(sep) = rest.chars().next().filter(|c| *c == '-' || *c == ' ') {
+                        let (unit_word, unit_end) = self.word_at(end + sep.len_utf8());
+                        let unit_lower = unit_word.to_lowercase();
+                        if let Some((_, u)) = UNITS_WORDS.iter().find(|(w, u)| *w == unit_lower && *u >= 1.0 && *u <= 9.0) {
+                            v += u;
+                            end = unit_end;
+                        }
+                    }
+                    (v, false)
+                } else if let Some((_, v)) = UNITS_WORDS.iter().find(|(w, _)| *w == word) {
+                    (*v, false)
+                } else {
+                    return None;
+                }
+            }
+        };
+        // "twenty-five million", "three billion", "a hundred thousand".
+        let after = self.skip_spaces(end);
+        let (next, next_end) = self.word_at(after);
+        let next_lower = next.to_lowercase();
+        let mut scaled = false;
+        if after > end {
+            if let Some((_, factor)) = SCALE_WORDS.iter().find(|(w, _)| *w == next_lower) {
+                value *= factor;
+                end = next_end;
+                scaled = true;
+                vague = false;
+            }
+        }
+        Some(Numeral { start: at, end, value, scaled, year_like: false, vague, is_word: true })
+    }
+
+    fn digit_quantity(&self, at: usize) -> Option<Quantity> {
+        let (currency_start, currency) = self.currency_before(at);
+        let lead = currency_start.unwrap_or(at);
+        // Part of an identifier: "K2", "Qwen3", "GPT-4o", "Qwen3-235B", "v1.2", "#3".
+        if let Some(prev) = self.char_before(lead) {
+            if is_word_char(prev) || prev == '#' || prev == '.' || prev == '/' || prev == '@' || prev == '_' {
+                return None;
+            }
+            if prev == '-' || prev == '‑' {
+                let before = self.text[..lead - prev.len_utf8()].chars().next_back();
+                if before.is_some_and(is_word_char) {
+                    return None;
+                }
+            }
+            if prev == ':' && self.text[..lead - 1].chars().next_back().is_some_and(|c| c.is_ascii_digit()) {
+                return None;
+            }
+        }
+        let (numeral, glued) = self.digits(at, currency.is_some())?;
+        self.finish(lead, numeral, glued, currency)
+    }
+
+    fn word_quantity(&self, at: usize) -> Option<Quantity> {
+        let lower_rest = self.text[at..].to_lowercase();
+        // Fractions first: "two-thirds", "a third", "one in five".
+        if let Some(q) = self.fraction(at, &lower_rest) {
+            return Some(q);
+        }
+        if lower_rest.starts_with("half") || lower_rest.starts_with("a third") || lower_rest.starts_with("a quarter")
+            || lower_rest.starts_with("a fifth") || lower_rest.starts_with("a tenth")
+        {
+            return None;
+        }
+        let numeral = self.words(at)?;
+        if numeral.value == 1.0 && !numeral.scaled {
+            // "one" alone is an article, not a statistic, unless it opens a ratio.
+            return self.ratio(numeral);
+        }
+        if numeral.value == 0.0 {
+            return None;
+        }
+        self.finish(at, numeral, None, None)
+    }
+
+    /// `half`, `a third`, `two-thirds`, `three quarters of`, `one in five`.
+    fn fraction(&self, at: usize, lower: &str) -> Option<Quantity> {
+        if lower.starts_with("half") {
+            let (word, end) = self.word_at(at);
+            if word.to_lowercase() != "half" {
+                return None;
+            }
+            let before = self.words_before(at, 1);
+            let prev = before.first().map(|(w, _)| w.as_str()).unwrap_or("");
+            if matches!(prev, "first" | "second" | "last" | "latter" | "other" | "the" | "a" | "one" | "and") {
+                return None;
+            }
+            let after = self.skip_spaces(end);
+            let (next, _) = self.word_at(after);
+            let next_lower = next.to_lowercase();
+            // "half a trillion": a scaled number.
+            if next_lower == "a" {
+                let (scale, scale_end) = self.word_at(self.skip_spaces(after + 1));
+                if let Some((_, factor)) = SCALE_WORDS.iter().find(|(w, _)| *w == scale.to_lowercase()) {
+                    let numeral = Numeral { start: at, end: scale_end, value: 0.5 * factor, scaled: true, year_like: false, vague: false, is_word: true };
+                    return self.finish(at, numeral, None, None);
+                }
+            }
+            if !matches!(next_lower.as_str(), "of" | "its" | "their" | "the" | "his" | "her" | "our" | "all") {
+                return None;
+            }
+            return Some(self.fraction_quantity(at, end, 0.5));
+        }
+        // "a third", "one-third", "two thirds", "three-quarters", "two-fifths".
+        let (first, first_end) = self.word_at(at);
+        let first_lower = first.to_lowercase();
+        let numerator = if first_lower == "a" {
+            1.0
+        } else {
+            UNITS_WORDS.iter().find(|(w, _)| *w == first_lower).map(|(_, v)| *v)?
+        };
+        let sep = self.char_at(first_end)?;
+        if sep != '-' && sep != ' ' {
+            return self.ratio_from(at, numerator);
+        }
+        let (denominator_word, end) = self.word_at(first_end + 1);
+        let denominator_lower = denominator_word.to_lowercase();
+        let Some((_, denominator)) = FRACTION_WORDS.iter().find(|(w, _)| *w == denominator_lower) else {
+            return self.ratio_from(at, numerator);
+        };
+        if denominator_lower == "half" || denominator_lower == "halves" {
+            return None;
+        }
+        // "a quarter" and "a fourth" are periods unless "of" follows; "one third" must be a share.
+        let after = self.skip_spaces(end);
+        let (next, _) = self.word_at(after);
+        let next_lower = next.to_lowercase();
+        let share_follows = matches!(next_lower.as_str(), "of" | "its" | "their" | "the" | "all");
+        if denominator_lower.starts_with("quarter") || denominator_lower.starts_with("fourth") || first_lower == "a" || numerator == 1.0 {
+            let before = self.words_before(at, 1);
+            let hedged = before.first().is_some_and(|(w, _)| QUALIFIERS.iter().any(|(q, _)| q.ends_with(w.as_str())));
+            if !share_follows && !hedged {
+                return None;
+            }
+        }
+        // "second quarter", "third quarter": ordinal periods.
+        if numerator >= 2.0 && !denominator_lower.ends_with('s') {
+            return None;
+        }
+        Some(self.fraction_quantity(at, end, numerator / denominator))
+    }
+
+    fn ratio_from(&self, at: usize, numerator: f64) -> Option<Quantity> {
+        let (_, end) = self.word_at(at);
+        self.ratio(Numeral { start: at, end, value: numerator, scaled: false, year_like: false, vague: false, is_word: true })
+    }
+
+    /// `one in five`, `3 in 10`, `two out of three`.
+    fn ratio(&self, numeral: Numeral) -> Option<Quantity> {
+        let after = self.skip_spaces(numeral.end);
+        let lower = self.text[after..].chars().take(8).collect::<String>().to_lowercase();
+        let skip = if lower.starts_with("in ") {
+            3
+        } else if lower.starts_with("out of ") {
+            7
+        } else {
+            return None;
+        };
+        let second_at = self.skip_spaces(after + skip);
+        let denominator = if self.char_at(second_at).is_some_and(|c| c.is_ascii_digit()) {
+            self.digits(second_at, false).map(|(n, _)| n)
+        } else {
+            self.words(second_at)
+        }?;
+        if denominator.year_like || denominator.value <= numeral.value || denominator.value > 1000.0 || denominator.vague {
+            return None;
+        }
+        Some(self.fraction_quantity(numeral.start, denominator.end, numeral.value / denominator.value))
+    }
+
+    fn fraction_quantity(&self, start: usize, end: usize, value: f64) -> Quantity {
+        let (bound, qualifier_start) = self.qualifier_before(start);
+        Quantity {
+            span: Span::new(qualifier_start.unwrap_or(start), end),
+            number_span: Span::new(start, end),
+            value,
+            high: None,
+            unit: Unit::Fraction,
+            bound,
+            direction: self.direction_before(qualifier_start.unwrap_or(start)),
+            vague: false,
+            assumed_currency: false,
+        }
+    }
+
+    /// A currency symbol or code right before `at` (one space allowed after codes).
+    fn currency_before(&self, at: usize) -> (Option<usize>, Option<(&'static str, bool)>) {
+        let before = &self.text[..at];
+        let trimmed = before.trim_end_matches(' ');
+        let spaced = trimmed.len() < before.len();
+        if before.len() - trimmed.len() > 1 {
+            return (None, None);
+        }
+        for (symbol, code, named) in CURRENCY_PREFIXES {
+            if let Some(stripped) = trimmed.strip_suffix(symbol) {
+                let alphabetic = symbol.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
+                if spaced && !alphabetic {
+                    continue;
+                }
+                // Codes must stand alone: "RM5" yes, "FORM5" no.
+                if stripped.chars().next_back().is_some_and(|c| c.is_alphanumeric()) {
+                    continue;
+                }
+                return (Some(stripped.len()), Some((code, *named)));
+            }
+        }
+        (None, None)
+    }
+
+    /// Attaches range, unit, qualifier and direction to a numeral.
+    fn finish(
+        &self,
+        lead: usize,
+        mut numeral: Numeral,
+        glued: Option<&'static str>,
+        mut currency: Option<(&'static str, bool)>,
+    ) -> Option<Quantity> {
+        let before = self.words_before(lead, 3);
+        let prev = before.first().map(|(w, _)| w.as_str()).unwrap_or("");
+        let prev_raw_start = before.first().map(|(_, s)| *s);
+        // Labels and list markers: "page 5", "No. 3", "Section 2".
+        if LABEL_WORDS.contains(&prev.trim_end_matches('.')) && numeral.value < 10000.0 && !numeral.scaled && currency.is_none() && glued.is_none() {
+            return None;
+        }
+        // A list marker: a number followed by "." or ")" at the start of a line.
+        let line_start = self.text[..lead].rfind('\n').map_or(0, |i| i + 1);
+        if self.text[line_start..lead].trim().is_empty() && matches!(self.char_at(numeral.end), Some('.' | ')'))
+            && self.char_at(numeral.end + 1).is_some_and(|c| c == ' ')
+        {
+            return None;
+        }
+        // Day of a month: "Nov. 25", "December 1", "1 December".
+        let month_before = MONTHS.contains(&prev.trim_end_matches('.'));
+        let (next_word, _) = self.word_at(self.skip_spaces(numeral.end));
+        let month_after = MONTHS.contains(&next_word.to_lowercase().trim_end_matches('.'))
+            && next_word.chars().next().is_some_and(|c| c.is_uppercase());
+        if (month_before || month_after) && !numeral.year_like && numeral.value <= 31.0 && numeral.value.fract() == 0.0 && currency.is_none() {
+            return None;
+        }
+        // Times of day.
+        let after_text = self.text[self.skip_spaces(numeral.end)..].to_lowercase();
+        if ["a.m", "p.m", "am ", "pm ", "am.", "pm.", "am,", "pm,", "o'clock", "gmt", "bst", "et ", "est", "pst", "hrs "]
+            .iter()
+            .any(|t| after_text.starts_with(t))
+            && !numeral.scaled
+        {
+            return None;
+        }
+        let mut end = numeral.end;
+        let mut high = None;
+        let mut unit = glued.map(|u| match u {
+            "percent" => Unit::Percent,
+            other => Unit::Measure(other.to_string()),
+        });
+        let from_before = prev == "from";
+        let between_before = prev == "between";
+        // Ranges: "3,800 to 4,300 years", "13-14%", "between 10 and 20".
+        if unit.is_none() || matches!(unit, Some(Unit::Percent)) {
+            if let Some((second, second_glued, second_currency, second_end)) = self.range_end(end, between_before) {
+                if !from_before && second.value >= numeral.value && !(numeral.year_like && !second.year_like) {
+                    let mut low = numeral.value;
+                    if second.scaled && !numeral.scaled {
+                        let factor = second.value / second_value_unscaled(&second, self.text);
+                        low *= factor;
+                        numeral.scaled = true;
+                    }
+                    if low <= second.value {
+                        numeral.value = low;
+                        high = Some(second.value);
+                        end = second_end;
+                        numeral.year_like = numeral.year_like && second.year_like;
+                        if unit.is_none() {
+                            unit = second_glued.map(|u| match u {
+                                "percent" => Unit::Percent,
+                                other => Unit::Measure(other.to_string()),
+                            });
+                        }
+                        if currency.is_none() {
+                            currency = second_currency;
+                        }
+                    }
+                }
+            }
+        }
+        let mut assumed_currency = false;
+        if let Some((code, named)) = currency {
+            unit = Some(Unit::Currency(code.to_string()));
+            assumed_currency = !named;
+        }
+        if unit.is_none() {
+            if let Some((u, u_end, assumed)) = self.unit_after(end, &numeral) {
+                unit = Some(u);
+                end = u_end;
+                assumed_currency = assumed;
+            }
+        } else if let Some(Unit::Currency(_)) = unit {
+            // "US$400,000 annually", "$5 per share": keep the currency; rates add nothing to compare.
+        }
+        // "from 1.2 to 30 percent": the first figure takes the unit of the second.
+        if unit.is_none() && !numeral.year_like {
+            if let Some(u) = self.unit_of_following_figure(end) {
+                unit = Some(u);
+            }
+        }
+        let mut unit = unit.unwrap_or(Unit::None);
+        if unit == Unit::None || matches!(unit, Unit::Count(_)) {
+            if numeral.year_like && (1800.0..=2100.0).contains(&numeral.value) {
+                unit = Unit::Date;
+            }
+        }
+        if unit == Unit::None && !numeral.is_word && !numeral.scaled {
+            // "Llama 3.1", "Zuchongzhi 2", "Type 076": a capitalised name before a bare number.
+            if let Some((word, start)) = before.first() {
+                let original = &self.text[*start..*start + word.len()];
+                let capitalised = original.chars().next().is_some_and(|c| c.is_uppercase());
+                let sentence_start = self.text[..*start].trim_end().ends_with(['.', '!', '?', '\n']) || self.text[..*start].trim().is_empty();
+                if capitalised && !sentence_start && !MONTHS.contains(&word.trim_end_matches('.')) {
+                    return None;
+                }
+            }
+        }
+        let (bound, qualifier_start) = if unit == Unit::Date {
+            (Bound::Exact, None)
+        } else {
+            self.qualifier_before(lead)
+        };
+        let start = qualifier_start.unwrap_or(lead);
+        let mut direction = if unit == Unit::Date { None } else { self.direction_before(start) };
+        if unit != Unit::Date {
+            let after = self.skip_spaces(end);
+            let (word, word_end) = self.word_at(after);
+            let lower = word.to_lowercase();
+            if after > end || word.is_empty() {
+                if UP_AFTER.contains(&lower.as_str()) && !self.text[word_end..].trim_start().starts_with("than 1") {
+                    direction = Some(Direction::Up);
+                    end = word_end;
+                } else if DOWN_AFTER.contains(&lower.as_str()) {
+                    direction = Some(Direction::Down);
+                    end = word_end;
+                }
+            }
+        }
+        let _ = prev_raw_start;
+        Some(Quantity {
+            span: Span::new(start, end),
+            number_span: Span::new(numeral.start, numeral.end.max(numeral.start)),
+            value: numeral.value,
+            high,
+            unit,
+            bound,
+            direction,
+            vague: numeral.vague,
+            assumed_currency,
+        })
+    }
+
+    /// The second number of a range starting after `end`: `-14`, ` to 4,300`, ` and 20`.
+    #[allow(clippy::type_complexity)]
+    fn range_end(
+        &self,
+        end: usize,
+        allow_and: bool,
+    ) -> Option<(Numeral, Option<&'static str>, Option<(&'static str, bool)>, usize)> {
+        let rest = &self.text[end..];
+        let (connector_len, spaced) = if rest.starts_with(['-', '–', '—']) {
+            (rest.chars().next().unwrap().len_utf8(), false)
+        } else {
+            let after = self.skip_spaces(end);
+            let lower = self.text[after..].chars().take(4).collect::<String>().to_lowercase();
+            if lower.starts_with("to ") {
+                (after - end + 3, true)
+            } else if allow_and && lower.starts_with("and ") {
+                (after - end + 4, true)
+            } else if self.text[after..].starts_with(['–', '—']) && after > end {
+                (after - end + 3, true)
+            } else {
+                return None;
+            }
+        };
+        let mut second_at = end + connector_len;
+        if spaced {
+            second_at = self.skip_spaces(second_at);
+        }
+        // A currency may repeat: "$10 to $20".
+        let mut currency = None;
+        for (symbol, code, named) in CURRENCY_PREFIXES {
+            if self.text[second_at..].starts_with(symbol) && !symbol.chars().all(|c| c.is_ascii_alphabetic()) {
+                currency = Some((*code, *named));
+                second_at += symbol.len();
+                break;
+            }
+        }
+        if !self.char_at(second_at).is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let (second, glued) = self.digits(second_at, currency.is_some())?;
+        Some((second, glued, currency, second.end))
+    }
+
+    /// The unit written after a figure ending at `end`: percent, a measure, a currency word,
+    /// or the noun it counts. Returns the unit, where it ends, and whether a currency is assumed.
+    fn unit_after(&self, end: usize, numeral: &Numeral) -> Option<(Unit, usize, bool)> {
+        let rest = &self.text[end..];
+        if let Some(r) = rest.strip_prefix('%') {
+            let _ = r;
+            return Some((Unit::Percent, end + 1, false));
+        }
+        // Hyphenated measures: "12-inch", "65-year-old", "10-fold".
+        if let Some(r) = rest.strip_prefix('-') {
+            let (word, word_end) = self.word_at(end + 1);
+            let lower = word.to_lowercase();
+            if let Some((_, unit, _)) = MEASURES.iter().find(|(s, _, _)| *s == lower && !s.contains(' ')) {
+                let _ = r;
+                return Some((Unit::Measure(unit.to_string()), word_end, false));
+            }
+            return None;
+        }
+        let at = self.skip_spaces(end);
+        if at == end && !rest.is_empty() && !rest.starts_with(['°']) {
+            return None;
+        }
+        let tail = &self.text[at..];
+        let lower: String = tail.chars().take(40).collect::<String>().to_lowercase();
+        let boundary = |len: usize| !lower[len..].starts_with(|c: char| c.is_alphanumeric());
+        for word in ["percentage points", "percentage point"] {
+            if lower.starts_with(word) && boundary(word.len()) {
+                return Some((Unit::PercentagePoint, at + word.len(), false));
+            }
+        }
+        for word in ["percent", "per cent", "pct", "pc"] {
+            if lower.starts_with(word) && boundary(word.len()) {
+                return Some((Unit::Percent, at + word.len(), false));
+            }
+        }
+        for (surface, code, named) in CURRENCY_SUFFIXES {
+            if lower.starts_with(surface) && boundary(surface.len()) {
+                return Some((Unit::Currency(code.to_string()), at + surface.len(), !named));
+            }
+        }
+        if lower.starts_with("pounds") && boundary(6) {
+            let is_mass = lower[6..].trim_start().starts_with("of ");
+            let unit = if is_mass { Unit::Measure("pound".into()) } else { Unit::Currency("GBP".into()) };
+            return Some((unit, at + 6, false));
+        }
+        for (surface, unit, case_sensitive) in MEASURES {
+            let matches = if *case_sensitive { tail.starts_with(surface) } else { lower.starts_with(surface) };
+            if matches && boundary(surface.len()) {
+                if *unit == "second" && !numeral.is_word && lower.starts_with("second ") {
+                    // "2 second-tier" is rare; "30 seconds" is plural. Singular "second" after a
+                    // number other than one is an ordinal use ("the 2 second ...").
+                    if numeral.value != 1.0 {
+                        continue;
+                    }
+                }
+                return Some((Unit::Measure(unit.to_string()), at + surface.len(), false));
+            }
+        }
+        self.count_noun(at, numeral).map(|(noun, noun_end)| (Unit::Count(noun), noun_end, false))
+    }
+
+    /// The noun a bare number counts: "13 countries", "100 humanoid robot companies".
+    fn count_noun(&self, at: usize, numeral: &Numeral) -> Option<(String, usize)> {
+        let mut cursor = at;
+        let mut head: Option<(String, usize)> = None;
+        for i in 0..3 {
+            let (word, word_end) = self.word_at(cursor);
+            if word.len() < 2 {
+                break;
+            }
+            let lower = word.to_lowercase();
+            let capitalised = word.chars().next().is_some_and(|c| c.is_uppercase());
+            if NOT_COUNT_NOUNS.contains(&lower.as_str()) || lower.ends_with("ly") || (capitalised && i > 0) {
+                break;
+            }
+            if UNITS_WORDS.iter().any(|(w, _)| *w == lower) || MONTHS.contains(&lower.as_str()) {
+                break;
+            }
+            let plural = is_plural(&lower);
+            if plural && !capitalised {
+                head = Some((singular(&lower), word_end));
+                break;
+            }
+            if numeral.value == 1.0 && !capitalised && i == 0 && !lower.ends_with("ed") && !lower.ends_with("ing") {
+                head = Some((singular(&lower), word_end));
+            }
+            // Only a space may join the words of a noun phrase.
+            if self.char_at(word_end) != Some(' ') {
+                break;
+            }
+            cursor = word_end + 1;
+        }
+        head
+    }
+
+    /// The unit of a figure that follows after "to" or "and" (for "from 1.2 to 30 percent").
+    fn unit_of_following_figure(&self, end: usize) -> Option<Unit> {
+        let at = self.skip_spaces(end);
+        let lower = self.text[at..].chars().take(4).collect::<String>().to_lowercase();
+        if !(lower.starts_with("to ") || lower.starts_with("and ")) {
+            return None;
+        }
+        let next = self.skip_spaces(at + if lower.starts_with("to ") { 3 } else { 4 });
+        if !self.char_at(next).is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let (numeral, glued) = self.digits(next, false)?;
+        if let Some(g) = glued {
+            return Some(if g == "percent" { Unit::Percent } else { Unit::Measure(g.into()) });
+        }
+        match self.unit_after(numeral.end, &numeral)? {
+            (u @ (Unit::Percent | Unit::PercentagePoint | Unit::Measure(_)), _, _) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// A qualifier phrase right before `at`: its bound and where it starts.
+    fn qualifier_before(&self, at: usize) -> (Bound, Option<usize>) {
+        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let window_start = floor_boundary(self.text, at.saturating_sub(40).max(line_start));
+        let before = &self.text[window_start..at];
+        let trimmed = before.trim_end();
+        let lower = trimmed.to_lowercase();
+        if lower.len() != trimmed.len() {
+            return (Bound::Exact, None);
+        }
+        let mut best: Option<(&str, &str)> = None;
+        for (phrase, bound) in QUALIFIERS {
+            if lower.ends_with(phrase) && best.is_none_or(|(b, _)| phrase.len() > b.len()) {
+                best = Some((phrase, bound));
+            }
+        }
+        if let Some((phrase, bound)) = best {
+            {
+                let start = trimmed.len() - phrase.len();
+                let boundary_ok = start == 0 || !lower[..start].ends_with(|c: char| c.is_alphanumeric());
+                if boundary_ok || phrase == "~" {
+                    return (Bound::from_name(bound), Some(window_start + start));
+                }
+            }
+        }
+        (Bound::Exact, None)
+    }
+
+    /// A direction verb right before `at`, optionally with "by": "rose 5%", "fell by nearly 10%".
+    fn direction_before(&self, at: usize) -> Option<Direction> {
+        let words = self.words_before(at, 2);
+        let mut iter = words.iter().map(|(w, _)| w.as_str());
+        let mut word = iter.next()?;
+        if word == "by" {
+            word = iter.next()?;
+        }
+        if UP_VERBS.contains(&word) {
+            Some(Direction::Up)
+        } else if DOWN_VERBS.contains(&word) {
+            Some(Direction::Down)
+        } else {
+            None
+        }
+    }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The unscaled value of a numeral (its digits), for spreading a range's scale to its start.
+fn second_value_unscaled(numeral: &Numeral, text: &str) -> f64 {
+    number_regex()
+        .find_at(text, numeral.start)
+        .and_then(|m| m.as_str().replace(',', "").parse::<f64>().ok())
+        .filter(|v| *v > 0.0)
+        .unwrap_or(numeral.value)
+}
+
+fn glued_measure(suffix: &str) -> Option<&'static str> {
+    let lower = suffix.to_lowercase();
+    match lower.as_str() {
+        "x" => return Some("time"),
+        "p" => return Some("penny"),
+        "m2" | "m²" => return Some("square-metre"),
+        "km2" | "km²" => return Some("square-kilometre"),
+        _ => {}
+    }
+    MEASURES
+        .iter()
+        .find(|(s, _, case_sensitive)| {
+            !s.contains(' ') && s.len() <= 4 && if *case_sensitive { *s == suffix } else { *s == lower }
+        })
+        .map(|(_, unit, _)| *unit)
+}
+
+fn is_plural(word: &str) -> bool {
+    matches!(word, "people" | "men" | "women" | "children" | "staff" | "personnel" | "police" | "cattle" | "data")
+        || (word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is"))
+}
+
+fn singular(word: &str) -> String {
+    match word {
+        "people" => "person".into(),
+        "men" => "man".into(),
+        "women" => "woman".into(),
+        "children" => "child".into(),
+        _ => crate::words::stem(word),
+    }
+}
+
+#[cfg(test)]
+mod tests;

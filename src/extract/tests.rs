@@ -1,0 +1,141 @@
+//! Table-driven extraction tests: each row is a sentence, the figure's text, and what it means.
+
+use super::*;
+
+/// (sentence, span text, value, high, unit, bound, direction)
+type Row = (&'static str, &'static str, f64, Option<f64>, Option<&'static str>, &'static str, Option<&'static str>);
+
+const ROWS: &[Row] = &[
+    // percent forms
+    ("Usage rose to 30% in August.", "30%", 30.0, None, Some("percent"), "exact", None),
+    ("Usage reached 30 percent.", "30 percent", 30.0, None, Some("percent"), "exact", None),
+    ("Usage reached 30 per cent.", "30 per cent", 30.0, None, Some("percent"), "exact", None),
+    ("Usage reached thirty percent.", "thirty percent", 30.0, None, Some("percent"), "exact", None),
+    ("It grew by twenty-five percent.", "twenty-five percent", 25.0, None, Some("percent"), "exact", Some("up")),
+    ("Share rose nearly 30 percentage points.", "nearly 30 percentage points", 30.0, None, Some("percentage-point"), "nearly", Some("up")),
+    ("Rates rose 25 basis points.", "25 basis points", 25.0, None, Some("basis-point"), "exact", Some("up")),
+    // fractions and ratios
+    ("About half its revenue comes from the top earners.", "About half", 0.5, None, Some("fraction"), "approx", None),
+    ("A third of users left.", "A third", 1.0 / 3.0, None, Some("fraction"), "exact", None),
+    ("Two-fifths of firms agree.", "Two-fifths", 0.4, None, Some("fraction"), "exact", None),
+    ("Three in ten adults use it.", "Three in ten", 0.3, None, Some("fraction"), "exact", None),
+    ("One in five people use it.", "One in five", 0.2, None, Some("fraction"), "exact", None),
+    ("More than half of new models are derivatives.", "More than half", 0.5, None, Some("fraction"), "over", None),
+    // money
+    ("It saves US$400,000 annually.", "US$400,000", 400000.0, None, Some("USD"), "exact", None),
+    ("It saves $400K a year.", "$400K", 400000.0, None, Some("USD"), "exact", None),
+    ("Revenue hit $1.13bn last year.", "$1.13bn", 1.13e9, None, Some("USD"), "exact", None),
+    ("The deal is worth £600m.", "£600m", 6e8, None, Some("GBP"), "exact", None),
+    ("It will cost S$123 million.", "S$123 million", 1.23e8, None, Some("SGD"), "exact", None),
+    ("Micron pays NT$1.8 billion.", "NT$1.8 billion", 1.8e9, None, Some("TWD"), "exact", None),
+    ("Sales were €5 million.", "€5 million", 5e6, None, Some("EUR"), "exact", None),
+    ("The fund holds 50 billion yuan.", "50 billion yuan", 5e10, None, Some("CNY"), "exact", None),
+    ("Bessent said well over half a trillion.", "well over half a trillion", 5e11, None, None, "over", None),
+    ("The budget is nearly US$350 billion.", "nearly US$350 billion", 3.5e11, None, Some("USD"), "nearly", None),
+    // counts and measures
+    ("Representatives from 13 countries attended.", "13 countries", 13.0, None, Some("country"), "exact", None),
+    ("There are 150 companies in China.", "150 companies", 150.0, None, Some("company"), "exact", None),
+    ("About 100 humanoid robot companies exist.", "About 100 humanoid robot companies", 100.0, None, Some("company"), "approx", None),
+    ("It produces 10,000 tonnes of produce.", "10,000 tonnes", 10000.0, None, Some("tonne"), "exact", None),
+    ("A cleanroom of 27,871m2 is included.", "27,871m2", 27871.0, None, Some("square-metre"), "exact", None),
+    ("A cleanroom of 27,871 square metres is included.", "27,871 square metres", 27871.0, None, Some("square-metre"), "exact", None),
+    ("A dozen firms joined.", "A dozen firms", 12.0, None, Some("firm"), "exact", None),
+    // ranges
+    ("It lived 3,800 to 4,300 years ago.", "3,800 to 4,300 years", 3800.0, Some(4300.0), Some("year"), "exact", None),
+    ("Margins were 13-14% last year.", "13-14%", 13.0, Some(14.0), Some("percent"), "exact", None),
+    ("It costs between 10 and 20 dollars.", "10 and 20 dollars", 10.0, Some(20.0), Some("USD"), "exact", None),
+    // years
+    ("It had been VAT-exempt since 1993.", "1993", 1993.0, None, Some("date"), "exact", None),
+    // qualifiers
+    ("Nearly 30 percent use it.", "Nearly 30 percent", 30.0, None, Some("percent"), "nearly", None),
+    ("Almost 30 percent use it.", "Almost 30 percent", 30.0, None, Some("percent"), "nearly", None),
+    ("Just under 30 percent use it.", "Just under 30 percent", 30.0, None, Some("percent"), "nearly", None),
+    ("Close to 30 percent use it.", "Close to 30 percent", 30.0, None, Some("percent"), "nearly", None),
+    ("Around 30 percent use it.", "Around 30 percent", 30.0, None, Some("percent"), "approx", None),
+    ("Roughly 30 percent use it.", "Roughly 30 percent", 30.0, None, Some("percent"), "approx", None),
+    ("Some 30 percent use it.", "Some 30 percent", 30.0, None, Some("percent"), "approx", None),
+    ("It used ~30 percent.", "~30 percent", 30.0, None, Some("percent"), "approx", None),
+    ("Over 40% of models.", "Over 40%", 40.0, None, Some("percent"), "over", None),
+    ("Upwards of 40% of models.", "Upwards of 40%", 40.0, None, Some("percent"), "over", None),
+    ("At least 40% of models.", "At least 40%", 40.0, None, Some("percent"), "at-least", None),
+    ("Fewer than 40 companies.", "Fewer than 40 companies", 40.0, None, Some("company"), "under", None),
+    ("Below 40% of models.", "Below 40%", 40.0, None, Some("percent"), "under", None),
+    ("Up to 40% of models.", "Up to 40%", 40.0, None, Some("percent"), "at-most", None),
+    ("No more than 40% of models.", "No more than 40%", 40.0, None, Some("percent"), "at-most", None),
+    // direction
+    ("Spending was 82 percent lower than US peers.", "82 percent lower", 82.0, None, Some("percent"), "exact", Some("down")),
+    ("Spending was 82 percent higher than US peers.", "82 percent higher", 82.0, None, Some("percent"), "exact", Some("up")),
+    ("Sales fell by 5% last year.", "5%", 5.0, None, Some("percent"), "exact", Some("down")),
+    ("Shares were up nearly 57% this year.", "nearly 57%", 57.0, None, Some("percent"), "nearly", Some("up")),
+];
+
+/// Sentences in which nothing is a statistic.
+const NOTHING: &[&str] = &[
+    "The latest version of the Kimi K2 model launched.",
+    "DeepSeek's R1 model defied expectations.",
+    "GPT-4o and Qwen3-235B are large models.",
+    "Meta released Llama 3.1 in July.",
+    "The newsletter goes out at 9 a.m. on Thursdays.",
+    "The meeting starts at 10:30.",
+    "See page 5 and section 3 for details.",
+    "Read https://example.com/share-30-percent for details.",
+    "It was his 3rd attempt in the 1990s.",
+    "Data compiled through Nov. 25 implies a shortfall.",
+    "One American entrepreneur spoke on condition of anonymity.",
+    "The first half of the year was slow.",
+    "It closes in the second quarter.",
+];
+
+#[test]
+fn extraction_table() {
+    let mut failures = Vec::new();
+    for (sentence, text, value, high, unit, bound, direction) in ROWS {
+        let found = extract(sentence);
+        let hit = found.iter().find(|q| q.span.slice(sentence) == *text);
+        match hit {
+            None => failures.push(format!(
+                "{sentence:?}: no quantity {text:?}; found {:?}",
+                found.iter().map(|q| q.span.slice(sentence)).collect::<Vec<_>>()
+            )),
+            Some(q) => {
+                let ok = (q.value - value).abs() <= 1e-9 * value.abs().max(1.0)
+                    && q.high == *high
+                    && q.unit.name().as_deref() == *unit
+                    && q.bound.name() == *bound
+                    && q.direction.map(|d| if d == Direction::Up { "up" } else { "down" }) == *direction;
+                if !ok {
+                    failures.push(format!(
+                        "{sentence:?}: {text:?} read as value {} high {:?} unit {:?} bound {} direction {:?}",
+                        q.value, q.high, q.unit.name(), q.bound.name(), q.direction
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn non_statistics_are_skipped() {
+    let mut failures = Vec::new();
+    for sentence in NOTHING {
+        let found: Vec<&str> = extract(sentence).iter().filter(|q| q.unit != Unit::Date).map(|q| q.span.slice(sentence)).collect();
+        if !found.is_empty() {
+            failures.push(format!("{sentence:?}: {found:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn from_to_is_two_figures_sharing_a_unit() {
+    let text = "Use surged from just 1.2 percent late last year to nearly 30 percent in August.";
+    let found = extract(text);
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].span.slice(text), "1.2 percent");
+    assert_eq!(found[1].span.slice(text), "nearly 30 percent");
+    assert_eq!(found[1].bound, Bound::Nearly);
+    let years = "Capex from 2023 to 2025 was 82 percent lower.";
+    let found = extract(years);
+    assert_eq!(found.iter().filter(|q| q.unit == Unit::Date).count(), 2);
+}

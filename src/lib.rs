@@ -1,0 +1,27 @@
+//! copydesk checks drafts of writing about AI news against a corpus of source articles.
+//!
+//! Every statistic and quotation in a draft is matched to the source passage it most likely
+//! came from; where the draft's figure, scale, unit or hedge differs from the source, a
+//! [`findings::Finding`] says so and carries the source's own wording as evidence and fix.
+//!
+//! The crate is organised by concern:
+//! - [`position`]: byte spans and their conversion to editor positions (UTF-16 or UTF-8);
+//! - [`prose`], [`markdown`], [`html`]: which bytes of a file are prose, and its sentences;
+//! - [`words`]: content words for retrieval and alignment;
+//! - [`extract`]: quantities (one extractor for drafts and sources);
+//! - [`corpus`]: loading source documents and retrieving passages;
+//! - [`check`]: pairing draft statistics with source figures and judging them;
+//! - [`findings`]: what a check reports;
+//! - [`render`]: human and JSON output;
+//! - [`lsp`]: the language server (the only module that knows the protocol).
+
+pub mod check;
+pub mod corpus;
+pub mod extract;
+pub mod findings;
+pub mod html;
+pub mod markdown;
+pub mod position;
+pub mod prose;
+pub mod render;
+pub mod words;
