@@ -1,0 +1,154 @@
+//! What a check reports: findings with their codes, severities, evidence and fixes, and the
+//! verdict on every statistic that was checked (for hovers on figures that are fine).
+
+use serde::Serialize;
+
+use crate::position::Span;
+
+/// A finding's stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    NumberMismatch,
+    UnitMismatch,
+    HedgeMismatch,
+    Misquote,
+    Misattribution,
+    UnsupportedClaim,
+}
+
+impl Code {
+    pub const ALL: [Code; 6] = [
+        Code::NumberMismatch,
+        Code::UnitMismatch,
+        Code::HedgeMismatch,
+        Code::Misquote,
+        Code::Misattribution,
+        Code::UnsupportedClaim,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::NumberMismatch => "number-mismatch",
+            Code::UnitMismatch => "unit-mismatch",
+            Code::HedgeMismatch => "hedge-mismatch",
+            Code::Misquote => "misquote",
+            Code::Misattribution => "misattribution",
+            Code::UnsupportedClaim => "unsupported-claim",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::NumberMismatch | Code::UnitMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
+            Code::HedgeMismatch => Severity::Warning,
+            Code::UnsupportedClaim => Severity::Info,
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// Where in the corpus a figure or quotation comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// Index of the document in the corpus.
+    pub doc: u32,
+    /// The sentence (or passage) that holds the figure, as a byte span of the source text.
+    pub passage: Span,
+    /// The figure or quotation itself in the source.
+    pub figure: Span,
+    /// The passage text.
+    pub excerpt: String,
+    /// The source's own wording of the figure.
+    pub text: String,
+    /// Who said it, for quotations.
+    pub speaker: Option<String>,
+}
+
+/// An edit that restores the source's wording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// Byte span of the draft to replace.
+    #[serde(skip)]
+    pub span: Span,
+    pub replacement: String,
+    /// A short title for the quick fix.
+    #[serde(skip)]
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// Byte span of the draft text the finding covers.
+    pub span: Span,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    pub fix: Option<Fix>,
+}
+
+/// The verdict on one checked statistic or quotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The source says the same.
+    Supported,
+    /// The source says something else: see the finding.
+    Flagged,
+    /// No source passage reports this.
+    NoSource,
+}
+
+/// One statistic or quotation of the draft that was checked, flagged or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub span: Span,
+    pub verdict: Verdict,
+    pub evidence: Option<Evidence>,
+    /// Index into `Report::findings` when flagged.
+    pub finding: Option<usize>,
+}
+
+/// Everything a check of one draft found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub checked: Vec<Checked>,
+}
+
+impl Report {
+    /// The checked item covering byte `offset`, if any.
+    pub fn checked_at(&self, offset: usize) -> Option<&Checked> {
+        self.checked.iter().find(|c| c.span.start <= offset && offset <= c.span.end)
+    }
+}

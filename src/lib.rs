@@ -25,3 +25,4 @@ pub mod position;
 pub mod prose;
 pub mod render;
 pub mod words;
+pub mod lsp;

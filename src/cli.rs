@@ -1,0 +1,330 @@
+//! The command line: `copydesk lint`, `copydesk extract`, `copydesk lsp`.
+//!
+//! Exit status follows ripgrep's convention: 0 when no draft has an error finding, 1 when one
+//! does, 2 when copydesk could not do its job (bad arguments, unreadable paths, an empty
+//! corpus). A bad draft is reported by name and the others are still checked.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use copydesk::check::{check, CheckOptions};
+use copydesk::corpus::{decode, Corpus};
+use copydesk::extract;
+use copydesk::findings::Severity;
+use copydesk::prose::{Format, Prose};
+use copydesk::render::{self, DraftResult};
+
+#[derive(Parser)]
+#[command(name = "copydesk", version, about = "Check the statistics and quotations in a draft against source articles.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check drafts against the corpus and report findings.
+    Lint(LintArgs),
+    /// Print the quantities found in files (for measuring the extractor).
+    Extract(ExtractArgs),
+    /// Run the language server over stdio.
+    Lsp(LspArgs),
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Source files or directories (repeatable). Default: ./seeds if present, else the built-in seeds.
+    #[arg(long, value_name = "PATH")]
+    corpus: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    /// The file name to report for a draft read from standard input.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+    /// Do not report statistics that no source supports.
+    #[arg(long)]
+    no_unsupported: bool,
+    /// Print why each figure was judged as it was (to stderr).
+    #[arg(long, hide = true)]
+    trace: bool,
+    /// Drafts: .md, .markdown or .txt files, directories of them, or - for standard input.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct ExtractArgs {
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
+    format: ExtractFormat,
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct LspArgs {
+    /// Log level for stderr and window/logMessage: error, warn, info, debug.
+    #[arg(long, default_value = "info")]
+    log_level: String,
+    /// Accepted for editors that pass it; stdio is the only transport.
+    #[arg(long, hide = true)]
+    stdio: bool,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum ExtractFormat {
+    Json,
+    Text,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Lint(args) => lint(args),
+        Command::Extract(args) => extract_cmd(args),
+        Command::Lsp(args) => lsp(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("copydesk: error: {err:#}");
+            2
+        }
+    }
+}
+
+fn lsp(args: LspArgs) -> Result<i32> {
+    let _ = args.stdio;
+    copydesk::lsp::run_stdio(&args.log_level)?;
+    Ok(0)
+}
+
+/// Loads the corpus the user asked for, or the default one.
+fn load_corpus(paths: &[PathBuf]) -> Result<Corpus> {
+    if paths.is_empty() {
+        let local = Path::new("seeds");
+        if local.is_dir() {
+            return load_corpus(&[local.to_path_buf()]);
+        }
+        return Ok(Corpus::builtin());
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} indexing corpus {pos}/{len} files {wide_bar}")
+                .expect("static template"),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let corpus = Corpus::load(paths, Some(&progress))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for note in &corpus.notes {
+        eprintln!("copydesk: warning: {}: {}", note.path, note.message);
+    }
+    Ok(corpus)
+}
+
+/// A draft to check: its name and text, or why it could not be read.
+struct DraftInput {
+    path: String,
+    text: std::result::Result<String, String>,
+}
+
+fn read_text(path: &str, bytes: Vec<u8>) -> std::result::Result<String, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return decode(path, bytes).0.ok_or_else(|| "cannot decode UTF-16".to_string());
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err("binary file (contains NUL bytes); drafts must be text".into());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.as_bytes();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = valid - bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+            Err(format!("line {line}, column {column}: not valid UTF-8; save the draft as UTF-8"))
+        }
+    }
+}
+
+fn collect_drafts(args: &LintArgs) -> Vec<DraftInput> {
+    let mut out = Vec::new();
+    for raw in &args.paths {
+        if raw == "-" {
+            let mut bytes = Vec::new();
+            let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
+            let text = match std::io::stdin().read_to_end(&mut bytes) {
+                Ok(_) => read_text(&name, bytes),
+                Err(err) => Err(format!("cannot read standard input: {err}")),
+            };
+            out.push(DraftInput { path: name, text });
+            continue;
+        }
+        let path = Path::new(raw);
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(path)
+                .build()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                .map(|e| e.into_path())
+                .filter(|p| matches!(Format::from_path(&p.to_string_lossy()), Some(Format::Markdown | Format::PlainText)))
+                .collect();
+            files.sort();
+            for file in files {
+                let name = file.display().to_string();
+                let text = std::fs::read(&file).map_err(|e| e.to_string()).and_then(|b| read_text(&name, b));
+                out.push(DraftInput { path: name, text });
+            }
+            continue;
+        }
+        let text = match std::fs::read(path) {
+            Ok(bytes) => read_text(raw, bytes),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err("no such file or directory".into()),
+            Err(err) => Err(err.to_string()),
+        };
+        out.push(DraftInput { path: raw.clone(), text });
+    }
+    out
+}
+
+fn draft_format(path: &str) -> Format {
+    match Format::from_path(path) {
+        Some(Format::Markdown) => Format::Markdown,
+        _ => Format::PlainText,
+    }
+}
+
+fn lint(args: LintArgs) -> Result<i32> {
+    let corpus = load_corpus(&args.corpus)?;
+    let drafts = collect_drafts(&args);
+    let options = CheckOptions { report_unsupported: !args.no_unsupported, trace: args.trace, ..CheckOptions::default() };
+    let mut failed = false;
+    let mut checked = Vec::new();
+    for draft in &drafts {
+        match &draft.text {
+            Ok(text) => {
+                let (report, trace) = check(text, draft_format(&draft.path), &corpus, &options);
+                for line in trace {
+                    eprintln!("trace: {}: {line}", draft.path);
+                }
+                checked.push((draft.path.as_str(), text.as_str(), report.findings));
+            }
+            Err(message) => {
+                eprintln!("copydesk: error: {}: {message}", draft.path);
+                failed = true;
+            }
+        }
+    }
+    let results: Vec<DraftResult> =
+        checked.iter().map(|(path, text, findings)| DraftResult { path, text, findings }).collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        OutputFormat::Json => out.write_all(render::json(&corpus, &results).as_bytes())?,
+        OutputFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut summary = render::Summary::default();
+            for result in &results {
+                out.write_all(render::human(&corpus, result, color).as_bytes())?;
+                summary.add(result.findings);
+            }
+            writeln!(
+                out,
+                "{} file{} checked: {} error{}, {} warning{}, {} info",
+                summary.files,
+                if summary.files == 1 { "" } else { "s" },
+                summary.errors,
+                if summary.errors == 1 { "" } else { "s" },
+                summary.warnings,
+                if summary.warnings == 1 { "" } else { "s" },
+                summary.info
+            )?;
+        }
+    }
+    out.flush()?;
+    if failed {
+        return Ok(2);
+    }
+    let any_error = results.iter().any(|r| r.findings.iter().any(|f| f.severity == Severity::Error));
+    Ok(if any_error { 1 } else { 0 })
+}
+
+fn extract_cmd(args: ExtractArgs) -> Result<i32> {
+    let mut files = Vec::new();
+    let mut failed = false;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let bytes = match std::fs::read(path).with_context(|| format!("{name}: cannot read")) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                eprintln!("copydesk: error: {err:#}");
+                failed = true;
+                continue;
+            }
+        };
+        let text = match read_text(&name, bytes) {
+            Ok(text) => text,
+            Err(message) => {
+                eprintln!("copydesk: error: {name}: {message}");
+                failed = true;
+                continue;
+            }
+        };
+        let format = Format::from_path(&name).unwrap_or(Format::PlainText);
+        let prose = Prose::new(&text, format);
+        let quantities = extract::extract(&prose.masked);
+        files.push((name, text, quantities));
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        ExtractFormat::Json => out.write_all(render::extract_json(&files).as_bytes())?,
+        ExtractFormat::Text => {
+            for (name, text, quantities) in &files {
+                let lines = copydesk::position::LineIndex::new(text);
+                for q in quantities {
+                    let pos = lines.position(text, q.span.start, copydesk::position::PositionEncoding::Utf16);
+                    writeln!(
+                        out,
+                        "{name}:{}:{}: {:?} value {} high {:?} unit {} bound {} direction {:?}",
+                        pos.line + 1,
+                        pos.character + 1,
+                        q.span.slice(text),
+                        q.value,
+                        q.high,
+                        q.unit.name().unwrap_or_else(|| "-".into()),
+                        q.bound.name(),
+                        q.direction
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(if failed { 2 } else { 0 })
+}
