@@ -42,13 +42,18 @@ impl Default for CheckOptions {
 const MIN_COVERAGE: f32 = 0.30;
 /// Coverage and local agreement needed before a differing value is called an error.
 const ERROR_COVERAGE: f32 = 0.45;
-const ERROR_LOCAL: f32 = 0.20;
+const ERROR_LOCAL: f32 = 0.15;
+/// Content words the draft sentence and the source passage must share (neighbours count half)
+/// before a difference is called an error: short sentences cover each other by chance.
+const MIN_SHARED: f32 = 3.0;
+/// A draft sentence with fewer content words than this borrows context from the one before.
+const SHORT_SENTENCE: usize = 6;
 /// How many source sentences retrieval returns per draft sentence.
 const RETRIEVE: usize = 8;
 /// IDF weights are capped so one rare word cannot decide a match alone.
 const IDF_CAP: f32 = 4.0;
 /// Words around a figure that count as its local context.
-const WINDOW: usize = 6;
+const WINDOW: usize = 8;
 
 /// Checks one draft against the corpus.
 pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions) -> (Report, Vec<String>) {
@@ -68,7 +73,14 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
             continue;
         }
         let sentence = prose.sentences[sentence_index];
-        let draft = DraftSentence::new(&prose.masked, sentence.span, draft_quantities, corpus);
+        // A short sentence ("It is expected to cost $250.") takes its subject from the sentence
+        // before it in the paragraph.
+        let previous = sentence_index
+            .checked_sub(1)
+            .map(|i| prose.sentences[i])
+            .filter(|p| p.paragraph == sentence.paragraph)
+            .map(|p| p.span);
+        let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
         let candidates = candidates(corpus, &draft, &linked);
         judge_sentence(text, corpus, &draft, &candidates, options, &mut report, &mut trace);
     }
@@ -113,11 +125,16 @@ struct DraftSentence<'a> {
 }
 
 impl<'a> DraftSentence<'a> {
-    fn new(masked: &str, span: Span, quantities: &'a [&'a Quantity], corpus: &Corpus) -> Self {
+    fn new(masked: &str, span: Span, previous: Option<Span>, quantities: &'a [&'a Quantity], corpus: &Corpus) -> Self {
         let tokens = words::tokens(masked, span);
         let mut weights = HashMap::new();
         for t in &tokens {
             weights.entry(t.term.clone()).or_insert_with(|| corpus.index.idf(&t.term).min(IDF_CAP));
+        }
+        if let Some(previous) = previous.filter(|_| weights.len() < SHORT_SENTENCE) {
+            for t in words::tokens(masked, previous) {
+                weights.entry(t.term).or_insert_with_key(|term| 0.5 * corpus.index.idf(term).min(IDF_CAP));
+            }
         }
         let total_weight = weights.values().sum();
         let years = quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
@@ -135,6 +152,8 @@ struct Candidate<'c> {
     quantities: Vec<&'c Quantity>,
     /// Share of the draft sentence this sentence covers.
     coverage: f32,
+    /// Draft terms found here: 1 for each in the sentence, 0.5 for each only in a neighbour.
+    shared: f32,
     years: Vec<f64>,
     linked: bool,
 }
@@ -181,11 +200,14 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
         }
         let own: HashSet<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
         let mut covered = 0.0;
+        let mut shared = 0.0;
         for (term, weight) in &draft.weights {
             if own.contains(term.as_str()) {
                 covered += weight;
+                shared += 1.0;
             } else if context.contains(term) {
                 covered += 0.5 * weight;
+                shared += 0.5;
             }
         }
         let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
@@ -196,6 +218,7 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
             context,
             quantities,
             coverage,
+            shared,
             years,
             linked: linked.contains(&s.doc),
         });
@@ -296,9 +319,19 @@ struct Alignment<'c> {
     candidate: usize,
     source: &'c Quantity,
     coverage: f32,
+    shared: f32,
     local: f32,
     score: f32,
     equal: bool,
+}
+
+impl Alignment<'_> {
+    /// Strong enough to say the two figures report the same fact, so a difference is an error.
+    /// Equal values are evidence of their own, so the words right around them may differ more.
+    fn confident(&self) -> bool {
+        let local = if self.equal { 0.0 } else { ERROR_LOCAL };
+        self.coverage >= ERROR_COVERAGE && self.local >= local && self.shared >= MIN_SHARED
+    }
 }
 
 fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &[Candidate<'c>]) -> Vec<Alignment<'c>> {
@@ -343,7 +376,7 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &[Candidate<'c>]) 
             if !draft.years.is_empty() && !c.years.is_empty() && !draft.years.iter().any(|y| c.years.contains(y)) {
                 score -= 0.3;
             }
-            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, local, score, equal });
+            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal });
         }
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.candidate.cmp(&b.candidate)).then(a.source.span.start.cmp(&b.source.span.start)));
@@ -406,9 +439,10 @@ fn judge_sentence(
         if options.trace {
             for a in list.iter().take(3) {
                 trace.push(format!(
-                    "{draft_text:?} ~ {:?} coverage {:.2} local {:.2} score {:.2}{}",
+                    "{draft_text:?} ~ {:?} coverage {:.2} shared {:.1} local {:.2} score {:.2}{}",
                     a.source.span.slice(&corpus.document(candidates[a.candidate].doc).text),
                     a.coverage,
+                    a.shared,
                     a.local,
                     a.score,
                     if a.equal { " equal" } else { "" }
@@ -419,7 +453,7 @@ fn judge_sentence(
             let a = &list[k];
             let c = &candidates[a.candidate];
             let ev = evidence(corpus, c, a.source);
-            let finding = compare_equal(q, a.source, draft_text, &ev);
+            let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev) } else { None };
             push(report, q.span, ev, finding);
             continue;
         }
@@ -431,7 +465,7 @@ fn judge_sentence(
         };
         let c = &candidates[a.candidate];
         let ev = evidence(corpus, c, a.source);
-        let confident = a.coverage >= ERROR_COVERAGE && a.local >= ERROR_LOCAL;
+        let confident = a.confident();
         let (dv, _) = q.comparable();
         let (sv, _) = a.source.comparable();
         if q.vague || a.source.vague {

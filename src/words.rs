@@ -52,6 +52,11 @@ fn synonym(term: &str) -> &str {
         "ai" => "ai",
         "nation" | "country" => "country",
         "firms" => "company",
+        "pay" | "paid" | "paying" | "buy" | "bought" | "buying" | "purchase" | "purchased" | "acquire" | "acquired" => "buy",
+        "fab" | "fabrication" => "fab",
+        "chip" | "semiconductor" => "chip",
+        "rise" | "rose" | "increase" | "increased" | "grew" | "grow" | "growth" | "climb" | "climbed" => "rise",
+        "fell" | "fall" | "drop" | "dropped" | "decline" | "declined" | "decrease" | "decreased" => "fall",
         _ => term,
     }
 }

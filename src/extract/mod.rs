@@ -628,6 +628,10 @@ impl<'t> Parser<'t> {
         // Ranges: "3,800 to 4,300 years", "13-14%", "between 10 and 20".
         if unit.is_none() || matches!(unit, Some(Unit::Percent)) {
             if let Some((second, second_glued, second_currency, second_end)) = self.range_end(end, between_before) {
+                if !from_before && second.value < numeral.value && !spaced_connector(self.text, end) {
+                    // "2-1": a score or a ratio of counts, not a figure.
+                    return None;
+                }
                 if !from_before && second.value >= numeral.value && !(numeral.year_like && !second.year_like) {
                     let mut low = numeral.value;
                     if second.scaled && !numeral.scaled {
@@ -920,6 +924,10 @@ impl<'t> Parser<'t> {
         if word == "by" {
             word = iter.next()?;
         }
+        // "make up 40 percent" is composition, not a rise.
+        if word == "up" && iter.next().is_some_and(|w| matches!(w, "make" | "makes" | "made" | "making" | "take" | "takes" | "took" | "end" | "ends" | "ended" | "add" | "adds" | "sum" | "sums" | "set" | "sets" | "open" | "opens" | "pick" | "picks" | "draw" | "draws" | "drew")) {
+            return None;
+        }
         if UP_VERBS.contains(&word) {
             Some(Direction::Up)
         } else if DOWN_VERBS.contains(&word) {
@@ -928,6 +936,11 @@ impl<'t> Parser<'t> {
             None
         }
     }
+}
+
+/// Whether the connector after `end` has spaces ("3 to 4") rather than a bare hyphen ("2-1").
+fn spaced_connector(text: &str, end: usize) -> bool {
+    !text[end..].starts_with(['-', '–', '—'])
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
