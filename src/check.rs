@@ -189,12 +189,12 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
         if quantities.iter().all(|q| q.unit == Unit::Date) {
             continue;
         }
-        let tokens = words::tokens(&doc.prose.masked, sentence.span);
+        let tokens = words::tokens(doc.prose_text(), sentence.span);
         let mut context = HashSet::new();
         for neighbour in [s.sentence.wrapping_sub(1), s.sentence + 1] {
             if let Some(n) = doc.prose.sentences.get(neighbour as usize) {
                 if n.paragraph == sentence.paragraph {
-                    context.extend(words::tokens(&doc.prose.masked, n.span).into_iter().map(|t| t.term));
+                    context.extend(words::tokens(doc.prose_text(), n.span).into_iter().map(|t| t.term));
                 }
             }
         }
