@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, SearchScratch};
 use crate::extract::{self, Bound, Quantity, Unit};
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
 use crate::position::Span;
@@ -62,6 +62,7 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
     let linked: HashSet<u32> = linked_documents(text, corpus);
     let mut report = Report::default();
     let mut trace = Vec::new();
+    let mut scratch = SearchScratch::default();
     let mut by_sentence: Vec<Vec<&Quantity>> = vec![Vec::new(); prose.sentences.len()];
     for q in &quantities {
         if let Some(i) = prose.sentence_at(q.number_span.start) {
@@ -81,7 +82,7 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
             .filter(|p| p.paragraph == sentence.paragraph)
             .map(|p| p.span);
         let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
-        let candidates = candidates(corpus, &draft, &linked);
+        let candidates = candidates(corpus, &draft, &linked, &mut scratch);
         judge_sentence(text, corpus, &draft, &candidates, options, &mut report, &mut trace);
     }
     report.findings.sort_by_key(|f| (f.span.start, f.span.end, f.code));
@@ -158,9 +159,9 @@ struct Candidate<'c> {
     linked: bool,
 }
 
-fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u32>) -> Vec<Candidate<'c>> {
+fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch) -> Vec<Candidate<'c>> {
     let query: Vec<String> = draft.tokens.iter().map(|t| t.term.clone()).collect();
-    let hits = corpus.index.search(&query, RETRIEVE);
+    let hits = corpus.index.search_with(scratch, &query, RETRIEVE);
     let mut chosen: Vec<u32> = Vec::new();
     for (id, _) in &hits {
         let s = corpus.index.sentences[*id as usize];

@@ -128,8 +128,8 @@ pub struct SentenceRef {
 pub struct Index {
     /// Term hash ([`words::term_hash`]) to term id.
     terms: HashMap<u64, u32, BuildIdentity>,
-    /// Postings per term: (sentence id, term frequency).
-    postings: Vec<Vec<(u32, u16)>>,
+    /// Postings per term: sentence id and term frequency, packed (see [`pack`]).
+    postings: Vec<Vec<u32>>,
     pub sentences: Vec<SentenceRef>,
     average_length: f32,
 }
@@ -164,10 +164,15 @@ impl Index {
 
     /// The best `limit` sentences for these query terms, by BM25, best first (ties by id).
     ///
-    /// On a large corpus, terms found in more than one sentence in fifty are skipped when the
-    /// query has enough rarer terms: they barely move the ranking and their postings would
+    /// On a large corpus, terms found in more than one sentence in a hundred are skipped when
+    /// the query has enough rarer terms: they barely move the ranking and their postings would
     /// dominate the time of a query.
     pub fn search(&self, query: &[String], limit: usize) -> Vec<(u32, f32)> {
+        self.search_with(&mut SearchScratch::default(), query, limit)
+    }
+
+    /// [`Index::search`] reusing score buffers across the queries of one check.
+    pub fn search_with(&self, scratch: &mut SearchScratch, query: &[String], limit: usize) -> Vec<(u32, f32)> {
         let mut terms: Vec<(u32, usize)> = Vec::new();
         for term in query {
             if let Some(&id) = self.terms.get(&words::term_hash(term)) {
@@ -177,23 +182,35 @@ impl Index {
             }
         }
         terms.sort_by_key(|&(id, df)| (df, id));
-        let common = (self.sentences.len() / 50).max(1000);
+        let common = (self.sentences.len() / 100).max(1000);
         let rare = terms.iter().filter(|(_, df)| *df <= common).count();
         if rare >= 3 {
             terms.retain(|(_, df)| *df <= common);
         }
-        let mut scores: HashMap<u32, f32, BuildIdentity> = HashMap::default();
+        if scratch.scores.len() != self.sentences.len() {
+            scratch.scores = vec![0.0; self.sentences.len()];
+            scratch.touched.clear();
+        }
         let average = self.average_length.max(1.0);
         for (id, df) in terms {
             let idf = self.idf_of_df(df);
-            for &(sentence, tf) in &self.postings[id as usize] {
+            for &packed in &self.postings[id as usize] {
+                let (sentence, tf) = unpack(packed);
                 let len = self.sentences[sentence as usize].length as f32;
                 let tf = tf as f32;
                 let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / average));
-                *scores.entry(sentence).or_insert(0.0) += idf * norm;
+                let slot = &mut scratch.scores[sentence as usize];
+                if *slot == 0.0 {
+                    scratch.touched.push(sentence);
+                }
+                *slot += idf * norm;
             }
         }
-        let mut ranked: Vec<(u32, f32)> = scores.into_iter().collect();
+        let mut ranked: Vec<(u32, f32)> = scratch.touched.iter().map(|&s| (s, scratch.scores[s as usize])).collect();
+        for &s in &scratch.touched {
+            scratch.scores[s as usize] = 0.0;
+        }
+        scratch.touched.clear();
         let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if ranked.len() > limit {
             ranked.select_nth_unstable_by(limit, by_score);
@@ -202,6 +219,25 @@ impl Index {
         ranked.sort_by(by_score);
         ranked
     }
+}
+
+/// Score buffers for [`Index::search_with`].
+#[derive(Debug, Default)]
+pub struct SearchScratch {
+    scores: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+/// Postings pack a sentence id (low 25 bits) and a term frequency (high 7 bits) in a u32.
+const ID_BITS: u32 = 25;
+pub const MAX_SENTENCES: usize = 1 << ID_BITS;
+
+fn pack(sentence: u32, tf: u16) -> u32 {
+    sentence | ((tf.min(127) as u32) << ID_BITS)
+}
+
+fn unpack(packed: u32) -> (u32, u32) {
+    (packed & ((1 << ID_BITS) - 1), packed >> ID_BITS)
 }
 
 /// Hashing for keys that are already well-mixed integers (term hashes, sentence ids).
@@ -439,6 +475,9 @@ fn build_index(documents: &[Document]) -> Index {
         for (offset, sentences) in per_doc.into_iter().enumerate() {
             let doc_id = (chunk_index * 256 + offset) as u32;
             for (sentence, (paragraph, length, counts)) in sentences.into_iter().enumerate() {
+                if index.sentences.len() >= MAX_SENTENCES {
+                    break;
+                }
                 let id = index.sentences.len() as u32;
                 for (hash, tf) in counts {
                     let next = index.postings.len() as u32;
@@ -446,7 +485,7 @@ fn build_index(documents: &[Document]) -> Index {
                     if term_id == next {
                         index.postings.push(Vec::new());
                     }
-                    index.postings[term_id as usize].push((id, tf));
+                    index.postings[term_id as usize].push(pack(id, tf));
                 }
                 total_length += length as u64;
                 index.sentences.push(SentenceRef { doc: doc_id, sentence: sentence as u32, paragraph, length });

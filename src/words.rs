@@ -62,7 +62,8 @@ fn synonym(term: &str) -> &str {
 }
 
 pub fn is_stopword(word: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    type Set = std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>;
+    static SET: std::sync::OnceLock<Set> = std::sync::OnceLock::new();
     SET.get_or_init(|| STOPWORDS.iter().copied().collect()).contains(word)
 }
 
@@ -110,10 +111,11 @@ pub fn normalise_into(word: &str, out: &mut String) -> bool {
         return false;
     }
     let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-    for c in word.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        for c in word.chars() {
             out.extend(c.to_lowercase());
         }
     }
@@ -141,6 +143,24 @@ pub fn normalise_into(word: &str, out: &mut String) -> bool {
     true
 }
 
+/// FNV-1a as a `Hasher`, for small string sets on hot paths (SipHash costs more than the work).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf29ce484222325 } else { self.0 };
+        for &b in bytes {
+            hash ^= b as u64;
+            hash = hash.wrapping_mul(0x100000001b3);
+        }
+        self.0 = hash;
+    }
+}
+
 /// A 64-bit FNV-1a hash of a term: the corpus index keys terms by hash, not by string.
 pub fn term_hash(term: &str) -> u64 {
     let mut hash: u64 = 0xcbf29ce484222325;
@@ -156,8 +176,18 @@ pub fn for_each_term(text: &str, span: Span, mut f: impl FnMut(&str, Span)) {
     let slice = span.slice(text);
     let mut buffer = String::with_capacity(32);
     let mut start = None;
-    for (i, c) in slice.char_indices().chain(std::iter::once((slice.len(), ' '))) {
-        let wordy = c.is_alphanumeric() || c == '\'' || c == '’' || c == '-';
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        let (wordy, width) = if i == bytes.len() {
+            (false, 1)
+        } else if bytes[i].is_ascii() {
+            let b = bytes[i];
+            (b.is_ascii_alphanumeric() || b == b'\'' || b == b'-', 1)
+        } else {
+            let c = slice[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric() || c == '’', c.len_utf8())
+        };
         match (wordy, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -178,6 +208,7 @@ pub fn for_each_term(text: &str, span: Span, mut f: impl FnMut(&str, Span)) {
             }
             _ => {}
         }
+        i += width;
     }
 }
 
