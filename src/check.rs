@@ -85,16 +85,17 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
         let candidates = candidates(corpus, &draft, &linked, &mut scratch);
         judge_sentence(text, corpus, &draft, &candidates, options, &mut report, &mut trace);
     }
+    crate::suppress::apply(text, &mut report);
+    if !options.report_unsupported {
+        report.findings.retain(|f| f.code != Code::UnsupportedClaim);
+    }
     report.findings.sort_by_key(|f| (f.span.start, f.span.end, f.code));
     report.checked.sort_by_key(|c| (c.span.start, c.span.end));
-    // Keep finding indices right after sorting.
+    // Point each flagged item at its finding, now that findings are final.
     for checked in &mut report.checked {
         if checked.verdict == Verdict::Flagged {
             checked.finding = report.findings.iter().position(|f| f.span == checked.span);
         }
-    }
-    if !options.report_unsupported {
-        report.findings.retain(|f| f.code != Code::UnsupportedClaim);
     }
     (report, trace)
 }

@@ -24,5 +24,6 @@ pub mod markdown;
 pub mod position;
 pub mod prose;
 pub mod render;
+pub mod suppress;
 pub mod words;
 pub mod lsp;
