@@ -69,7 +69,7 @@ impl Document {
             prose
                 .paragraphs
                 .first()
-                .map(|p| p.slice(&text).trim().chars().take(200).collect())
+                .map(|p| shorten(p.slice(&text).trim(), 100))
                 .unwrap_or_default()
         });
         let lines = LineIndex::new(&text);
@@ -388,6 +388,16 @@ impl Corpus {
             .position(|d| d.url.as_deref().is_some_and(|u| normalise_url(u) == wanted))
             .map(|i| i as u32)
     }
+}
+
+/// At most `max` characters, cut at a word boundary with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = cut.rfind(' ').filter(|&i| i > max / 2).map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end_matches([',', ';', ':']))
 }
 
 fn normalise_url(url: &str) -> String {

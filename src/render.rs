@@ -148,7 +148,7 @@ pub fn human(corpus: &Corpus, draft: &DraftResult, color: bool) -> String {
             .map(|ev| {
                 let doc = corpus.document(ev.doc);
                 let pos = doc.lines.position(&doc.text, ev.figure.start, PositionEncoding::Utf16);
-                format!("{}:{}:{} ({}): {}", doc.path, pos.line + 1, pos.character + 1, doc.title, excerpt(&ev.excerpt, 240))
+                format!("source: {}:{}:{} \u{201c}{}\u{201d}\n{}", doc.path, pos.line + 1, pos.character + 1, doc.title, excerpt(&ev.excerpt, 240))
             })
             .collect();
         let mut message = level(f.severity).title(&f.message).id(f.code.as_str()).snippet(
