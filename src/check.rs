@@ -46,6 +46,8 @@ const ERROR_LOCAL: f32 = 0.15;
 /// Content words the draft sentence and the source passage must share (neighbours count half)
 /// before a difference is called an error: short sentences cover each other by chance.
 const MIN_SHARED: f32 = 3.0;
+/// The weight of a generic word relative to a specific one.
+const GENERIC_WEIGHT: f32 = 0.3;
 /// A draft sentence with fewer content words than this borrows context from the one before.
 const SHORT_SENTENCE: usize = 6;
 /// How many source sentences retrieval returns per draft sentence.
@@ -131,16 +133,27 @@ impl<'a> DraftSentence<'a> {
         let tokens = words::tokens(masked, span);
         let mut weights = HashMap::new();
         for t in &tokens {
-            weights.entry(t.term.clone()).or_insert_with(|| corpus.index.idf(&t.term).min(IDF_CAP));
+            weights.entry(t.term.clone()).or_insert_with(|| term_weight(corpus, &t.term));
         }
         if let Some(previous) = previous.filter(|_| weights.len() < SHORT_SENTENCE) {
             for t in words::tokens(masked, previous) {
-                weights.entry(t.term).or_insert_with_key(|term| 0.5 * corpus.index.idf(term).min(IDF_CAP));
+                weights.entry(t.term).or_insert_with_key(|term| 0.5 * term_weight(corpus, term));
             }
         }
         let total_weight = weights.values().sum();
         let years = quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
         DraftSentence { tokens, weights, total_weight, quantities, years }
+    }
+}
+
+/// How much a shared term says that two sentences report the same thing: its IDF in the corpus,
+/// capped, and lowered for words every story uses (a small corpus cannot tell those apart).
+fn term_weight(corpus: &Corpus, term: &str) -> f32 {
+    let idf = corpus.index.idf(term).min(IDF_CAP);
+    if words::is_generic(term) {
+        idf * GENERIC_WEIGHT
+    } else {
+        idf
     }
 }
 
@@ -204,12 +217,13 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
         let mut covered = 0.0;
         let mut shared = 0.0;
         for (term, weight) in &draft.weights {
+            let count = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
             if own.contains(term.as_str()) {
                 covered += weight;
-                shared += 1.0;
+                shared += count;
             } else if context.contains(term) {
                 covered += 0.5 * weight;
-                shared += 0.5;
+                shared += 0.5 * count;
             }
         }
         let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
@@ -325,6 +339,8 @@ struct Alignment<'c> {
     local: f32,
     score: f32,
     equal: bool,
+    /// Both are ranges and one end agrees: evidence of one fact with the other end changed.
+    anchored: bool,
 }
 
 impl Alignment<'_> {
@@ -332,7 +348,8 @@ impl Alignment<'_> {
     /// Equal values are evidence of their own, so the words right around them may differ more.
     fn confident(&self) -> bool {
         let local = if self.equal { 0.0 } else { ERROR_LOCAL };
-        self.coverage >= ERROR_COVERAGE && self.local >= local && self.shared >= MIN_SHARED
+        let shared = if self.anchored { MIN_SHARED / 2.0 } else { MIN_SHARED };
+        self.coverage >= ERROR_COVERAGE && self.local >= local && self.shared >= shared
     }
 }
 
@@ -358,6 +375,10 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &[Candidate<'c>]) 
             }
             let local = if total > 0.0 { shared / total } else { 0.0 };
             let equal = same_figure(q, p);
+            let anchored = match (q.high, p.high) {
+                (Some(qh), Some(ph)) => !equal && p.unit == q.unit && (same_value(q.value, p.value) || same_value(qh, ph)),
+                _ => false,
+            };
             let mut score = 0.6 * c.coverage + 0.4 * local;
             if equal {
                 score += 0.15;
@@ -378,7 +399,7 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &[Candidate<'c>]) 
             if !draft.years.is_empty() && !c.years.is_empty() && !draft.years.iter().any(|y| c.years.contains(y)) {
                 score -= 0.3;
             }
-            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal });
+            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal, anchored });
         }
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.candidate.cmp(&b.candidate)).then(a.source.span.start.cmp(&b.source.span.start)));

@@ -35,6 +35,33 @@ const STOPWORDS: &[&str] = &[
     "mr", "ms", "mrs", "dr", "told", "reported", "report", "according", "cited", "found",
 ];
 
+/// Words every kind of news story uses (after normalisation): they say little about which fact
+/// a figure reports, so matching weighs them less. Periods ("last year") frame a figure but
+/// do not identify it.
+const GENERIC: &[&str] = &[
+    "year", "month", "week", "day", "today", "yesterday", "tomorrow", "last", "late", "early",
+    "next", "time", "ago", "company", "person", "number", "part", "way", "thing", "lot", "group",
+    "world", "global", "globally", "data", "expected", "expect", "set", "come", "came", "go",
+    "went", "take", "took", "put", "see", "saw", "added", "add", "including", "total", "record",
+    "high", "low", "big", "small", "large", "major", "old", "long", "short", "end", "start",
+    "began", "begin", "back", "top", "level", "rate", "share", "period", "term", "deal", "plan",
+    "cost", "market", "industry", "sector", "government", "official", "state", "national",
+    "country", "city", "area", "region", "local", "public", "private", "study", "survey",
+    "analysis", "research", "figure", "amount", "sum", "rise", "fall", "change", "due",
+    "likely", "use", "spend", "million", "billion", "recent", "recently", "current", "currently",
+    "since", "past", "place", "area", "ago", "around", "far", "become", "became", "help", "work",
+    "working", "based", "show", "showed", "shown", "according", "well", "need", "want", "think",
+    "know", "give", "gave", "find", "call", "called", "keep", "run", "ran", "way", "sale",
+    "customer", "user", "people", "percent", "annual", "quarter", "half", "average", "estimate",
+];
+
+/// Whether a normalised term is a word every kind of story uses (see [`GENERIC`]).
+pub fn is_generic(term: &str) -> bool {
+    type Set = std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>;
+    static SET: std::sync::OnceLock<Set> = std::sync::OnceLock::new();
+    SET.get_or_init(|| GENERIC.iter().copied().collect()).contains(term)
+}
+
 /// Newsroom synonyms folded to one term (after stemming).
 fn synonym(term: &str) -> &str {
     match term {
