@@ -40,6 +40,8 @@ impl Default for CheckOptions {
 /// Minimum share of the draft sentence's content (IDF-weighted) that a source passage must
 /// cover for its figure to be considered the same fact at all.
 const MIN_COVERAGE: f32 = 0.30;
+/// Coverage enough for a passage holding the draft's exact figure to support it.
+const SUPPORT_COVERAGE: f32 = 0.2;
 /// Coverage and local agreement needed before a differing value is called an error.
 const ERROR_COVERAGE: f32 = 0.45;
 const ERROR_LOCAL: f32 = 0.15;
@@ -126,6 +128,8 @@ struct DraftSentence<'a> {
     total_weight: f32,
     quantities: &'a [&'a Quantity],
     years: Vec<f64>,
+    /// Terms written as acronyms in the draft ("PLA"), with their letters.
+    acronyms: Vec<(String, String)>,
 }
 
 impl<'a> DraftSentence<'a> {
@@ -141,8 +145,15 @@ impl<'a> DraftSentence<'a> {
             }
         }
         let total_weight = weights.values().sum();
+        let acronyms = tokens
+            .iter()
+            .filter_map(|t| {
+                let raw = t.span.slice(masked);
+                (raw.len() >= 2 && raw.len() <= 6 && raw.bytes().all(|b| b.is_ascii_uppercase())).then(|| (t.term.clone(), raw.to_string()))
+            })
+            .collect();
         let years = quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
-        DraftSentence { tokens, weights, total_weight, quantities, years }
+        DraftSentence { tokens, weights, total_weight, quantities, years, acronyms }
     }
 }
 
@@ -213,7 +224,13 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
                 }
             }
         }
-        let own: HashSet<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        let mut own: HashSet<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        // "PLA" in the draft is "People's Liberation Army" in the source.
+        for (term, letters) in &draft.acronyms {
+            if !own.contains(term.as_str()) && spells_acronym(sentence.span.slice(doc.prose_text()), letters) {
+                own.insert(term.as_str());
+            }
+        }
         let mut covered = 0.0;
         let mut shared = 0.0;
         for (term, weight) in &draft.weights {
@@ -240,6 +257,35 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
         });
     }
     out
+}
+
+/// Whether consecutive capitalised words of `text` have `letters` as initials ("People's
+/// Liberation Army" for "PLA"), skipping the small words titles use ("of", "and", "the").
+fn spells_acronym(text: &str, letters: &str) -> bool {
+    let initials: Vec<(char, bool)> = text
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let first = w.trim_start_matches(|c: char| !c.is_alphanumeric()).chars().next().unwrap_or(' ');
+            let small = matches!(w, "of" | "and" | "the" | "for" | "&");
+            (first, small)
+        })
+        .collect();
+    let wanted: Vec<char> = letters.chars().collect();
+    'start: for start in 0..initials.len() {
+        let mut i = start;
+        for &letter in &wanted {
+            while i < initials.len() && initials[i].1 && i > start {
+                i += 1;
+            }
+            if i >= initials.len() || initials[i].0 != letter {
+                continue 'start;
+            }
+            i += 1;
+        }
+        return true;
+    }
+    false
 }
 
 /// Terms around a figure, weighted by closeness (1 inside the figure, falling with distance).
@@ -450,7 +496,8 @@ fn judge_sentence(
     let mut supported: Vec<Option<usize>> = vec![None; figures.len()];
     for (i, list) in alignments.iter().enumerate() {
         let best_coverage = list.first().map_or(0.0, |a| a.coverage);
-        let floor = MIN_COVERAGE.max(0.6 * best_coverage);
+        // Support only silences, so it may rest on weaker alignment than an error.
+        let floor = SUPPORT_COVERAGE.max(0.5 * best_coverage);
         if let Some(k) = list.iter().position(|a| a.equal && a.coverage >= floor && !used.contains(&(a.candidate, a.source.span.start))) {
             used.insert((list[k].candidate, list[k].source.span.start));
             supported[i] = Some(k);
@@ -628,5 +675,26 @@ fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &Chec
             evidence: Vec::new(),
             fix: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_match_capitalised_initials() {
+        assert!(spells_acronym("China’s People’s Liberation Army has shown off a robot", "PLA"));
+        assert!(spells_acronym("the Greater Bay Area (GBA) in China", "GBA"));
+        assert!(spells_acronym("the Bank of England said", "BE"));
+        assert!(!spells_acronym("People like the army", "PLA"));
+    }
+
+    #[test]
+    fn rounding_needs_a_rounder_figure_within_five_percent() {
+        assert!(is_rounding(80.0, 82.0));
+        assert!(is_rounding(30.0, 29.7));
+        assert!(!is_rounding(28.0, 82.0));
+        assert!(!is_rounding(82.0, 80.0));
     }
 }
