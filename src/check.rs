@@ -421,6 +421,12 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &[Candidate<'c>]) 
             }
             let local = if total > 0.0 { shared / total } else { 0.0 };
             let equal = same_figure(q, p);
+            // Points and percent of the same value are one figure in the wrong unit; with
+            // different values they are different figures (a change against a level).
+            let points = |u: &Unit| *u == Unit::PercentagePoint;
+            if points(&q.unit) != points(&p.unit) && !equal {
+                continue;
+            }
             let anchored = match (q.high, p.high) {
                 (Some(qh), Some(ph)) => !equal && p.unit == q.unit && (same_value(q.value, p.value) || same_value(qh, ph)),
                 _ => false,
