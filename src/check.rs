@@ -10,11 +10,11 @@
 //! compared. A figure whose value the corpus holds in a well-aligned passage is supported even
 //! when another passage aligns slightly better. Anything less certain is said at info level.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::corpus::{Corpus, SearchScratch};
 use crate::extract::{self, Bound, Quantity, Unit};
-use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
+use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Severity, Verdict};
 use crate::position::Span;
 use crate::prose::{Format, Prose};
 use crate::words::{self, Token};
@@ -29,11 +29,39 @@ pub struct CheckOptions {
     pub hedge_tolerance: f64,
     /// Record why each figure was judged as it was (for `--trace`).
     pub trace: bool,
+    /// Severity per code from the project file; `None` turns a code off.
+    pub severity: BTreeMap<Code, Option<Severity>>,
+    /// Extra qualifier phrases (lower case) and the bound each expresses.
+    pub extra_hedges: Vec<(String, Bound)>,
+    /// ISO codes a bare `$` may stand for; by default any dollar.
+    pub dollar: Option<Vec<String>>,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { report_unsupported: true, hedge_tolerance: 0.10, trace: false }
+        CheckOptions {
+            report_unsupported: true,
+            hedge_tolerance: 0.10,
+            trace: false,
+            severity: BTreeMap::new(),
+            extra_hedges: Vec::new(),
+            dollar: None,
+        }
+    }
+}
+
+impl CheckOptions {
+    /// Options from a project file (command-line flags are applied on top by the caller).
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        let defaults = CheckOptions::default();
+        CheckOptions {
+            report_unsupported: config.report_unsupported.unwrap_or(defaults.report_unsupported),
+            hedge_tolerance: config.hedge_tolerance.unwrap_or(defaults.hedge_tolerance),
+            severity: config.severity.clone(),
+            extra_hedges: config.hedges.clone(),
+            dollar: config.dollar.clone(),
+            ..defaults
+        }
     }
 }
 
@@ -62,7 +90,8 @@ const WINDOW: usize = 8;
 /// Checks one draft against the corpus.
 pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions) -> (Report, Vec<String>) {
     let prose = Prose::new(text, format);
-    let quantities = extract::extract(&prose.masked);
+    let mut quantities = extract::extract(&prose.masked);
+    apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
     let linked: HashSet<u32> = linked_documents(text, corpus);
     let mut report = Report::default();
     let mut trace = Vec::new();
@@ -90,6 +119,14 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
         judge_sentence(text, corpus, &draft, &candidates, options, &mut report, &mut trace);
     }
     crate::suppress::apply(text, &mut report);
+    report.findings.retain_mut(|f| match options.severity.get(&f.code) {
+        Some(Some(severity)) => {
+            f.severity = *severity;
+            true
+        }
+        Some(None) => false,
+        None => true,
+    });
     if !options.report_unsupported {
         report.findings.retain(|f| f.code != Code::UnsupportedClaim);
     }
@@ -102,6 +139,34 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
         }
     }
     (report, trace)
+}
+
+/// Qualifiers the project file adds ("a shade under") bound figures the extractor read as exact.
+fn apply_extra_hedges(masked: &str, quantities: &mut [Quantity], hedges: &[(String, Bound)]) {
+    if hedges.is_empty() {
+        return;
+    }
+    for q in quantities.iter_mut().filter(|q| q.bound == Bound::Exact && q.unit != Unit::Date) {
+        let mut window_start = q.span.start.saturating_sub(48);
+        while !masked.is_char_boundary(window_start) {
+            window_start -= 1;
+        }
+        let before = masked[window_start..q.span.start].trim_end();
+        let lower = before.to_lowercase();
+        if lower.len() != before.len() {
+            continue;
+        }
+        for (phrase, bound) in hedges {
+            if lower.ends_with(phrase.as_str()) {
+                let start = window_start + before.len() - phrase.len();
+                if start == 0 || !masked[..start].ends_with(|c: char| c.is_alphanumeric()) {
+                    q.bound = *bound;
+                    q.span = Span::new(start, q.span.end);
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// Documents the draft links to by URL: these are checked first.
@@ -354,23 +419,26 @@ fn same_figure(draft: &Quantity, source: &Quantity) -> bool {
     }
 }
 
-/// Dollar currencies a bare `$` may stand for.
-fn is_dollar(code: &str) -> bool {
-    matches!(code, "USD" | "SGD" | "TWD" | "HKD" | "AUD" | "CAD" | "NZD" | "BRL")
+/// Whether a bare `$` may stand for `code` (any dollar unless the project file narrows it).
+fn is_dollar(code: &str, dollar: Option<&[String]>) -> bool {
+    match dollar {
+        Some(allowed) => allowed.iter().any(|c| c == code),
+        None => matches!(code, "USD" | "SGD" | "TWD" | "HKD" | "AUD" | "CAD" | "NZD" | "BRL" | "MXN"),
+    }
 }
 
-/// Whether two currencies conflict (a bare `$` conflicts with no dollar).
-fn currency_conflict(draft: &Quantity, source: &Quantity) -> bool {
+/// Whether two currencies conflict (a bare `$` conflicts with no dollar it may mean).
+fn currency_conflict(draft: &Quantity, source: &Quantity, dollar: Option<&[String]>) -> bool {
     match (&draft.unit, &source.unit) {
         (Unit::Currency(a), Unit::Currency(b)) if a != b => {
-            !((draft.assumed_currency && is_dollar(b)) || (source.assumed_currency && is_dollar(a)))
+            !((draft.assumed_currency && is_dollar(b, dollar)) || (source.assumed_currency && is_dollar(a, dollar)))
         }
         _ => false,
     }
 }
 
-fn unit_conflict(draft: &Quantity, source: &Quantity) -> bool {
-    currency_conflict(draft, source)
+fn unit_conflict(draft: &Quantity, source: &Quantity, dollar: Option<&[String]>) -> bool {
+    currency_conflict(draft, source, dollar)
         || matches!(
             (&draft.unit, &source.unit),
             (Unit::Percent, Unit::PercentagePoint) | (Unit::PercentagePoint, Unit::Percent)
@@ -529,7 +597,7 @@ fn judge_sentence(
             let a = &list[k];
             let c = &candidates[a.candidate];
             let ev = evidence(corpus, c, a.source);
-            let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev) } else { None };
+            let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
             push(report, q.span, ev, finding);
             continue;
         }
@@ -549,7 +617,7 @@ fn judge_sentence(
             continue;
         }
         let relative = if sv != 0.0 { (dv - sv).abs() / sv.abs() } else { f64::INFINITY };
-        if q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source) {
+        if q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source, options.dollar.as_deref()) {
             // "about 80 percent" for "82 percent": a hedge the writer added covers the difference.
             push(report, q.span, ev, None);
             continue;
@@ -572,7 +640,7 @@ fn judge_sentence(
             }
             continue;
         }
-        let finding = if q.high.is_none() && a.source.high.is_none() && q.bound == Bound::Exact && is_rounding(dv, sv) && !unit_conflict(q, a.source) {
+        let finding = if q.high.is_none() && a.source.high.is_none() && q.bound == Bound::Exact && is_rounding(dv, sv) && !unit_conflict(q, a.source, options.dollar.as_deref()) {
             Some(hedge(
                 draft_text,
                 &ev,
@@ -593,8 +661,8 @@ fn judge_sentence(
 }
 
 /// Compares a draft figure with a source figure of the same value: unit, direction, hedge.
-fn compare_equal(q: &Quantity, p: &Quantity, draft_text: &str, ev: &Evidence) -> Option<Finding> {
-    if unit_conflict(q, p) {
+fn compare_equal(q: &Quantity, p: &Quantity, draft_text: &str, ev: &Evidence, dollar: Option<&[String]>) -> Option<Finding> {
+    if unit_conflict(q, p, dollar) {
         return Some(error(
             Code::UnitMismatch,
             draft_text,

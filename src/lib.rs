@@ -16,6 +16,7 @@
 //! - [`lsp`]: the language server (the only module that knows the protocol).
 
 pub mod check;
+pub mod config;
 pub mod corpus;
 pub mod extract;
 pub mod findings;
