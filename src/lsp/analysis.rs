@@ -12,16 +12,6 @@ use super::state::{lock, Analysis, Shared};
 use crate::check::{check, CheckOptions};
 use crate::position::LineIndex;
 
-/// Whether an open buffer is a draft to lint (not a corpus file open in the editor).
-pub fn is_draft(shared: &Shared, uri: &Uri) -> bool {
-    let Some(sources) = shared.sources() else { return true };
-    let docs = lock(&shared.docs);
-    match docs.get(uri).and_then(|d| d.path.as_ref()) {
-        Some(path) => !sources.contains(path),
-        None => docs.contains_key(uri),
-    }
-}
-
 /// The analysis of the buffer's current text, computing it if needed. With `want`, gives up
 /// unless the buffer is still at that version. None when the buffer is unknown, the corpus is
 /// not loaded yet, the buffer is a corpus file, or the check panicked.
