@@ -699,3 +699,112 @@ async fn exit_without_shutdown_is_not_clean() {
     let clean = tokio::time::timeout(TIMEOUT, &mut client.server).await.unwrap().unwrap();
     assert!(!clean);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_opened_while_indexing_are_checked_once_the_corpus_is_ready() {
+    let options = ServerOptions { load_delay: Duration::from_millis(400), ..ServerOptions::default() };
+    let settings = json!({"corpus": [repo().join("seeds").display().to_string()], "debounceMs": 0});
+    let Setup { mut client, draft_uri, .. } = setup_with(options, capabilities(false), settings).await;
+    let mark = client.mark();
+    client.open(&draft_uri, "markdown", 1, DRAFT).await;
+    // Still indexing: no hover yet, nothing published.
+    let hover = client
+        .result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(2, 100)}))
+        .await;
+    assert_eq!(hover, Value::Null);
+    assert!(client.published(&draft_uri).is_empty());
+    let diagnostics = client.diagnostics(mark, &draft_uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["unit-mismatch", "number-mismatch"]);
+    let ready = client.log.iter().position(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    let published = client.log.iter().position(|m| m["method"] == "textDocument/publishDiagnostics");
+    assert!(ready < published, "published after indexing finished");
+    client.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_character_by_character_applies_edits_in_order() {
+    let Setup { mut client, draft_uri, .. } = setup(false).await;
+    let mark = client.mark();
+    client.open(&draft_uri, "markdown", 1, "").await;
+    client.diagnostics(mark, &draft_uri, 1).await;
+    let mut version = 1;
+    let (mut line, mut column) = (0u64, 0u64);
+    let mark = client.mark();
+    for ch in DRAFT.chars() {
+        version += 1;
+        client.change(&draft_uri, version, json!([{"range": range(line, column, line, column), "text": ch.to_string()}])).await;
+        if ch == '\n' {
+            line += 1;
+            column = 0;
+        } else {
+            column += ch.len_utf16() as u64;
+        }
+    }
+    let diagnostics = client.diagnostics(mark, &draft_uri, version).await;
+    assert_eq!(codes(&diagnostics), ["unit-mismatch", "number-mismatch"]);
+    assert_eq!(diagnostics[1]["range"], range(2, 94, 2, 110));
+    client.stop().await;
+}
+
+/// The real binary over real stdio: initialize, open, diagnostics, shutdown, exit code 0.
+#[test]
+fn binary_serves_stdio() {
+    use std::io::{BufRead, Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["lsp", "--log-level", "error"])
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut send = |message: Value| {
+        let body = message.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut receive = || -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length:") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    };
+    let root = file_uri(&repo());
+    send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": root, "capabilities": {}}}));
+    let init = receive();
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let uri = format!("{root}/scratch-draft.md");
+    send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": DRAFT}}}));
+    let diagnostics = loop {
+        let message = receive();
+        if message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri.as_str() {
+            break message;
+        }
+    };
+    assert_eq!(diagnostics["params"]["diagnostics"].as_array().unwrap().len(), 2);
+    send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    loop {
+        if receive()["id"] == 2 {
+            break;
+        }
+    }
+    send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}

@@ -87,6 +87,7 @@ pub async fn code_action(shared: &Arc<Shared>, params: CodeActionParams) -> Opti
     Some(actions)
 }
 
+#[allow(clippy::mutable_key_type)] // lsp_types::Uri is hashed by its string
 fn workspace_edit(uri: &tower_lsp_server::lsp_types::Uri, edit: TextEdit) -> WorkspaceEdit {
     let mut changes = HashMap::new();
     changes.insert(uri.clone(), vec![edit]);

@@ -51,13 +51,13 @@ fn source_section(out: &mut String, sources: &super::state::Sources, evidence: &
     // The passage, with the figure in bold.
     let passage = evidence.passage;
     let figure = evidence.figure;
-    let quoted = if passage.slice(&doc.text) != "" && passage.start <= figure.start && figure.end <= passage.end {
-        format!(
-            "{}**{}**{}",
-            escape(&doc.text[passage.start..figure.start]),
-            escape(figure.slice(&doc.text)),
-            escape(&doc.text[figure.end..passage.end])
-        )
+    let pieces = (
+        doc.text.get(passage.start..figure.start),
+        doc.text.get(figure.start..figure.end),
+        doc.text.get(figure.end..passage.end),
+    );
+    let quoted = if let (Some(before), Some(fig), Some(after)) = pieces {
+        format!("{}**{}**{}", escape(before), escape(fig), escape(after))
     } else if let Some(at) = evidence.excerpt.find(&evidence.text) {
         let end = at + evidence.text.len();
         format!(

@@ -85,7 +85,11 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
     let seed_cache = seed_cache_dir(shared);
     let load_plan = plan.clone();
+    let delay = shared.options.load_delay;
     let loader = tokio::task::spawn_blocking(move || -> Result<Sources, String> {
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
         let report = move |done: usize, total: usize| {
             let _ = tx.send((done, total));
         };
@@ -109,7 +113,7 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
             joined = &mut loader => break joined,
             Some((done, total)) = rx.recv() => {
                 if let Some(p) = &progress {
-                    let percent = if total == 0 { 100 } else { (done * 100 / total) as u32 };
+                    let percent = (done * 100).checked_div(total).unwrap_or(100) as u32;
                     p.report_with_message(format!("{done}/{total} files"), percent).await;
                 }
             }

@@ -34,11 +34,14 @@ pub struct ServerOptions {
     /// Test hook: a check of a draft containing this text panics.
     #[doc(hidden)]
     pub panic_marker: Option<String>,
+    /// Test hook: sleep this long before loading the corpus.
+    #[doc(hidden)]
+    pub load_delay: Duration,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        ServerOptions { log_level: super::log::Level::Info, seed_cache: None, check_delay: Duration::ZERO, panic_marker: None }
+        ServerOptions { log_level: super::log::Level::Info, seed_cache: None, check_delay: Duration::ZERO, panic_marker: None, load_delay: Duration::ZERO }
     }
 }
 
