@@ -1,6 +1,7 @@
 //! Diagnostics: scheduling checks of changed buffers (debounced, newest version wins) and
 //! turning a report into `textDocument/publishDiagnostics`.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,22 +48,41 @@ pub fn schedule_all(shared: &Arc<Shared>) {
 }
 
 /// Publishes the diagnostics of an analysis unless the buffer has moved on.
+///
+/// The version check and the hand-off of the notification to the transport happen under the
+/// documents lock, so no edit can be applied in between: a version the server knows to be
+/// stale is never published.
 pub async fn publish(shared: &Arc<Shared>, uri: &Uri, analysis: &Analysis) {
     let diagnostics = build(shared, analysis);
+    let count = diagnostics.len();
+    let version = analysis.version;
+    let mut pending = Some(diagnostics);
     {
         let docs = lock(&shared.docs);
         match docs.get(uri) {
-            Some(doc) if doc.version == analysis.version => {}
+            Some(doc) if doc.version == version => {}
             _ => return,
         }
+        // Queue the notification now, while holding the lock, if the transport has room
+        // (it nearly always has: each sender has a slot of its own).
+        let diagnostics = pending.take().unwrap_or_default();
+        let mut send = std::pin::pin!(shared.client.publish_diagnostics(uri.clone(), diagnostics.clone(), Some(version)));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        if send.as_mut().poll(&mut context).is_pending() {
+            // Not queued (the send future owns the message and is dropped): retry below.
+            pending = Some(diagnostics);
+        }
     }
-    shared.log.debug(format!(
-        "publishing {} diagnostics for {} version {}",
-        diagnostics.len(),
-        uri.as_str(),
-        analysis.version
-    ));
-    shared.client.publish_diagnostics(uri.clone(), diagnostics, Some(analysis.version)).await;
+    if let Some(diagnostics) = pending {
+        {
+            let docs = lock(&shared.docs);
+            if docs.get(uri).is_none_or(|doc| doc.version != version) {
+                return;
+            }
+        }
+        shared.client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+    }
+    shared.log.debug(format!("published {count} diagnostics for {} version {version}", uri.as_str()));
 }
 
 /// Clears the diagnostics of a buffer.
