@@ -808,3 +808,59 @@ fn binary_serves_stdio() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configuration_change_reloads_a_relative_corpus_with_front_matter() {
+    let mut caps = capabilities(false);
+    caps["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] = json!(false);
+    let settings = json!({"corpus": [repo().join("seeds").display().to_string()], "debounceMs": 0});
+    let Setup { mut client, draft_uri, .. } = setup_with(ServerOptions::default(), caps, settings).await;
+    let root = PathBuf::from(draft_uri.trim_start_matches("file://")).parent().unwrap().to_path_buf();
+    std::fs::create_dir(root.join("sources")).unwrap();
+    let article = format!(
+        "---\ntitle: GT Voice on Chinese AI\npublisher: Global Times\ndate: 2025-11-03\nurl: https://example.com/gt\n---\n{}",
+        std::fs::read_to_string(repo().join(SEED_000)).unwrap()
+    );
+    let source = root.join("sources/gt.md");
+    std::fs::write(&source, &article).unwrap();
+
+    let mark = client.mark();
+    client.open(&draft_uri, "markdown", 1, DRAFT).await;
+    client.diagnostics(mark, &draft_uri, 1).await;
+
+    // Point the corpus at a folder relative to the workspace root.
+    let mark = client.mark();
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"copydesk": {"corpus": ["sources"], "debounceMs": 0}}})).await;
+    let diagnostics = client
+        .wait_for(mark, "diagnostics against the new corpus", |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == draft_uri.as_str()
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|ds| ds.iter().any(|d| d["relatedInformation"][0]["location"]["uri"] == file_uri(&source)))
+        })
+        .await;
+    let number = diagnostics["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "number-mismatch")
+        .expect("number-mismatch against the new corpus")
+        .clone();
+    assert_eq!(number["relatedInformation"][0]["location"]["range"], range(24, 50, 24, 300));
+    let hover = client
+        .result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(2, 100)}))
+        .await;
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("*GT Voice on Chinese AI* — Global Times — 2025-11-03"), "{value}");
+    assert!(value.contains(&format!("]({}#L25)", file_uri(&source))), "{value}");
+    assert!(value.contains("[original article](https://example.com/gt)"), "{value}");
+
+    // Without file watching, saving a corpus file reloads the corpus.
+    std::fs::write(&source, article.replace("82 percent lower", "28 percent lower")).unwrap();
+    let mark = client.mark();
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": file_uri(&source)}})).await;
+    let diagnostics = client.diagnostics(mark, &draft_uri, 1).await;
+    assert!(!codes(&diagnostics).contains(&"number-mismatch".to_string()), "{diagnostics:#?}");
+    client.stop().await;
+}

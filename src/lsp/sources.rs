@@ -20,6 +20,8 @@ use super::state::{lock, Shared, Sources};
 use crate::corpus::{Corpus, BUILTIN_SEEDS};
 
 const WATCH_ID: &str = "copydesk-corpus-watch";
+/// How long to wait for the client to answer a registration or progress request.
+const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What to load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,12 +65,14 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
     let mut progress = None;
     if session.work_done_progress {
         let token = ProgressToken::String(format!("copydesk/index/{generation}"));
-        let created = shared
-            .client
-            .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: token.clone() })
-            .await;
+        let created = tokio::time::timeout(
+            CLIENT_TIMEOUT,
+            shared.client.send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: token.clone() }),
+        )
+        .await;
         match created {
-            Ok(()) => {
+            Err(_) => shared.log.debug("the client did not answer window/workDoneProgress/create"),
+            Ok(Ok(())) => {
                 progress = Some(
                     shared
                         .client
@@ -79,7 +83,7 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
                         .await,
                 );
             }
-            Err(err) => shared.log.debug(format!("client refused a progress token: {err}")),
+            Ok(Err(err)) => shared.log.debug(format!("client refused a progress token: {err}")),
         }
     }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
@@ -135,9 +139,9 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
             shared.log.info(format!("corpus ready: {count} documents from {}", sources.description));
             let sources = Arc::new(sources);
             shared.set_sources(sources.clone());
-            register_watchers(shared, &sources).await;
-            clear_corpus_buffers(shared, &sources).await;
             diagnostics::schedule_all(shared);
+            clear_corpus_buffers(shared, &sources).await;
+            register_watchers(shared, &sources).await;
             Some(count)
         }
         Err(message) => {
@@ -231,10 +235,10 @@ async fn register_watchers(shared: &Arc<Shared>, sources: &Sources) {
     }
     let previous = lock(&shared.watch_registration).take();
     if let Some(id) = previous {
-        let _ = shared
+        let unregister = shared
             .client
-            .unregister_capability(vec![Unregistration { id, method: "workspace/didChangeWatchedFiles".to_string() }])
-            .await;
+            .unregister_capability(vec![Unregistration { id, method: "workspace/didChangeWatchedFiles".to_string() }]);
+        let _ = tokio::time::timeout(CLIENT_TIMEOUT, unregister).await;
     }
     if sources.roots.is_empty() {
         return;
@@ -262,9 +266,10 @@ async fn register_watchers(shared: &Arc<Shared>, sources: &Sources) {
         method: "workspace/didChangeWatchedFiles".to_string(),
         register_options: serde_json::to_value(options).ok(),
     };
-    match shared.client.register_capability(vec![registration]).await {
-        Ok(()) => *lock(&shared.watch_registration) = Some(WATCH_ID.to_string()),
-        Err(err) => shared.log.warn(format!("could not register file watchers: {err}")),
+    match tokio::time::timeout(CLIENT_TIMEOUT, shared.client.register_capability(vec![registration])).await {
+        Ok(Ok(())) => *lock(&shared.watch_registration) = Some(WATCH_ID.to_string()),
+        Ok(Err(err)) => shared.log.warn(format!("could not register file watchers: {err}")),
+        Err(_) => shared.log.warn("the client did not answer the file-watcher registration"),
     }
 }
 

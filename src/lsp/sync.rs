@@ -15,6 +15,7 @@ use tower_lsp_server::lsp_types::{
 
 use super::convert::from_proto;
 use super::diagnostics;
+use super::sources;
 use super::state::{draft_format, lock, Document, Shared};
 use crate::position::PositionEncoding;
 
@@ -94,8 +95,18 @@ fn apply_change(
     rope.insert(start_char, &change.text);
 }
 
+/// Re-checks a saved draft at once. Saving a corpus file reloads the corpus when the client
+/// does not watch files for us.
 pub fn did_save(shared: &Arc<Shared>, params: DidSaveTextDocumentParams) {
-    diagnostics::schedule(shared, &params.text_document.uri, Duration::ZERO);
+    let uri = params.text_document.uri;
+    if !shared.session().watch_dynamic && sources::affects_corpus(shared, &uri) {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            sources::reload(&shared, "a corpus file was saved").await;
+        });
+        return;
+    }
+    diagnostics::schedule(shared, &uri, Duration::ZERO);
 }
 
 pub async fn did_close(shared: &Arc<Shared>, params: DidCloseTextDocumentParams) {
