@@ -95,3 +95,58 @@ pub mod from_proto {
         uri.to_file_path().map(|p| p.into_owned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: u32, character: u32) -> lsp::Position {
+        lsp::Position { line, character }
+    }
+
+    #[test]
+    fn rope_offsets_agree_with_the_line_index() {
+        let text = "😀 阿里 a\r\nb 30%\rc\n";
+        let rope = Rope::from_str(text);
+        let index = LineIndex::new(text);
+        for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                let position = to_proto::position(index.position(text, offset, encoding));
+                let (from_rope, _) = from_proto::rope_offset(&rope, position, encoding);
+                let (from_text, _) = from_proto::offset(&index, text, position, encoding);
+                assert_eq!(from_rope, from_text, "{encoding:?} {position:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn rope_offsets_clamp_and_say_so() {
+        let text = "😀x\nab";
+        let rope = Rope::from_str(text);
+        assert_eq!(from_proto::rope_offset(&rope, p(0, 2), PositionEncoding::Utf16), (4, false));
+        assert_eq!(from_proto::rope_offset(&rope, p(0, 1), PositionEncoding::Utf16), (0, true));
+        assert_eq!(from_proto::rope_offset(&rope, p(0, 50), PositionEncoding::Utf16), (5, true));
+        assert_eq!(from_proto::rope_offset(&rope, p(9, 0), PositionEncoding::Utf8), (text.len(), true));
+        assert_eq!(from_proto::rope_offset(&rope, p(1, 2), PositionEncoding::Utf8), (text.len(), false));
+    }
+
+    #[test]
+    fn utf8_is_chosen_only_when_offered() {
+        let mut caps = lsp::ClientCapabilities::default();
+        assert_eq!(from_proto::encoding(&caps), PositionEncoding::Utf16);
+        caps.general = Some(lsp::GeneralClientCapabilities {
+            position_encodings: Some(vec![lsp::PositionEncodingKind::UTF16, lsp::PositionEncodingKind::UTF8]),
+            ..Default::default()
+        });
+        assert_eq!(from_proto::encoding(&caps), PositionEncoding::Utf8);
+    }
+
+    #[test]
+    fn file_uris_round_trip() {
+        let dir = std::env::temp_dir();
+        let uri = to_proto::file_uri(&dir).unwrap();
+        assert_eq!(from_proto::file_path(&uri), Some(std::fs::canonicalize(&dir).unwrap()));
+        let other: Uri = "untitled:Untitled-1".parse().unwrap();
+        assert_eq!(from_proto::file_path(&other), None);
+    }
+}
