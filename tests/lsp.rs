@@ -345,31 +345,31 @@ async fn hover_on_checked_statistics_and_null_elsewhere() {
     client.open(&draft_uri, "markdown", 1, &text).await;
     client.diagnostics(mark, &draft_uri, 1).await;
 
-    let hover = client
-        .result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(2, 100)}))
-        .await;
+    let hover =
+        client.result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(2, 100)})).await;
     let value = hover["contents"]["value"].as_str().expect("markdown hover");
     assert_eq!(hover["contents"]["kind"], "markdown");
     assert_eq!(hover["range"], range(2, 94, 2, 110));
     assert!(value.contains("number-mismatch"), "{value}");
     assert!(value.contains("Source wording: **82 percent lower**"), "{value}");
     assert!(value.contains("were **82 percent lower** than those of their US peers"), "{value}");
-    assert!(value.contains("*GT Voice: What does Silicon Valley’s rising use of AI models developed in China mean?*"), "{value}");
+    assert!(
+        value.contains("*GT Voice: What does Silicon Valley’s rising use of AI models developed in China mean?*"),
+        "{value}"
+    );
     let link = format!("]({}#L19)", file_uri(&repo().join(SEED_000)));
     assert!(value.contains(&link), "{value}");
 
     // A statistic the source supports also has a hover.
-    let hover = client
-        .result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(4, 20)}))
-        .await;
+    let hover =
+        client.result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(4, 20)})).await;
     let value = hover["contents"]["value"].as_str().expect("hover on supported figure");
     assert!(value.contains("supported"), "{value}");
     assert!(value.contains("**US$1.8 billion**"), "{value}");
 
     // Plain words have none, nor do unknown documents.
-    let hover = client
-        .result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(0, 2)}))
-        .await;
+    let hover =
+        client.result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(0, 2)})).await;
     assert_eq!(hover, Value::Null);
     let hover = client
         .result("textDocument/hover", json!({"textDocument": {"uri": "file:///nowhere.md"}, "position": pos(0, 0)}))
@@ -459,7 +459,10 @@ async fn code_actions_replace_the_figure_and_ignore_the_statistic() {
         )
         .await;
     assert_eq!(actions[0]["edit"]["changes"][&draft_uri][0]["newText"], "US$1.8 billion");
-    assert_eq!(actions[1]["edit"]["changes"][&draft_uri][0]["newText"], "<!-- copydesk-disable-next-line unit-mismatch -->\n");
+    assert_eq!(
+        actions[1]["edit"]["changes"][&draft_uri][0]["newText"],
+        "<!-- copydesk-disable-next-line unit-mismatch -->\n"
+    );
     let actions = client
         .result(
             "textDocument/codeAction",
@@ -571,15 +574,15 @@ async fn corpus_reload_by_command_and_by_watched_files() {
     assert!(client.log.iter().any(|m| m["method"] == "window/workDoneProgress/create"));
     assert!(client.log.iter().any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin"));
     assert!(client.log.iter().any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"));
-    let registration = client.log.iter().find(|m| m["method"] == "client/registerCapability").expect("watcher registered");
+    let registration =
+        client.log.iter().find(|m| m["method"] == "client/registerCapability").expect("watcher registered");
     assert_eq!(registration["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
 
     // The source now says 28 percent: after a reload the figure is supported.
     std::fs::write(&source, original.replace("82 percent lower", "28 percent lower")).unwrap();
     let mark = client.mark();
-    let result = client
-        .result("workspace/executeCommand", json!({"command": "copydesk.reloadCorpus", "arguments": []}))
-        .await;
+    let result =
+        client.result("workspace/executeCommand", json!({"command": "copydesk.reloadCorpus", "arguments": []})).await;
     assert_eq!(result["documents"], 1);
     let diagnostics = client.diagnostics(mark, &draft_uri, 1).await;
     assert!(!codes(&diagnostics).contains(&"number-mismatch".to_string()), "{diagnostics:#?}");
@@ -587,9 +590,7 @@ async fn corpus_reload_by_command_and_by_watched_files() {
     // Back to 82, announced by a file-watcher event.
     std::fs::write(&source, &original).unwrap();
     let mark = client.mark();
-    client
-        .notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&source), "type": 2}]}))
-        .await;
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&source), "type": 2}]})).await;
     let diagnostics = client.diagnostics(mark, &draft_uri, 1).await;
     assert!(codes(&diagnostics).contains(&"number-mismatch".to_string()), "{diagnostics:#?}");
 
@@ -652,9 +653,8 @@ async fn robustness_clamped_ranges_unknown_uris_panics_and_exit() {
     // A panicking check publishes nothing and the server keeps serving.
     let panicky = draft_uri.replace("draft.md", "panic.md");
     client.open(&panicky, "markdown", 1, &format!("PANIC-NOW\n{DRAFT}")).await;
-    let hover = client
-        .result("textDocument/hover", json!({"textDocument": {"uri": panicky}, "position": pos(3, 100)}))
-        .await;
+    let hover =
+        client.result("textDocument/hover", json!({"textDocument": {"uri": panicky}, "position": pos(3, 100)})).await;
     assert_eq!(hover, Value::Null);
 
     // An edit past the end of the document is clamped to the end.
@@ -685,7 +685,8 @@ async fn robustness_clamped_ranges_unknown_uris_panics_and_exit() {
     // Requests after shutdown are refused; exit ends the server.
     let response = client.request("shutdown", Value::Null).await;
     assert_eq!(response["result"], Value::Null);
-    let refused = client.request("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(0, 0)})).await;
+    let refused =
+        client.request("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(0, 0)})).await;
     assert!(refused.get("error").is_some(), "{refused}");
     client.notify("exit", Value::Null).await;
     let clean = tokio::time::timeout(TIMEOUT, &mut client.server).await.unwrap().unwrap();
@@ -708,9 +709,8 @@ async fn drafts_opened_while_indexing_are_checked_once_the_corpus_is_ready() {
     let mark = client.mark();
     client.open(&draft_uri, "markdown", 1, DRAFT).await;
     // Still indexing: no hover yet, nothing published.
-    let hover = client
-        .result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(2, 100)}))
-        .await;
+    let hover =
+        client.result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(2, 100)})).await;
     assert_eq!(hover, Value::Null);
     assert!(client.published(&draft_uri).is_empty());
     let diagnostics = client.diagnostics(mark, &draft_uri, 1).await;
@@ -732,7 +732,9 @@ async fn typing_character_by_character_applies_edits_in_order() {
     let mark = client.mark();
     for ch in DRAFT.chars() {
         version += 1;
-        client.change(&draft_uri, version, json!([{"range": range(line, column, line, column), "text": ch.to_string()}])).await;
+        client
+            .change(&draft_uri, version, json!([{"range": range(line, column, line, column), "text": ch.to_string()}]))
+            .await;
         if ch == '\n' {
             line += 1;
             column = 0;
@@ -784,12 +786,16 @@ fn binary_serves_stdio() {
         serde_json::from_slice(&body).unwrap()
     };
     let root = file_uri(&repo());
-    send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": root, "capabilities": {}}}));
+    send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": root, "capabilities": {}}}),
+    );
     let init = receive();
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
     send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     let uri = format!("{root}/scratch-draft.md");
-    send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": DRAFT}}}));
+    send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": DRAFT}}}),
+    );
     let diagnostics = loop {
         let message = receive();
         if message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri.as_str() {
@@ -830,14 +836,19 @@ async fn configuration_change_reloads_a_relative_corpus_with_front_matter() {
 
     // Point the corpus at a folder relative to the workspace root.
     let mark = client.mark();
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"copydesk": {"corpus": ["sources"], "debounceMs": 0}}})).await;
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"copydesk": {"corpus": ["sources"], "debounceMs": 0}}}),
+        )
+        .await;
     let diagnostics = client
         .wait_for(mark, "diagnostics against the new corpus", |m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == draft_uri.as_str()
-                && m["params"]["diagnostics"]
-                    .as_array()
-                    .is_some_and(|ds| ds.iter().any(|d| d["relatedInformation"][0]["location"]["uri"] == file_uri(&source)))
+                && m["params"]["diagnostics"].as_array().is_some_and(|ds| {
+                    ds.iter().any(|d| d["relatedInformation"][0]["location"]["uri"] == file_uri(&source))
+                })
         })
         .await;
     let number = diagnostics["params"]["diagnostics"]
@@ -848,9 +859,8 @@ async fn configuration_change_reloads_a_relative_corpus_with_front_matter() {
         .expect("number-mismatch against the new corpus")
         .clone();
     assert_eq!(number["relatedInformation"][0]["location"]["range"], range(24, 50, 24, 300));
-    let hover = client
-        .result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(2, 100)}))
-        .await;
+    let hover =
+        client.result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(2, 100)})).await;
     let value = hover["contents"]["value"].as_str().unwrap();
     assert!(value.contains("*GT Voice on Chinese AI* — Global Times — 2025-11-03"), "{value}");
     assert!(value.contains(&format!("]({}#L25)", file_uri(&source))), "{value}");

@@ -83,7 +83,8 @@ pub mod from_proto {
         let start = rope.line_to_byte(line);
         let line_text: Cow<str> = rope.line(line).into();
         let index = LineIndex::new(&line_text);
-        let (offset, clamped) = index.offset(&line_text, position::Position { line: 0, character: p.character }, encoding);
+        let (offset, clamped) =
+            index.offset(&line_text, position::Position { line: 0, character: p.character }, encoding);
         (start + offset, clamped)
     }
 

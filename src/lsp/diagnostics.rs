@@ -6,9 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use tower_lsp_server::lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, Location, NumberOrString, Uri,
-};
+use tower_lsp_server::lsp_types::{Diagnostic, DiagnosticRelatedInformation, Location, NumberOrString, Uri};
 
 use super::analysis::analyze;
 use super::convert::to_proto;
@@ -66,7 +64,8 @@ pub async fn publish(shared: &Arc<Shared>, uri: &Uri, analysis: &Analysis) {
         // Queue the notification now, while holding the lock, if the transport has room
         // (it nearly always has: each sender has a slot of its own).
         let diagnostics = pending.take().unwrap_or_default();
-        let mut send = std::pin::pin!(shared.client.publish_diagnostics(uri.clone(), diagnostics.clone(), Some(version)));
+        let mut send =
+            std::pin::pin!(shared.client.publish_diagnostics(uri.clone(), diagnostics.clone(), Some(version)));
         let mut context = std::task::Context::from_waker(std::task::Waker::noop());
         if send.as_mut().poll(&mut context).is_pending() {
             // Not queued (the send future owns the message and is dropped): retry below.

@@ -40,7 +40,10 @@ pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Option<Hover> {
         source_section(&mut out, &analysis.sources, evidence);
     }
     Some(Hover {
-        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: out.trim_end().to_string() }),
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: out.trim_end().to_string(),
+        }),
         range: Some(to_proto::range(&analysis.lines, &analysis.text, checked.span, encoding)),
     })
 }
@@ -60,12 +63,7 @@ fn source_section(out: &mut String, sources: &super::state::Sources, evidence: &
         format!("{}**{}**{}", escape(before), escape(fig), escape(after))
     } else if let Some(at) = evidence.excerpt.find(&evidence.text) {
         let end = at + evidence.text.len();
-        format!(
-            "{}**{}**{}",
-            escape(&evidence.excerpt[..at]),
-            escape(&evidence.text),
-            escape(&evidence.excerpt[end..])
-        )
+        format!("{}**{}**{}", escape(&evidence.excerpt[..at]), escape(&evidence.text), escape(&evidence.excerpt[end..]))
     } else {
         escape(&evidence.excerpt)
     };

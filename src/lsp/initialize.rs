@@ -31,10 +31,7 @@ pub fn initialize(shared: &Shared, params: InitializeParams) -> InitializeResult
     let session = Session {
         encoding,
         root: root.clone(),
-        link_support: text_document
-            .and_then(|t| t.definition.as_ref())
-            .and_then(|d| d.link_support)
-            .unwrap_or(false),
+        link_support: text_document.and_then(|t| t.definition.as_ref()).and_then(|d| d.link_support).unwrap_or(false),
         work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
         watch_dynamic: watch.and_then(|w| w.dynamic_registration).unwrap_or(false),
         relative_patterns: watch.and_then(|w| w.relative_pattern_support).unwrap_or(false),
@@ -59,7 +56,10 @@ pub fn initialize(shared: &Shared, params: InitializeParams) -> InitializeResult
     }
     InitializeResult {
         capabilities: capabilities(encoding),
-        server_info: Some(ServerInfo { name: "copydesk".to_string(), version: Some(env!("CARGO_PKG_VERSION").to_string()) }),
+        server_info: Some(ServerInfo {
+            name: "copydesk".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
     }
 }
 

@@ -54,7 +54,9 @@ impl Settings {
         match section.get("debounceMs") {
             None | Some(Value::Null) => {}
             Some(Value::Number(n)) => match n.as_f64() {
-                Some(ms) if ms >= 0.0 && ms.is_finite() => settings.debounce = Duration::from_millis(ms.min(60_000.0) as u64),
+                Some(ms) if ms >= 0.0 && ms.is_finite() => {
+                    settings.debounce = Duration::from_millis(ms.min(60_000.0) as u64)
+                }
                 _ => warnings.push(format!("ignoring debounceMs {n}: expected a number of milliseconds, 0 or more")),
             },
             Some(other) => warnings.push(format!("ignoring debounceMs {other}: expected a number")),

@@ -249,9 +249,10 @@ async fn register_watchers(shared: &Arc<Shared>, sources: &Sources) {
         .map(|root| {
             let glob_pattern = if root.is_dir() {
                 match (session.relative_patterns, to_proto::file_uri(root)) {
-                    (true, Some(uri)) => {
-                        GlobPattern::Relative(RelativePattern { base_uri: OneOf::Right(uri), pattern: "**/*".to_string() })
-                    }
+                    (true, Some(uri)) => GlobPattern::Relative(RelativePattern {
+                        base_uri: OneOf::Right(uri),
+                        pattern: "**/*".to_string(),
+                    }),
                     _ => GlobPattern::String(format!("{}/**/*", root.display())),
                 }
             } else {

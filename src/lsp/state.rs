@@ -41,7 +41,13 @@ pub struct ServerOptions {
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        ServerOptions { log_level: super::log::Level::Info, seed_cache: None, check_delay: Duration::ZERO, panic_marker: None, load_delay: Duration::ZERO }
+        ServerOptions {
+            log_level: super::log::Level::Info,
+            seed_cache: None,
+            check_delay: Duration::ZERO,
+            panic_marker: None,
+            load_delay: Duration::ZERO,
+        }
     }
 }
 
