@@ -874,3 +874,32 @@ async fn configuration_change_reloads_a_relative_corpus_with_front_matter() {
     assert!(!codes(&diagnostics).contains(&"number-mismatch".to_string()), "{diagnostics:#?}");
     client.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_actions_use_versioned_document_changes_when_the_client_supports_them() {
+    let mut caps = capabilities(false);
+    caps["workspace"]["workspaceEdit"] = json!({"documentChanges": true});
+    let settings = json!({"corpus": [repo().join("seeds").display().to_string()], "debounceMs": 0});
+    let Setup { mut client, draft_uri, .. } = setup_with(ServerOptions::default(), caps, settings).await;
+    let mark = client.mark();
+    client.open(&draft_uri, "markdown", 7, DRAFT).await;
+    client.diagnostics(mark, &draft_uri, 7).await;
+    let actions = client
+        .result(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": draft_uri}, "range": range(2, 100, 2, 101), "context": {"diagnostics": [], "only": ["quickfix"]}}),
+        )
+        .await;
+    let change = &actions[0]["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"], json!({"uri": draft_uri, "version": 7}));
+    assert_eq!(change["edits"], json!([{"range": range(2, 94, 2, 110), "newText": "82 percent lower"}]));
+    // Asking only for refactorings gives nothing.
+    let none = client
+        .result(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": draft_uri}, "range": range(2, 100, 2, 101), "context": {"diagnostics": [], "only": ["refactor"]}}),
+        )
+        .await;
+    assert_eq!(none, Value::Null);
+    client.stop().await;
+}

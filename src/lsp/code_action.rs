@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use tower_lsp_server::lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, NumberOrString, Position, Range,
-    TextEdit, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, DocumentChanges, NumberOrString,
+    OneOf, OptionalVersionedTextDocumentIdentifier, Position, Range, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::analysis::analyze;
@@ -24,6 +24,8 @@ pub async fn code_action(shared: &Arc<Shared>, params: CodeActionParams) -> Opti
     }
     let uri = params.text_document.uri;
     let analysis = analyze(shared, &uri, None).await?;
+    // Versioned edits when the client takes them, so an edit to a buffer that moved on is refused.
+    let versioned = shared.session().document_changes.then_some(analysis.version);
     let encoding = shared.encoding();
     let text = analysis.text.as_str();
     let (start, _) = from_proto::offset(&analysis.lines, text, params.range.start, encoding);
@@ -63,7 +65,7 @@ pub async fn code_action(shared: &Arc<Shared>, params: CodeActionParams) -> Opti
                 title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: diagnostics.clone(),
-                edit: Some(workspace_edit(&uri, edit)),
+                edit: Some(workspace_edit(&uri, edit, versioned)),
                 is_preferred: Some(true),
                 ..Default::default()
             }));
@@ -80,7 +82,7 @@ pub async fn code_action(shared: &Arc<Shared>, params: CodeActionParams) -> Opti
             title: format!("Ignore this statistic ({code})"),
             kind: Some(CodeActionKind::QUICKFIX),
             diagnostics,
-            edit: Some(workspace_edit(&uri, edit)),
+            edit: Some(workspace_edit(&uri, edit, versioned)),
             ..Default::default()
         }));
     }
@@ -88,7 +90,14 @@ pub async fn code_action(shared: &Arc<Shared>, params: CodeActionParams) -> Opti
 }
 
 #[allow(clippy::mutable_key_type)] // lsp_types::Uri is hashed by its string
-fn workspace_edit(uri: &tower_lsp_server::lsp_types::Uri, edit: TextEdit) -> WorkspaceEdit {
+fn workspace_edit(uri: &Uri, edit: TextEdit, version: Option<i32>) -> WorkspaceEdit {
+    if let Some(version) = version {
+        let change = TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: Some(version) },
+            edits: vec![OneOf::Left(edit)],
+        };
+        return WorkspaceEdit { document_changes: Some(DocumentChanges::Edits(vec![change])), ..Default::default() };
+    }
     let mut changes = HashMap::new();
     changes.insert(uri.clone(), vec![edit]);
     WorkspaceEdit { changes: Some(changes), ..Default::default() }

@@ -28,7 +28,10 @@ pub fn initialize(shared: &Shared, params: InitializeParams) -> InitializeResult
     let text_document = caps.text_document.as_ref();
     let workspace = caps.workspace.as_ref();
     let watch = workspace.and_then(|w| w.did_change_watched_files.as_ref());
+    let document_changes =
+        workspace.and_then(|w| w.workspace_edit.as_ref()).and_then(|e| e.document_changes).unwrap_or(false);
     let session = Session {
+        document_changes,
         encoding,
         root: root.clone(),
         link_support: text_document.and_then(|t| t.definition.as_ref()).and_then(|d| d.link_support).unwrap_or(false),

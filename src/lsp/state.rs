@@ -61,6 +61,8 @@ pub struct Session {
     pub watch_dynamic: bool,
     pub relative_patterns: bool,
     pub related_information: bool,
+    /// The client takes versioned `documentChanges` in workspace edits.
+    pub document_changes: bool,
 }
 
 /// An open buffer.
