@@ -3,6 +3,7 @@
 //! A check runs in `spawn_blocking` on a copy of the buffer's text. Its result is kept only if
 //! the buffer still has the version that was checked and the corpus has not been reloaded
 //! meanwhile; a panic inside the check is caught (as a `JoinError`), logged, and yields nothing.
+//! At most one check of a buffer runs at a time.
 
 use std::sync::Arc;
 
@@ -16,6 +17,11 @@ use crate::position::LineIndex;
 /// unless the buffer is still at that version. None when the buffer is unknown, the corpus is
 /// not loaded yet, the buffer is a corpus file, or the check panicked.
 pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Option<Arc<Analysis>> {
+    // One check per buffer at a time: the permit moves into the blocking task, so a check whose
+    // waiter was cancelled still holds it until it finishes, and checks cannot pile up while
+    // the user types. Whoever waited then finds the buffer's newest text (or a cached result).
+    let gate = lock(&shared.docs).get(uri)?.gate.clone();
+    let permit = gate.lock_owned().await;
     let sources = shared.sources()?;
     let (text, format, version) = {
         let docs = lock(&shared.docs);
@@ -37,6 +43,7 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
     let panic_marker = shared.options.panic_marker.clone();
     let checked_sources = sources.clone();
     let joined = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         if !delay.is_zero() {
             std::thread::sleep(delay);
         }

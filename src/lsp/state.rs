@@ -77,6 +77,8 @@ pub struct Document {
     /// The pending or running check of this buffer.
     pub task: Option<tokio::task::AbortHandle>,
     pub analysis: Option<Arc<Analysis>>,
+    /// Held while a check of this buffer runs.
+    pub gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The loaded corpus with what the protocol needs about it.

@@ -35,6 +35,7 @@ pub fn did_open(shared: &Arc<Shared>, params: DidOpenTextDocumentParams) {
         path,
         task: None,
         analysis: None,
+        gate: Default::default(),
     };
     let previous = lock(&shared.docs).insert(item.uri.clone(), doc);
     if let Some(task) = previous.and_then(|d| d.task) {
