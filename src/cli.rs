@@ -111,8 +111,7 @@ pub fn main() -> i32 {
 
 fn lsp(args: LspArgs) -> Result<i32> {
     let _ = args.stdio;
-    copydesk::lsp::run_stdio(&args.log_level)?;
-    Ok(0)
+    copydesk::lsp::run_stdio(&args.log_level)
 }
 
 /// Loads the corpus the user asked for, or the default one.
