@@ -52,6 +52,7 @@ pub fn schedule_all(shared: &Arc<Shared>) {
 /// stale is never published.
 pub async fn publish(shared: &Arc<Shared>, uri: &Uri, analysis: &Analysis) {
     let diagnostics = build(shared, analysis);
+    let _gate = shared.publish_gate.lock().await;
     let count = diagnostics.len();
     let version = analysis.version;
     let mut pending = Some(diagnostics);

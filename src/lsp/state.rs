@@ -128,6 +128,9 @@ pub struct Shared {
     pub sources: RwLock<Option<Arc<Sources>>>,
     /// Serialises corpus loads.
     pub loading: tokio::sync::Mutex<()>,
+    /// Serialises publishing and clearing diagnostics, so a clear on close is never followed
+    /// by a late publish for the closed buffer.
+    pub publish_gate: tokio::sync::Mutex<()>,
     pub generation: AtomicU64,
     /// The id of the current file-watcher registration, if any.
     pub watch_registration: Mutex<Option<String>>,
@@ -151,6 +154,7 @@ impl Shared {
             docs: Mutex::new(HashMap::new()),
             sources: RwLock::new(None),
             loading: tokio::sync::Mutex::new(()),
+            publish_gate: tokio::sync::Mutex::new(()),
             generation: AtomicU64::new(0),
             watch_registration: Mutex::new(None),
             shutdown: std::sync::atomic::AtomicBool::new(false),

@@ -112,6 +112,7 @@ pub fn did_save(shared: &Arc<Shared>, params: DidSaveTextDocumentParams) {
 
 pub async fn did_close(shared: &Arc<Shared>, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
+    let _gate = shared.publish_gate.lock().await;
     let removed = lock(&shared.docs).remove(&uri);
     let Some(doc) = removed else { return };
     if let Some(task) = doc.task {
