@@ -89,6 +89,22 @@ const WINDOW: usize = 8;
 
 /// Checks one draft against the corpus.
 pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions) -> (Report, Vec<String>) {
+    check_with_cache(text, format, corpus, options, None)
+}
+
+/// [`check`], reusing the verdicts on sentences a previous check of the same corpus saw
+/// unchanged (the editor re-checks a whole buffer after every keystroke).
+pub fn check_with_cache(
+    text: &str,
+    format: Format,
+    corpus: &Corpus,
+    options: &CheckOptions,
+    cache: Option<&SentenceCache>,
+) -> (Report, Vec<String>) {
+    let cache = cache.filter(|_| !options.trace);
+    if let Some(cache) = cache {
+        cache.bind(corpus, options);
+    }
     let prose = Prose::new(text, format);
     let mut quantities = extract::extract(&prose.masked);
     apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
@@ -114,9 +130,23 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
             .map(|i| prose.sentences[i])
             .filter(|p| p.paragraph == sentence.paragraph)
             .map(|p| p.span);
+        let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, draft_quantities, &linked));
+        if let (Some(cache), Some(key)) = (cache, key) {
+            if let Some(hit) = cache.get(key, sentence.span.start) {
+                report.findings.extend(hit.findings);
+                report.checked.extend(hit.checked);
+                continue;
+            }
+        }
+        let mut part = Report::default();
         let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
         let candidates = candidates(corpus, &draft, &linked, &mut scratch);
-        judge_sentence(text, corpus, &draft, &candidates, options, &mut report, &mut trace);
+        judge_sentence(text, corpus, &draft, &candidates, options, &mut part, &mut trace);
+        if let (Some(cache), Some(key)) = (cache, key) {
+            cache.put(key, sentence.span.start, &part);
+        }
+        report.findings.extend(part.findings);
+        report.checked.extend(part.checked);
     }
     crate::suppress::apply(text, &mut report);
     report.findings.retain_mut(|f| match options.severity.get(&f.code) {
@@ -139,6 +169,99 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
         }
     }
     (report, trace)
+}
+
+/// Verdicts per draft sentence, keyed by the sentence's text, the sentence before it, its
+/// figures and the documents the draft links; spans are kept relative to the sentence start.
+#[derive(Debug, Default)]
+pub struct SentenceCache {
+    inner: std::sync::Mutex<CacheState>,
+}
+
+#[derive(Debug, Default)]
+struct CacheState {
+    /// Which corpus and options the entries were computed for.
+    binding: (usize, u64),
+    entries: HashMap<u64, Report>,
+}
+
+/// Entries kept at most; past it the cache starts afresh, so memory stays flat over long edits.
+const CACHE_LIMIT: usize = 20_000;
+
+impl SentenceCache {
+    pub fn new() -> Self {
+        SentenceCache::default()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Forgets everything when the corpus or the options differ from the last check's.
+    fn bind(&self, corpus: &Corpus, options: &CheckOptions) {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        format!("{options:?}").hash(&mut hasher);
+        let binding = (corpus as *const Corpus as usize, hasher.finish());
+        let mut state = self.state();
+        if state.binding != binding {
+            state.entries.clear();
+            state.binding = binding;
+        }
+    }
+
+    fn get(&self, key: u64, start: usize) -> Option<Report> {
+        let state = self.state();
+        let cached = state.entries.get(&key)?;
+        Some(shift(cached, start as isize))
+    }
+
+    fn put(&self, key: u64, start: usize, part: &Report) {
+        let mut state = self.state();
+        if state.entries.len() >= CACHE_LIMIT {
+            state.entries.clear();
+        }
+        state.entries.insert(key, shift(part, -(start as isize)));
+    }
+
+    pub fn len(&self) -> usize {
+        self.state().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn shift(report: &Report, by: isize) -> Report {
+    let move_span = |span: Span| Span::new((span.start as isize + by) as usize, (span.end as isize + by) as usize);
+    let mut out = report.clone();
+    for f in &mut out.findings {
+        f.span = move_span(f.span);
+        if let Some(fix) = &mut f.fix {
+            fix.span = move_span(fix.span);
+        }
+    }
+    for c in &mut out.checked {
+        c.span = move_span(c.span);
+        c.finding = None;
+    }
+    out
+}
+
+fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, quantities: &[&Quantity], linked: &HashSet<u32>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    span.slice(masked).hash(&mut hasher);
+    span.slice(text).hash(&mut hasher);
+    previous.map(|p| p.slice(masked)).hash(&mut hasher);
+    for q in quantities {
+        (q.span.start.wrapping_sub(span.start), q.span.end.wrapping_sub(span.start), format!("{:?}", q.unit), q.bound).hash(&mut hasher);
+    }
+    let mut linked: Vec<u32> = linked.iter().copied().collect();
+    linked.sort_unstable();
+    linked.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Qualifiers the project file adds ("a shade under") bound figures the extractor read as exact.

@@ -65,3 +65,21 @@ fn checking_is_deterministic() {
         assert_eq!(check(&text, Format::Markdown, &corpus, &CheckOptions::default()).0, first);
     }
 }
+
+#[test]
+fn cached_checks_equal_fresh_checks_across_edits() {
+    use copydesk::check::{check_with_cache, SentenceCache};
+    let corpus = Corpus::builtin();
+    let options = CheckOptions::default();
+    let cache = SentenceCache::new();
+    let mut text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample.md")).unwrap();
+    for edit in 0..4 {
+        let fresh = check(&text, Format::Markdown, &corpus, &options).0;
+        let cached = check_with_cache(&text, Format::Markdown, &corpus, &options, Some(&cache)).0;
+        assert_eq!(cached, fresh, "after edit {edit}");
+        // Shift everything after the first paragraph, and change one figure.
+        text.insert_str(text.find("# ").unwrap(), "New opening line. ");
+        text = text.replacen("US$4 million", if edit % 2 == 0 { "US$400,000" } else { "US$4 million" }, 1);
+    }
+    assert!(!cache.is_empty());
+}

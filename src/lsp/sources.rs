@@ -177,7 +177,7 @@ fn sources_from(corpus: Corpus, roots: Vec<PathBuf>, generation: u64, descriptio
             to_proto::file_uri(&canonical)
         })
         .collect();
-    Sources { corpus, generation, uris, files, roots, description }
+    Sources { corpus, generation, uris, files, roots, description, cache: crate::check::SentenceCache::new() }
 }
 
 fn seed_cache_dir(shared: &Shared) -> Option<PathBuf> {

@@ -94,6 +94,8 @@ pub struct Sources {
     /// Canonical corpus roots (files or directories) to watch; empty for the built-in seeds.
     pub roots: Vec<PathBuf>,
     pub description: String,
+    /// Verdicts on unchanged sentences, reused from one keystroke's check to the next.
+    pub cache: crate::check::SentenceCache,
 }
 
 impl Sources {
