@@ -903,3 +903,24 @@ async fn code_actions_use_versioned_document_changes_when_the_client_supports_th
     assert_eq!(none, Value::Null);
     client.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn project_file_changes_apply_without_a_restart() {
+    let Setup { mut client, draft_uri, .. } = setup(false).await;
+    let root = PathBuf::from(draft_uri.trim_start_matches("file://")).parent().unwrap().to_path_buf();
+    let mark = client.mark();
+    client.open(&draft_uri, "markdown", 1, DRAFT).await;
+    let diagnostics = client.diagnostics(mark, &draft_uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["unit-mismatch", "number-mismatch"]);
+
+    // The project file turns unit-mismatch off and makes number-mismatch a warning; the
+    // editor's corpus setting still wins over the file's corpus (which does not exist).
+    let config = root.join("copydesk.toml");
+    std::fs::write(&config, "corpus = [\"nowhere\"]\n[severity]\nunit-mismatch = \"off\"\nnumber-mismatch = \"warning\"\n").unwrap();
+    let mark = client.mark();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&config), "type": 1}]})).await;
+    let diagnostics = client.diagnostics(mark, &draft_uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["number-mismatch"]);
+    assert_eq!(diagnostics[0]["severity"], 2);
+    client.stop().await;
+}

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tower_lsp_server::lsp_types::Uri;
 
 use super::state::{lock, Analysis, Shared};
-use crate::check::{check_with_cache, CheckOptions};
+use crate::check::check_with_cache;
 use crate::position::LineIndex;
 
 /// The analysis of the buffer's current text, computing it if needed. With `want`, gives up
@@ -50,7 +50,7 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
         if panic_marker.as_deref().is_some_and(|m| text.contains(m)) {
             panic!("test hook: panic marker found in draft");
         }
-        let (report, _trace) = check_with_cache(&text, format, &checked_sources.corpus, &CheckOptions::default(), Some(&checked_sources.cache));
+        let (report, _trace) = check_with_cache(&text, format, &checked_sources.corpus, &checked_sources.options, Some(&checked_sources.cache));
         let lines = LineIndex::new(&text);
         Analysis { version, text, lines, report, sources: checked_sources }
     })

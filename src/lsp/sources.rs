@@ -30,9 +30,29 @@ enum Plan {
     Builtin,
 }
 
-fn plan(shared: &Shared) -> Plan {
+/// The project file at the workspace root, if any: its options, its corpus, and a warning or
+/// error to log.
+fn project_config(shared: &Shared) -> (Option<crate::config::Config>, Vec<String>) {
+    let Some(root) = shared.session().root else { return (None, Vec::new()) };
+    let Some(path) = crate::config::discover(&root) else { return (None, Vec::new()) };
+    match crate::config::load(&path) {
+        Ok(config) => {
+            let warnings = config.warnings.clone();
+            (Some(config), warnings)
+        }
+        Err(err) => (None, vec![format!("{err}; using the defaults")]),
+    }
+}
+
+fn plan(shared: &Shared, config: Option<&crate::config::Config>) -> Plan {
     let root = shared.session().root;
+    // Editor settings first, then the project file, then seeds/ and the built-in seeds.
     let configured = lock(&shared.settings).corpus.clone();
+    if configured.is_none() {
+        if let Some(config) = config.filter(|c| !c.corpus.is_empty()) {
+            return Plan::Paths(config.corpus.clone());
+        }
+    }
     if let Some(paths) = configured {
         let resolved = paths
             .iter()
@@ -56,7 +76,18 @@ fn plan(shared: &Shared) -> Plan {
 /// documents loaded, or None when loading failed (the previous corpus stays in use).
 pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
     let _serial = shared.loading.lock().await;
-    let plan = plan(shared);
+    let (config, config_messages) = project_config(shared);
+    for message in &config_messages {
+        shared.log.warn(message.clone());
+    }
+    if config.is_none() && !config_messages.is_empty() {
+        let first = config_messages[0].clone();
+        shared.client.show_message(lsp::MessageType::WARNING, format!("copydesk: {first}")).await;
+    }
+    let options = config.as_ref().map(crate::check::CheckOptions::from_config).unwrap_or_default();
+    // Watch the project file too, so edits to it apply without a restart.
+    let config_file = shared.session().root.map(|r| std::fs::canonicalize(&r).unwrap_or(r).join(crate::config::FILE_NAME));
+    let plan = plan(shared, config.as_ref());
     shared.log.info(format!("loading the corpus ({reason}): {}", describe(&plan)));
     let session = shared.session();
     let generation = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
@@ -100,12 +131,16 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
         match &load_plan {
             Plan::Paths(paths) => {
                 let corpus = Corpus::load(paths, Some(&report)).map_err(|e| e.to_string())?;
-                let roots = paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
-                Ok(sources_from(corpus, roots, generation, describe(&load_plan)))
+                let mut roots: Vec<PathBuf> = paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
+                roots.extend(config_file);
+                let mut sources = sources_from(corpus, roots, generation, describe(&load_plan));
+                sources.options = options;
+                Ok(sources)
             }
             Plan::Builtin => {
                 let corpus = Corpus::builtin();
-                let mut sources = sources_from(corpus, Vec::new(), generation, describe(&load_plan));
+                let mut sources = sources_from(corpus, config_file.into_iter().collect(), generation, describe(&load_plan));
+                sources.options = options;
                 write_seeds(&mut sources, seed_cache.as_deref());
                 Ok(sources)
             }
@@ -177,7 +212,16 @@ fn sources_from(corpus: Corpus, roots: Vec<PathBuf>, generation: u64, descriptio
             to_proto::file_uri(&canonical)
         })
         .collect();
-    Sources { corpus, generation, uris, files, roots, description, cache: crate::check::SentenceCache::new() }
+    Sources {
+        corpus,
+        generation,
+        uris,
+        files,
+        roots,
+        description,
+        cache: crate::check::SentenceCache::new(),
+        options: crate::check::CheckOptions::default(),
+    }
 }
 
 fn seed_cache_dir(shared: &Shared) -> Option<PathBuf> {

@@ -96,6 +96,8 @@ pub struct Sources {
     pub description: String,
     /// Verdicts on unchanged sentences, reused from one keystroke's check to the next.
     pub cache: crate::check::SentenceCache,
+    /// Check options from the project file (`copydesk.toml` at the workspace root).
+    pub options: crate::check::CheckOptions,
 }
 
 impl Sources {
