@@ -271,3 +271,18 @@ fn unused_suppressions_are_reported_at_info() {
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains(":1:1: unused-suppression"), "{}", stdout(&output));
 }
+
+#[test]
+fn suppressions_work_in_markdown_and_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "<!-- copydesk-disable-next-line unit-mismatch -->\nMicron will pay NT$1.8 billion for Powerchip's P5 fab site.\n\n<!-- copydesk-disable -->\nMicron has agreed to pay US$1.8 million for Powerchip's P5 site in Miaoli County.\n<!-- copydesk-enable -->\n\nJefferies estimates Chinese tech giants' combined capital expenditures from 2023 to 2025 were 28 percent lower than those of their US peers.\n";
+    for name in ["d.md", "d.txt"] {
+        let draft = dir.path().join(name);
+        std::fs::write(&draft, body).unwrap();
+        let output = copydesk(&["lint", "--format", "concise", "--no-unsupported", draft.to_str().unwrap()]);
+        let out = stdout(&output);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "{name}: {out}");
+        assert!(lines[0].contains(":8:") && lines[0].contains("number-mismatch"), "{name}: {out}");
+    }
+}
