@@ -429,8 +429,17 @@ pub const NOT_COUNT_NOUNS: &[&str] = &[
     "also", "only", "just", "now", "then", "so", "not", "no", "yet", "still", "even", "when",
     "where", "while", "if", "because", "though", "although", "through", "between", "among",
     "against", "during", "within", "without", "across", "toward", "towards", "via", "per",
-    "including", "such", "other", "another", "same", "new", "last", "next", "first", "second",
+    "including", "such", "other", "another", "same", "last", "next", "first", "second",
     "third", "top", "own", "alone", "together", "respectively", "apiece", "each", "am", "pm",
     "a.m", "p.m", "percent", "ahead", "behind", "away", "back", "again", "annually", "monthly",
     "weekly", "daily", "yearly", "overall", "total", "combined", "instead", "or so",
+];
+
+/// Verbs in -s that follow a number as often as a plural noun would ("12 Mini deal gets").
+pub const VERBS_NOT_NOUNS: &[&str] = &[
+    "does", "gets", "goes", "makes", "takes", "comes", "seems", "means", "needs", "shows",
+    "remains", "includes", "wants", "looks", "becomes", "gives", "keeps", "tells", "brings",
+    "holds", "puts", "sees", "knows", "thinks", "feels", "leaves", "calls", "tries", "asks",
+    "helps", "happens", "provides", "allows", "expects", "suggests", "requires", "continues",
+    "represents", "says", "has", "was", "lets", "uses", "seeks", "plans", "hopes", "aims",
 ];

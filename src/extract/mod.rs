@@ -154,7 +154,7 @@ fn word_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozens|a few hundred|a few thousand|several hundred|several thousand|hundreds|thousands|millions|billions|a hundred|a thousand|a million|a billion|a trillion|half|a third|a quarter|a fifth|a tenth)\b",
+            r"(?i)\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozens|a few hundred|a few thousand|several hundred|several thousand|(?:tens|hundreds) of (?:thousands|millions|billions)|hundreds|thousands|millions|billions|a hundred|a thousand|a million|a billion|a trillion|half|a third|a quarter|a fifth|a tenth)\b",
         )
         .unwrap()
     })
@@ -202,6 +202,8 @@ struct Numeral {
     year_like: bool,
     vague: bool,
     is_word: bool,
+    /// The upper end an order of magnitude implies: `hundreds` is 100 to 1,000.
+    high: Option<f64>,
 }
 
 struct Parser<'t> {
@@ -335,7 +337,7 @@ impl<'t> Parser<'t> {
             }
         }
         Some((
-            Numeral { start: at, end, value, scaled, year_like: year_like && !scaled, vague: false, is_word: false },
+            Numeral { start: at, end, value, scaled, year_like: year_like && !scaled, vague: false, is_word: false, high: None },
             glued_unit,
         ))
     }
@@ -350,15 +352,30 @@ impl<'t> Parser<'t> {
         let m = word_regex().find_at(self.text, at).filter(|m| m.start() == at)?;
         let lower = m.as_str().to_lowercase();
         let mut end = m.end();
+        // An order of magnitude ("hundreds", "tens of thousands") spans one power of ten:
+        // hundreds are 100 to 1,000. It stays vague, so the checker never compares it.
+        let magnitude = match lower.as_str() {
+            "dozens" => Some(12.0),
+            "hundreds" => Some(100.0),
+            "thousands" => Some(1e3),
+            "millions" => Some(1e6),
+            "billions" => Some(1e9),
+            "tens of thousands" => Some(1e4),
+            "tens of millions" => Some(1e7),
+            "tens of billions" => Some(1e10),
+            "hundreds of thousands" => Some(1e5),
+            "hundreds of millions" => Some(1e8),
+            "hundreds of billions" => Some(1e11),
+            _ => None,
+        };
+        if let Some(low) = magnitude {
+            return Some(Numeral { start: at, end, value: low, scaled: true, year_like: false, vague: true, is_word: true, high: Some(low * 10.0) });
+        }
+        let high = None;
         let (mut value, mut vague) = match lower.as_str() {
             "a dozen" => (12.0, false),
-            "dozens" => (24.0, true),
             "a few hundred" | "several hundred" => (300.0, true),
             "a few thousand" | "several thousand" => (3000.0, true),
-            "hundreds" => (200.0, true),
-            "thousands" => (2000.0, true),
-            "millions" => (2e6, true),
-            "billions" => (2e9, true),
             "a hundred" => (100.0, false),
             "a thousand" => (1e3, false),
             "a million" => (1e6, false),
@@ -397,7 +414,7 @@ impl<'t> Parser<'t> {
                 vague = false;
             }
         }
-        Some(Numeral { start: at, end, value, scaled, year_like: false, vague, is_word: true })
+        Some(Numeral { start: at, end, value, scaled, year_like: false, vague, is_word: true, high })
     }
 
     fn digit_quantity(&self, at: usize) -> Option<Quantity> {
@@ -463,7 +480,7 @@ impl<'t> Parser<'t> {
             if next_lower == "a" {
                 let (scale, scale_end) = self.word_at(self.skip_spaces(after + 1));
                 if let Some((_, factor)) = SCALE_WORDS.iter().find(|(w, _)| *w == scale.to_lowercase()) {
-                    let numeral = Numeral { start: at, end: scale_end, value: 0.5 * factor, scaled: true, year_like: false, vague: false, is_word: true };
+                    let numeral = Numeral { start: at, end: scale_end, value: 0.5 * factor, scaled: true, year_like: false, vague: false, is_word: true, high: None };
                     return self.finish(at, numeral, None, None);
                 }
             }
@@ -513,7 +530,7 @@ impl<'t> Parser<'t> {
 
     fn ratio_from(&self, at: usize, numerator: f64) -> Option<Quantity> {
         let (_, end) = self.word_at(at);
-        self.ratio(Numeral { start: at, end, value: numerator, scaled: false, year_like: false, vague: false, is_word: true })
+        self.ratio(Numeral { start: at, end, value: numerator, scaled: false, year_like: false, vague: false, is_word: true, high: None })
     }
 
     /// `one in five`, `3 in 10`, `two out of three`.
@@ -618,7 +635,7 @@ impl<'t> Parser<'t> {
             return None;
         }
         let mut end = numeral.end;
-        let mut high = None;
+        let mut high = numeral.high;
         let mut unit = glued.map(|u| match u {
             "percent" => Unit::Percent,
             other => Unit::Measure(other.to_string()),
@@ -706,7 +723,9 @@ impl<'t> Parser<'t> {
             let (word, word_end) = self.word_at(after);
             let lower = word.to_lowercase();
             if after > end || word.is_empty() {
-                if UP_AFTER.contains(&lower.as_str()) && !self.text[word_end..].trim_start().starts_with("than 1") {
+                // "shares up for sale" offers them; it is no rise.
+                let up_for = lower == "up" && self.text[word_end..].trim_start().starts_with("for ");
+                if UP_AFTER.contains(&lower.as_str()) && !up_for && !self.text[word_end..].trim_start().starts_with("than 1") {
                     direction = Some(Direction::Up);
                     end = word_end;
                 } else if DOWN_AFTER.contains(&lower.as_str()) {
@@ -830,41 +849,87 @@ impl<'t> Parser<'t> {
                 return Some((Unit::Measure(unit.to_string()), at + surface.len(), false));
             }
         }
-        self.count_noun(at, numeral).map(|(noun, noun_end)| (Unit::Count(noun), noun_end, false))
+        // "thousands of tests", "tens of millions of dollars": an order of magnitude names its
+        // unit after "of".
+        if numeral.vague && lower.starts_with("of ") {
+            let inner = Numeral { vague: false, ..*numeral };
+            return self.unit_after(at + 2, &inner);
+        }
+        self.count_noun(at, numeral).map(|(unit, noun_end)| (unit, noun_end, false))
     }
 
-    /// The noun a bare number counts: "13 countries", "100 humanoid robot companies".
-    fn count_noun(&self, at: usize, numeral: &Numeral) -> Option<(String, usize)> {
+    /// The singular noun a bare number counts: "13 countries", "100 humanoid robot companies"
+    /// (`company`), "seven European countries". A measure behind modifiers ("517 rushing
+    /// yards") is that measure.
+    fn count_noun(&self, at: usize, numeral: &Numeral) -> Option<(Unit, usize)> {
         let mut cursor = at;
-        let mut head: Option<(String, usize)> = None;
-        for i in 0..3 {
-            let (word, word_end) = self.word_at(cursor);
-            if word.len() < 2 {
+        let mut any_lowercase = false;
+        for i in 0..4 {
+            let (word, word_end) = self.compound_word_at(cursor);
+            if word.chars().count() < 2 {
                 break;
             }
             let lower = word.to_lowercase();
             let capitalised = word.chars().next().is_some_and(|c| c.is_uppercase());
-            if NOT_COUNT_NOUNS.contains(&lower.as_str()) || lower.ends_with("ly") || (capitalised && i > 0) {
+            let all_caps = word.chars().all(|c| !c.is_lowercase());
+            if NOT_COUNT_NOUNS.contains(&lower.as_str()) || VERBS_NOT_NOUNS.contains(&lower.as_str()) || lower.ends_with("ly") {
                 break;
             }
-            if UNITS_WORDS.iter().any(|(w, _)| *w == lower) || MONTHS.contains(&lower.as_str()) {
+            if UNITS_WORDS.iter().any(|(w, _)| *w == lower) || TENS_WORDS.iter().any(|(w, _)| *w == lower) || MONTHS.contains(&lower.as_str()) {
                 break;
             }
-            let plural = is_plural(&lower);
-            if plural && !capitalised {
-                head = Some((singular(&lower), word_end));
-                break;
+            if is_plural(&lower) && !all_caps {
+                // A capitalised plural is a name ("3 Series") unless it is a people ("Americans")
+                // or the phrase already has a common word ("eight straight World Cups").
+                if capitalised && !(any_lowercase || (i == 0 && lower.ends_with("ans"))) {
+                    break;
+                }
+                if let Some((_, unit, _)) = MEASURES.iter().find(|(s, _, _)| *s == lower) {
+                    return Some((Unit::Measure(unit.to_string()), word_end));
+                }
+                return Some((Unit::Count(singular(&lower)), word_end));
             }
             if numeral.value == 1.0 && !capitalised && i == 0 && !lower.ends_with("ed") && !lower.ends_with("ing") {
-                head = Some((singular(&lower), word_end));
+                // "one solution", "1 count": the singular noun itself.
+                let next = self.char_at(word_end);
+                if !next.is_some_and(|c| c == ' ') || !self.starts_noun_phrase_continuation(word_end + 1) {
+                    return Some((Unit::Count(singular(&lower)), word_end));
+                }
             }
+            any_lowercase |= !capitalised;
             // Only a space may join the words of a noun phrase.
             if self.char_at(word_end) != Some(' ') {
                 break;
             }
             cursor = word_end + 1;
         }
-        head
+        None
+    }
+
+    /// Whether the word at `at` would continue a noun phrase (a lowercase plural or noun).
+    fn starts_noun_phrase_continuation(&self, at: usize) -> bool {
+        let (word, _) = self.compound_word_at(at);
+        let lower = word.to_lowercase();
+        word.chars().next().is_some_and(|c| c.is_lowercase())
+            && is_plural(&lower)
+            && !NOT_COUNT_NOUNS.contains(&lower.as_str())
+            && !VERBS_NOT_NOUNS.contains(&lower.as_str())
+    }
+
+    /// A word at `at` with inner hyphens ("first-team"), and its end.
+    fn compound_word_at(&self, at: usize) -> (&'t str, usize) {
+        let (_, mut end) = self.word_at(at);
+        if end == at {
+            return ("", at);
+        }
+        while self.text[end..].starts_with('-') {
+            let (next, next_end) = self.word_at(end + 1);
+            if next.is_empty() {
+                break;
+            }
+            end = next_end;
+        }
+        (&self.text[at..end], end)
     }
 
     /// The unit of a figure that follows after "to" or "and" (for "from 1.2 to 30 percent").
@@ -924,8 +989,8 @@ impl<'t> Parser<'t> {
         if word == "by" {
             word = iter.next()?;
         }
-        // "make up 40 percent" is composition, not a rise.
-        if word == "up" && iter.next().is_some_and(|w| matches!(w, "make" | "makes" | "made" | "making" | "take" | "takes" | "took" | "end" | "ends" | "ended" | "add" | "adds" | "sum" | "sums" | "set" | "sets" | "open" | "opens" | "pick" | "picks" | "draw" | "draws" | "drew")) {
+        // "make up 40 percent" is composition and "gave up 517 yards" concession, not a rise.
+        if word == "up" && iter.next().is_some_and(|w| matches!(w, "make" | "makes" | "made" | "making" | "take" | "takes" | "took" | "end" | "ends" | "ended" | "add" | "adds" | "sum" | "sums" | "set" | "sets" | "open" | "opens" | "pick" | "picks" | "draw" | "draws" | "drew" | "give" | "gives" | "gave" | "given" | "giving")) {
             return None;
         }
         if UP_VERBS.contains(&word) {
@@ -987,6 +1052,7 @@ fn singular(word: &str) -> String {
         "men" => "man".into(),
         "women" => "woman".into(),
         "children" => "child".into(),
+        _ if word.ends_with("uses") => word[..word.len() - 2].to_string(),
         _ => crate::words::stem(word),
     }
 }

@@ -40,6 +40,17 @@ const ROWS: &[Row] = &[
     ("A cleanroom of 27,871m2 is included.", "27,871m2", 27871.0, None, Some("square-metre"), "exact", None),
     ("A cleanroom of 27,871 square metres is included.", "27,871 square metres", 27871.0, None, Some("square-metre"), "exact", None),
     ("A dozen firms joined.", "A dozen firms", 12.0, None, Some("firm"), "exact", None),
+    ("Has appeared in eight straight World Cups.", "eight straight World Cups", 8.0, None, Some("cup"), "exact", None),
+    ("In total, 1,307,000 Americans were collecting aid.", "1,307,000 Americans", 1307000.0, None, Some("american"), "exact", None),
+    ("They looked at two viruses.", "two viruses", 2.0, None, Some("virus"), "exact", None),
+    ("As many as 14 first-team players left.", "As many as 14 first-team players", 14.0, None, Some("player"), "at-most", None),
+    ("The defense gave up 517 rushing yards.", "517 rushing yards", 517.0, None, Some("yard"), "exact", None),
+    ("It put 30 million shares up for sale.", "30 million shares", 3e7, None, Some("share"), "exact", None),
+    // orders of magnitude span a power of ten
+    ("Dozens of people were killed.", "Dozens of people", 12.0, Some(120.0), Some("person"), "exact", None),
+    ("Thousands of tests were bought.", "Thousands of tests", 1000.0, Some(10000.0), Some("test"), "exact", None),
+    ("Tens of thousands of students study there.", "Tens of thousands of students", 10000.0, Some(100000.0), Some("student"), "exact", None),
+    ("It is maybe tens of millions of dollars.", "tens of millions of dollars", 1e7, Some(1e8), Some("USD"), "exact", None),
     // ranges
     ("It lived 3,800 to 4,300 years ago.", "3,800 to 4,300 years", 3800.0, Some(4300.0), Some("year"), "exact", None),
     ("Margins were 13-14% last year.", "13-14%", 13.0, Some(14.0), Some("percent"), "exact", None),
