@@ -294,7 +294,8 @@ impl<'t> Parser<'t> {
             let lower = suffix.to_lowercase();
             if let Some((_, factor)) = SCALE_ABBREVIATIONS.iter().find(|(a, _)| *a == lower) {
                 let ok = match lower.as_str() {
-                    "m" => currency || self.next_is_plural_noun(end + suffix.len()),
+                    // A capital "M" is a million ("4.3M sales"); metres are written "m".
+                    "m" => currency || suffix == "M" || self.next_is_plural_noun(end + suffix.len()),
                     "b" | "k" => true,
                     _ => true,
                 };
@@ -327,6 +328,18 @@ impl<'t> Parser<'t> {
                     value *= factor;
                     scaled = true;
                     end = word_end;
+                    // "4 hundred million", "5 hundred thousand".
+                    if lower == "hundred" {
+                        let after_hundred = self.skip_spaces(end);
+                        let (next, next_end) = self.word_at(after_hundred);
+                        let next_lower = next.to_lowercase();
+                        if let Some((_, bigger)) = SCALE_WORDS.iter().find(|(w, f)| *w == next_lower && *f > 100.0) {
+                            if after_hundred > end {
+                                value *= bigger;
+                                end = next_end;
+                            }
+                        }
+                    }
                 }
             } else if after > end && currency && matches!(lower.as_str(), "bn" | "mn" | "m" | "tn" | "k" | "mln" | "bln" | "b") {
                 if let Some((_, factor)) = SCALE_ABBREVIATIONS.iter().find(|(a, _)| *a == lower) {
@@ -419,9 +432,29 @@ impl<'t> Parser<'t> {
 
     fn digit_quantity(&self, at: usize) -> Option<Quantity> {
         let (currency_start, currency) = self.currency_before(at);
-        let lead = currency_start.unwrap_or(at);
+        let mut lead = currency_start.unwrap_or(at);
+        if currency.is_some_and(|(code, _)| code == "GBP") && self.text[lead..at].starts_with("PS") && !self.looks_like_money(at) {
+            // "PS5" is a console; wire copy's "PS2.7m" and "PS21,700" are pounds.
+            return None;
+        }
+        // "minus 387", "minus-5 yards": a negative figure.
+        let mut negative = false;
+        for word in ["minus ", "minus-", "Minus ", "Minus-"] {
+            if self.text[..lead].ends_with(word) {
+                let word_start = lead - word.len();
+                if !self.char_before(word_start).is_some_and(is_word_char) {
+                    negative = true;
+                    lead = word_start;
+                }
+            }
+        }
+        let sign_up = currency.is_none() && self.char_before(lead) == Some('+')
+            && !self.char_before(lead - 1).is_some_and(|c| c.is_alphanumeric());
+        if sign_up {
+            lead -= 1;
+        }
         // Part of an identifier: "K2", "Qwen3", "GPT-4o", "Qwen3-235B", "v1.2", "#3".
-        if let Some(prev) = self.char_before(lead) {
+        if let Some(prev) = self.char_before(lead).filter(|_| !negative) {
             if is_word_char(prev) || prev == '#' || prev == '.' || prev == '/' || prev == '@' || prev == '_' {
                 return None;
             }
@@ -435,12 +468,44 @@ impl<'t> Parser<'t> {
                 return None;
             }
         }
-        let (numeral, glued) = self.digits(at, currency.is_some())?;
-        self.finish(lead, numeral, glued, currency)
+        let (mut numeral, glued) = self.digits(at, currency.is_some())?;
+        if negative {
+            numeral.value = -numeral.value;
+            numeral.year_like = false;
+        }
+        let mut q = self.finish(lead, numeral, glued, currency)?;
+        if negative {
+            if let Some(h) = q.high {
+                // "minus 5 to 10": both ends are below zero.
+                q.high = Some(-q.value);
+                q.value = -h;
+            }
+        }
+        if sign_up && q.direction.is_none() && q.unit != Unit::Date {
+            // "Dow +0.2%": a signed change.
+            q.direction = Some(Direction::Up);
+        }
+        Some(q)
+    }
+
+    /// Whether the number at `at` is written like an amount of money: separators, decimals or
+    /// a scale ("21,700", "2.7m", "8.1bn"), not a bare model number ("5").
+    fn looks_like_money(&self, at: usize) -> bool {
+        let Some(m) = number_regex().find_at(self.text, at).filter(|m| m.start() == at) else {
+            return false;
+        };
+        if m.as_str().contains([',', '.']) {
+            return true;
+        }
+        let suffix: String = self.text[m.end()..].chars().take_while(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+        SCALE_ABBREVIATIONS.iter().any(|(a, _)| *a == suffix) || {
+            let (word, _) = self.word_at(self.skip_spaces(m.end()));
+            SCALE_WORDS.iter().any(|(w, _)| w.eq_ignore_ascii_case(word))
+        }
     }
 
     fn word_quantity(&self, at: usize) -> Option<Quantity> {
-        let lower_rest = self.text[at..].to_lowercase();
+        let lower_rest: String = self.text[at..].chars().take(48).collect::<String>().to_lowercase();
         // Fractions first: "two-thirds", "a third", "one in five".
         if let Some(q) = self.fraction(at, &lower_rest) {
             return Some(q);
@@ -452,13 +517,43 @@ impl<'t> Parser<'t> {
         }
         let numeral = self.words(at)?;
         if numeral.value == 1.0 && !numeral.scaled {
-            // "one" alone is an article, not a statistic, unless it opens a ratio.
-            return self.ratio(numeral);
+            // "one" is mostly a pronoun or an article; it is a figure when it opens a ratio
+            // or counts the lowercase noun right after it ("one proposal", "just one area").
+            if let Some(q) = self.ratio(numeral) {
+                return Some(q);
+            }
+            return self.one_counted(numeral);
         }
         if numeral.value == 0.0 {
             return None;
         }
         self.finish(at, numeral, None, None)
+    }
+
+    /// "one proposal", "one count of wire fraud": `one` before a lowercase singular noun.
+    fn one_counted(&self, numeral: Numeral) -> Option<Quantity> {
+        let before = self.words_before(numeral.start, 1);
+        let prev = before.first().map(|(w, _)| w.as_str()).unwrap_or("");
+        if matches!(prev, "no" | "the" | "this" | "that" | "which" | "every" | "each" | "any" | "some" | "no-" | "a" | "only" | "at") {
+            return None;
+        }
+        if self.char_at(numeral.end) != Some(' ') {
+            return None;
+        }
+        let (word, _) = self.word_at(numeral.end + 1);
+        let lower = word.to_lowercase();
+        if word.chars().count() < 3
+            || !word.chars().all(|c| c.is_lowercase())
+            || is_plural(&lower)
+            || NOT_COUNT_NOUNS.contains(&lower.as_str())
+            || VERBS_NOT_NOUNS.contains(&lower.as_str())
+            || ONE_IDIOMS.contains(&lower.as_str())
+            || lower.ends_with("ly")
+        {
+            return None;
+        }
+        let q = self.finish(numeral.start, numeral, None, None)?;
+        matches!(q.unit, Unit::Count(_) | Unit::Measure(_)).then_some(q)
     }
 
     /// `half`, `a third`, `two-thirds`, `three quarters of`, `one in five`.
@@ -626,7 +721,7 @@ impl<'t> Parser<'t> {
             return None;
         }
         // Times of day.
-        let after_text = self.text[self.skip_spaces(numeral.end)..].to_lowercase();
+        let after_text: String = self.text[self.skip_spaces(numeral.end)..].chars().take(8).collect::<String>().to_lowercase();
         if ["a.m", "p.m", "am ", "pm ", "am.", "pm.", "am,", "pm,", "o'clock", "gmt", "bst", "et ", "est", "pst", "hrs "]
             .iter()
             .any(|t| after_text.starts_with(t))
@@ -642,23 +737,31 @@ impl<'t> Parser<'t> {
         });
         let from_before = prev == "from";
         let between_before = prev == "between";
-        // Ranges: "3,800 to 4,300 years", "13-14%", "between 10 and 20".
-        if unit.is_none() || matches!(unit, Some(Unit::Percent)) {
-            if let Some((second, second_glued, second_currency, second_end)) = self.range_end(end, between_before) {
-                if !from_before && second.value < numeral.value && !spaced_connector(self.text, end) {
-                    // "2-1": a score or a ratio of counts, not a figure.
+        let by_before = prev == "by";
+        // Ranges: "3,800 to 4,300 years", "13-14%", "between 10 and 20", "three or four years".
+        // "from 4.8 to 4.7 percent" is reported as the span it covers (4.7 to 4.8); "from" years
+        // stay two dates, which frame other figures.
+        if (unit.is_none() || matches!(unit, Some(Unit::Percent))) && !numeral.vague {
+            if let Some((second, second_glued, second_currency, second_end)) = self.range_end(end, between_before, numeral.is_word || numeral.value < 100.0) {
+                if !from_before && second.value <= numeral.value && !spaced_connector(self.text, end) {
+                    // "2-1", "89-89": a score or a ratio of counts, not a figure.
                     return None;
                 }
-                if !from_before && second.value >= numeral.value && !(numeral.year_like && !second.year_like) {
+                let years = numeral.year_like || second.year_like;
+                let ascending = second.value >= numeral.value && !(numeral.year_like && !second.year_like);
+                // "fell by 1 to 1.5 degrees" is a range; "grew by $43.6 billion to $419.2 billion"
+                // is a change and the level it reached.
+                let change_then_level = by_before && second.value > 3.0 * numeral.value.abs();
+                if ((!from_before && ascending) || (from_before && !years)) && !change_then_level {
                     let mut low = numeral.value;
                     if second.scaled && !numeral.scaled {
                         let factor = second.value / second_value_unscaled(&second, self.text);
                         low *= factor;
                         numeral.scaled = true;
                     }
-                    if low <= second.value {
-                        numeral.value = low;
-                        high = Some(second.value);
+                    if low <= second.value || from_before {
+                        numeral.value = low.min(second.value);
+                        high = Some(low.max(second.value));
                         end = second_end;
                         numeral.year_like = numeral.year_like && second.year_like;
                         if unit.is_none() {
@@ -695,18 +798,58 @@ impl<'t> Parser<'t> {
             }
         }
         let mut unit = unit.unwrap_or(Unit::None);
-        if unit == Unit::None || matches!(unit, Unit::Count(_)) {
-            if numeral.year_like && (1800.0..=2100.0).contains(&numeral.value) {
+        if unit == Unit::None || matches!(unit, Unit::Count(_)) || unit == Unit::Measure("person".into()) {
+            // "by 2120": a year beyond 2100 needs a preposition of time to be read as one.
+            let far_year = (2100.0..=2200.0).contains(&numeral.value)
+                && matches!(prev, "by" | "in" | "until" | "till" | "before" | "after" | "since" | "through");
+            if numeral.year_like && ((1800.0..=2100.0).contains(&numeral.value) || far_year) {
                 unit = Unit::Date;
             }
         }
+        // Rates: "$58.24 per barrel", "63 cents a share", "11 feet per century".
+        if let Some((rated, rate_end)) = self.rate_after(end, &unit) {
+            unit = Unit::Measure(rated);
+            end = rate_end;
+        }
+        // A range that repeats its unit: "5% and 6%", "1 per cent to 1.5 per cent".
+        if high.is_none() && !matches!(unit, Unit::None | Unit::Date) && !numeral.vague && !numeral.year_like {
+            if let Some(second) = self.repeated_unit_figure(end, between_before) {
+                let change_then_level = by_before && second.value > 3.0 * numeral.value.abs();
+                if second.unit == unit
+                    && second.bound == Bound::Exact
+                    && second.high.is_none()
+                    && !second.vague
+                    && (second.value > numeral.value || (from_before && second.value != numeral.value))
+                    && !change_then_level
+                {
+                    high = Some(second.value.max(numeral.value));
+                    numeral.value = second.value.min(numeral.value);
+                    end = second.span.end;
+                }
+            }
+        }
         if unit == Unit::None && !numeral.is_word && !numeral.scaled {
-            // "Llama 3.1", "Zuchongzhi 2", "Type 076": a capitalised name before a bare number.
+            // "Llama 3.1", "Zuchongzhi 2", "Type 076", "iPhone 11": a name before a bare number.
             if let Some((word, start)) = before.first() {
                 let original = &self.text[*start..*start + word.len()];
-                let capitalised = original.chars().next().is_some_and(|c| c.is_uppercase());
+                let capitalised = original.chars().any(|c| c.is_uppercase());
                 let sentence_start = self.text[..*start].trim_end().ends_with(['.', '!', '?', '\n']) || self.text[..*start].trim().is_empty();
                 if capitalised && !sentence_start && !MONTHS.contains(&word.trim_end_matches('.')) {
+                    return None;
+                }
+            }
+            // "787 Dreamliner", "575 Wilbraham Road", "90049 ZIP Code": a bare whole number
+            // followed by a name is part of that name or an address.
+            let raw = &self.text[numeral.start..numeral.end];
+            if raw.bytes().all(|b| b.is_ascii_digit() || b == b'-') && self.char_at(end) == Some(' ') {
+                let (next, _) = self.word_at(end + 1);
+                let next_lower = next.to_lowercase();
+                if next.chars().next().is_some_and(|c| c.is_uppercase())
+                    && next.chars().count() > 0
+                    && !is_plural(&next_lower)
+                    && !MONTHS.contains(&next_lower.as_str())
+                    && next != "I"
+                {
                     return None;
                 }
             }
@@ -748,12 +891,122 @@ impl<'t> Parser<'t> {
         })
     }
 
+    /// A rate written after a figure's unit: "$58.24 per barrel", "$1,271.2 an ounce", "63 cents
+    /// a share", "$80 per sq m", "11 feet per century", "52,000 barrel-a-day", "3,000 tests a
+    /// day". Money per period ("$400K a year") stays money: it is an amount over a span, and
+    /// a draft may leave the period out. Returns the unit (`USD-per-barrel`) and where it ends.
+    fn rate_after(&self, end: usize, unit: &Unit) -> Option<(String, usize)> {
+        let (base, money, count) = match unit {
+            Unit::Currency(code) => (code.as_str(), true, false),
+            Unit::Measure(m) if matches!(m.as_str(), "cent" | "penny" | "sen") => (m.as_str(), true, false),
+            Unit::Measure(m) if m.contains("-per-") || matches!(m.as_str(), "time" | "point" | "percentage-point" | "basis-point") => return None,
+            Unit::Measure(m) => (m.as_str(), false, false),
+            Unit::Count(noun) => (noun.as_str(), false, true),
+            _ => return None,
+        };
+        let rest = &self.text[end..];
+        let (per, rated_at) = if let Some(r) = rest.strip_prefix('/') {
+            let _ = r;
+            (true, end + 1)
+        } else {
+            let hyphen = rest.starts_with('-');
+            let at = if hyphen { end + 1 } else { self.skip_spaces(end) };
+            if at == end {
+                return None;
+            }
+            let (word, word_end) = self.word_at(at);
+            let per = match word {
+                "per" => true,
+                "a" | "an" => false,
+                _ => return None,
+            };
+            let sep = if hyphen { '-' } else { ' ' };
+            if self.char_at(word_end) != Some(sep) {
+                return None;
+            }
+            (per, word_end + 1)
+        };
+        let tail: String = self.text[rated_at..].chars().take(24).collect::<String>().to_lowercase();
+        let boundary = |len: usize| !tail[len..].starts_with(|c: char| c.is_alphanumeric());
+        let mut rated: Option<(String, usize)> = MEASURES
+            .iter()
+            .filter(|(s, _, case_sensitive)| !case_sensitive && s.len() > 2)
+            .find(|(s, _, _)| tail.starts_with(s) && boundary(s.len()))
+            .map(|(s, u, _)| (u.to_string(), rated_at + s.len()));
+        if rated.is_none() {
+            let (word, word_end) = self.word_at(rated_at);
+            let lower = word.to_lowercase();
+            if word.len() < 3
+                || !word.chars().all(|c| c.is_lowercase())
+                || NOT_COUNT_NOUNS.contains(&lower.as_str())
+                || matches!(lower.as_str(), "cent" | "centum" | "annum" | "lot" | "bit" | "few" | "little")
+                || (!per && is_plural(&lower))
+            {
+                if !(per && lower == "annum") {
+                    return None;
+                }
+            }
+            let singular = if lower == "annum" { "year".to_string() } else { singular(&lower) };
+            rated = Some((singular, word_end));
+        }
+        let (rated, rated_end) = rated?;
+        let period = matches!(rated.as_str(), "year" | "month" | "week" | "day" | "hour" | "minute" | "second" | "quarter" | "decade" | "century");
+        if money && period {
+            return None;
+        }
+        // A count per anything but a period needs "per": "3 goals a game" reads, "gave 2 kids a
+        // ride" does not.
+        if count && !per && !period {
+            return None;
+        }
+        let (next, _) = self.word_at(self.skip_spaces(rated_end));
+        if matches!(next, "ago" | "earlier" | "later") {
+            return None;
+        }
+        Some((format!("{base}-per-{rated}"), rated_end))
+    }
+
+    /// The figure after a range connector, for ranges that repeat their unit ("5% and 6%",
+    /// "$3 billion to $5 billion"). Only a currency symbol may stand between the connector
+    /// and the digits.
+    fn repeated_unit_figure(&self, end: usize, allow_and: bool) -> Option<Quantity> {
+        let rest = &self.text[end..];
+        let second_at = if rest.starts_with(['-', '–', '—']) {
+            end + rest.chars().next().unwrap().len_utf8()
+        } else {
+            let at = self.skip_spaces(end);
+            if at == end {
+                return None;
+            }
+            let (word, word_end) = self.word_at(at);
+            let ok = match word.to_lowercase().as_str() {
+                "to" => true,
+                "and" => allow_and,
+                _ => false,
+            };
+            if !ok || self.char_at(word_end) != Some(' ') {
+                return None;
+            }
+            self.skip_spaces(word_end)
+        };
+        let digit_at = self.text[second_at..]
+            .char_indices()
+            .take(5)
+            .find(|(_, c)| c.is_ascii_digit())
+            .map(|(i, _)| second_at + i)?;
+        if !self.text[second_at..digit_at].chars().all(|c| !c.is_whitespace() && !c.is_lowercase()) {
+            return None;
+        }
+        self.digit_quantity(digit_at)
+    }
+
     /// The second number of a range starting after `end`: `-14`, ` to 4,300`, ` and 20`.
     #[allow(clippy::type_complexity)]
     fn range_end(
         &self,
         end: usize,
         allow_and: bool,
+        allow_or: bool,
     ) -> Option<(Numeral, Option<&'static str>, Option<(&'static str, bool)>, usize)> {
         let rest = &self.text[end..];
         let (connector_len, spaced) = if rest.starts_with(['-', '–', '—']) {
@@ -765,6 +1018,8 @@ impl<'t> Parser<'t> {
                 (after - end + 3, true)
             } else if allow_and && lower.starts_with("and ") {
                 (after - end + 4, true)
+            } else if allow_or && lower.starts_with("or ") {
+                (after - end + 3, true)
             } else if self.text[after..].starts_with(['–', '—']) && after > end {
                 (after - end + 3, true)
             } else {
@@ -784,6 +1039,11 @@ impl<'t> Parser<'t> {
                 break;
             }
         }
+        if currency.is_none() && spaced && self.char_at(second_at).is_some_and(|c| c.is_alphabetic()) {
+            // "three to five", "three or four years".
+            let second = self.words(second_at).filter(|n| !n.vague && n.value > 1.0)?;
+            return Some((second, None, None, second.end));
+        }
         if !self.char_at(second_at).is_some_and(|c| c.is_ascii_digit()) {
             return None;
         }
@@ -798,6 +1058,12 @@ impl<'t> Parser<'t> {
         if let Some(r) = rest.strip_prefix('%') {
             let _ = r;
             return Some((Unit::Percent, end + 1, false));
+        }
+        // Symbols written after the figure: "1,200€", "25.5″".
+        for (symbol, unit) in [("€", Unit::Currency("EUR".into())), ("″", Unit::Measure("inch".into()))] {
+            if rest.starts_with(symbol) {
+                return Some((unit, end + symbol.len(), false));
+            }
         }
         // Hyphenated measures: "12-inch", "65-year-old", "10-fold".
         if let Some(r) = rest.strip_prefix('-') {
