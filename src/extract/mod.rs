@@ -754,7 +754,8 @@ impl<'t> Parser<'t> {
                 let change_then_level = by_before && second.value > 3.0 * numeral.value.abs();
                 if ((!from_before && ascending) || (from_before && !years)) && !change_then_level {
                     let mut low = numeral.value;
-                    if second.scaled && !numeral.scaled {
+                    // "3 to 5 million" shares the scale; "$200,000 to $414 million" does not.
+                    if second.scaled && !numeral.scaled && numeral.value.abs() < 1000.0 {
                         let factor = second.value / second_value_unscaled(&second, self.text);
                         low *= factor;
                         numeral.scaled = true;

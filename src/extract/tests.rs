@@ -51,6 +51,47 @@ const ROWS: &[Row] = &[
     ("Thousands of tests were bought.", "Thousands of tests", 1000.0, Some(10000.0), Some("test"), "exact", None),
     ("Tens of thousands of students study there.", "Tens of thousands of students", 10000.0, Some(100000.0), Some("student"), "exact", None),
     ("It is maybe tens of millions of dollars.", "tens of millions of dollars", 1e7, Some(1e8), Some("USD"), "exact", None),
+    // rates
+    ("The contract was at US $58.24 per barrel.", "US $58.24 per barrel", 58.24, None, Some("USD-per-barrel"), "exact", None),
+    ("Spot gold was at $1,271.2 an ounce.", "$1,271.2 an ounce", 1271.2, None, Some("USD-per-ounce"), "exact", None),
+    ("It posted a loss of 63 cents per share.", "63 cents per share", 63.0, None, Some("cent-per-share"), "exact", None),
+    ("It leased at a rate of $80 per sq m.", "$80 per sq m", 80.0, None, Some("USD-per-square-metre"), "exact", None),
+    ("Seas could rise 11 feet per century.", "11 feet per century", 11.0, None, Some("foot-per-century"), "exact", Some("up")),
+    ("It hosts one 52,000 barrel-a-day refinery.", "52,000 barrel-a-day", 52000.0, None, Some("barrel-per-day"), "exact", None),
+    ("They have a $3500 a month mortgage.", "$3500", 3500.0, None, Some("USD"), "exact", None),
+    // wire-copy currencies and symbols after the figure
+    ("The package was worth up to PS2.7m.", "up to PS2.7m", 2.7e6, None, Some("GBP"), "at-most", None),
+    ("Nintendo fell to Y=28,030.", "Y=28,030", 28030.0, None, Some("JPY"), "exact", None),
+    ("Flights should have cost HK $5.4m.", "HK $5.4m", 5.4e6, None, Some("HKD"), "exact", None),
+    ("The house was worth $US55,931,000.", "$US55,931,000", 55931000.0, None, Some("USD"), "exact", None),
+    ("He bought a notebook for 1,200€.", "1,200€", 1200.0, None, Some("EUR"), "exact", None),
+    ("Customers with more than 7.5 million Danish crowns pay.", "more than 7.5 million Danish crowns", 7.5e6, None, Some("DKK"), "over", None),
+    ("Heineken rose 18 sen.", "18 sen", 18.0, None, Some("sen"), "exact", Some("up")),
+    // measures
+    ("It has a 5.2 litre V10 engine.", "5.2 litre", 5.2, None, Some("litre"), "exact", None),
+    ("The cells are 0.03 millimeter slim.", "0.03 millimeter", 0.03, None, Some("millimetre"), "exact", None),
+    ("The boot stands at 24.5 cubic feet.", "24.5 cubic feet", 24.5, None, Some("cubic-foot"), "exact", None),
+    ("The neck is 25.5″ long.", "25.5″", 25.5, None, Some("inch"), "exact", None),
+    ("It makes 450 Nm of torque.", "450 Nm", 450.0, None, Some("newton-metre"), "exact", None),
+    ("It is a 352 μm pixel pitch.", "352 μm", 352.0, None, Some("micrometre"), "exact", None),
+    ("Nearly two-thirds of the combined 4.3M sales came from CDs.", "4.3M sales", 4.3e6, None, Some("sale"), "exact", None),
+    ("There were 4 hundred million people.", "4 hundred million people", 4e8, None, Some("person"), "exact", None),
+    // negative and signed figures
+    ("The atmosphere can dip to minus-130 degrees Fahrenheit.", "minus-130 degrees Fahrenheit", -130.0, None, Some("degree-fahrenheit"), "exact", None),
+    ("This is about minus 233 Celsius.", "about minus 233 Celsius", -233.0, None, Some("degree-celsius"), "approx", None),
+    ("On Wall St: Dow +0.2% and Nasdaq flat.", "+0.2%", 0.2, None, Some("percent"), "exact", Some("up")),
+    // one before a noun
+    ("One proposal asks the board to stop.", "One proposal", 1.0, None, Some("proposal"), "exact", None),
+    ("He pled guilty to one count of wire fraud.", "one count", 1.0, None, Some("count"), "exact", None),
+    // ranges
+    ("Fees range from 1 per cent to 1.5 per cent.", "1 per cent to 1.5 per cent", 1.0, Some(1.5), Some("percent"), "exact", None),
+    ("Prices are expected to increase between 5% and 6%.", "5% and 6%", 5.0, Some(6.0), Some("percent"), "exact", None),
+    ("Savings range from $200,000 to $414 million.", "$200,000 to $414 million", 200000.0, Some(4.14e8), Some("USD"), "exact", None),
+    ("Growth will slow from 4.8 to 4.7 percent.", "4.8 to 4.7 percent", 4.7, Some(4.8), Some("percent"), "exact", None),
+    ("Over the past three or four years, lenders changed.", "three or four years", 3.0, Some(4.0), Some("year"), "exact", None),
+    ("Temperatures dropped by 1 to 1.5 degrees Celsius.", "1 to 1.5 degrees Celsius", 1.0, Some(1.5), Some("degree-celsius"), "exact", Some("down")),
+    ("It increased by $43.6 billion to $419.2 billion.", "$43.6 billion", 4.36e10, None, Some("USD"), "exact", Some("up")),
+    ("It increased by $43.6 billion to $419.2 billion.", "$419.2 billion", 4.192e11, None, Some("USD"), "exact", None),
     // ranges
     ("It lived 3,800 to 4,300 years ago.", "3,800 to 4,300 years", 3800.0, Some(4300.0), Some("year"), "exact", None),
     ("Margins were 13-14% last year.", "13-14%", 13.0, Some(14.0), Some("percent"), "exact", None),
@@ -95,6 +136,12 @@ const NOTHING: &[&str] = &[
     "One American entrepreneur spoke on condition of anonymity.",
     "The first half of the year was slow.",
     "It closes in the second quarter.",
+    "The iPhone 11 has just arrived.",
+    "The debut of Boeing's own 787 Dreamliner was marred by fires.",
+    "The house at 575 Wilbraham Road is for sale.",
+    "His layup tied Game 7 at 89-89.",
+    "The PS5 sold out again.",
+    "No one expected it, and one day they will.",
 ];
 
 #[test]
