@@ -389,7 +389,6 @@ pub const QUALIFIERS: &[(&str, &str)] = &[
     ("circa", "approx"),
     ("approx.", "approx"),
     ("~", "approx"),
-    ("an average of", "approx"),
     ("just over", "over"),
     ("well over", "over"),
     ("slightly more than", "over"),
@@ -438,7 +437,8 @@ pub const DOWN_VERBS: &[&str] = &[
     "fell", "fall", "falls", "falling", "fallen", "dropped", "drop", "drops", "dropping",
     "declined", "decline", "declines", "declining", "decreased", "decrease", "decreases", "slid",
     "slide", "slides", "slumped", "slump", "plunged", "plunge", "plunges", "sank", "sink",
-    "tumbled", "tumble", "lost", "lose", "loses", "down", "shrank", "shrink", "shrunk", "cut",
+    "tumbled", "tumble", "tumbling", "plummeted", "plummeting", "plummet", "plummets", "plunging",
+    "sliding", "slipping", "sinking", "shed", "sheds", "shedding", "lost", "lose", "loses", "down", "shrank", "shrink", "shrunk", "cut",
     "cuts", "reduced", "dipped", "dip", "eased", "slipped", "retreated", "contracted",
 ];
 

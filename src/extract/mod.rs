@@ -283,7 +283,8 @@ impl<'t> Parser<'t> {
         let rest = &self.text[end..];
         if (rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
             || (rest.starts_with(':') && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
-            || (rest.starts_with('/') && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+            || ['/', '⁄'].into_iter().any(|slash| rest.strip_prefix(slash).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())))
+            || rest.starts_with('×')
         {
             return None;
         }
@@ -310,6 +311,15 @@ impl<'t> Parser<'t> {
             } else if let Some(unit) = glued_measure(&suffix) {
                 glued_unit = Some(unit);
                 end += suffix.len();
+                // "80km/h", "100km/hr": a glued speed.
+                if self.text[end..].starts_with('/') {
+                    let per: String = self.text[end + 1..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+                    let written = format!("{}/{}", suffix.to_lowercase(), per.to_lowercase());
+                    if let Some((_, rate, _)) = MEASURES.iter().find(|(s, _, _)| *s == written) {
+                        glued_unit = Some(rate);
+                        end += 1 + per.len();
+                    }
+                }
             } else if matches!(lower.as_str(), "pc") {
                 glued_unit = Some("percent");
                 end += suffix.len();
@@ -437,6 +447,50 @@ impl<'t> Parser<'t> {
             // "PS5" is a console; wire copy's "PS2.7m" and "PS21,700" are pounds.
             return None;
         }
+        // "sub-7 nanometer": below the figure.
+        let sub = currency.is_none() && {
+            let before = &self.text[..lead];
+            (before.ends_with("sub-") || before.ends_with("Sub-"))
+                && !self.char_before(lead - 4).is_some_and(is_word_char)
+        };
+        if sub {
+            let (numeral, glued) = self.digits(at, false)?;
+            let mut q = self.finish(lead, numeral, glued, None)?;
+            if q.bound == Bound::Exact && q.unit != Unit::Date {
+                q.bound = Bound::Under;
+                q.span.start = lead - 4;
+            }
+            return Some(q);
+        }
+        // "$-50.8bn": a negative amount written after its currency.
+        if currency.is_none() && self.text[..at].ends_with('-') {
+            if let (Some(symbol_start), Some(code)) = self.currency_before(at - 1) {
+                if !code.0.chars().all(|c| c.is_ascii_alphabetic()) || self.text[symbol_start..at - 1].contains('$') {
+                    let (mut numeral, glued) = self.digits(at, true)?;
+                    numeral.value = -numeral.value;
+                    numeral.year_like = false;
+                    return self.finish(symbol_start, numeral, glued, Some(code));
+                }
+            }
+        }
+        // ".001 per cent": a decimal written without its leading zero.
+        if currency.is_none() && self.char_before(at) == Some('.') && !self.char_before(at - 1).is_some_and(|c| c.is_alphanumeric() || c == '.') {
+            let (mut numeral, glued) = self.digits(at, false)?;
+            let digits = self.text[at..].bytes().take_while(|b| b.is_ascii_digit()).count();
+            if numeral.scaled || digits == 0 {
+                return None;
+            }
+            numeral.value /= 10f64.powi(digits as i32);
+            numeral.year_like = false;
+            numeral.start = at - 1;
+            return self.finish(at - 1, numeral, glued, None);
+        }
+        // "1/16 of a pint": a written fraction.
+        if currency.is_none() {
+            if let Some(q) = self.slash_fraction(at) {
+                return Some(q);
+            }
+        }
         // "minus 387", "minus-5 yards": a negative figure.
         let mut negative = false;
         for word in ["minus ", "minus-", "Minus ", "Minus-"] {
@@ -455,10 +509,10 @@ impl<'t> Parser<'t> {
         }
         // Part of an identifier: "K2", "Qwen3", "GPT-4o", "Qwen3-235B", "v1.2", "#3".
         if let Some(prev) = self.char_before(lead).filter(|_| !negative) {
-            if is_word_char(prev) || prev == '#' || prev == '.' || prev == '/' || prev == '@' || prev == '_' {
+            if is_word_char(prev) || matches!(prev, '#' | '.' | '/' | '⁄' | '@' | '_' | '×' | '^') {
                 return None;
             }
-            if prev == '-' || prev == '‑' {
+            if prev == '-' || prev == '‑' || prev == '−' {
                 let before = self.text[..lead - prev.len_utf8()].chars().next_back();
                 if before.is_some_and(is_word_char) {
                     return None;
@@ -486,6 +540,29 @@ impl<'t> Parser<'t> {
             q.direction = Some(Direction::Up);
         }
         Some(q)
+    }
+
+    /// "1/16 of a US pint", "1⁄32 of a quart": a fraction written with a slash, read only when
+    /// "of" follows (otherwise it may be a date or a score).
+    fn slash_fraction(&self, at: usize) -> Option<Quantity> {
+        let first_len = self.text[at..].bytes().take_while(|b| b.is_ascii_digit()).count();
+        let rest = &self.text[at + first_len..];
+        let slash = ['/', '⁄'].into_iter().find(|c| rest.starts_with(*c))?;
+        let second_at = at + first_len + slash.len_utf8();
+        let second_len = self.text[second_at..].bytes().take_while(|b| b.is_ascii_digit()).count();
+        if first_len == 0 || first_len > 3 || second_len == 0 || second_len > 4 {
+            return None;
+        }
+        let end = second_at + second_len;
+        if !self.text[end..].starts_with(" of ") {
+            return None;
+        }
+        let numerator: f64 = self.text[at..at + first_len].parse().ok()?;
+        let denominator: f64 = self.text[second_at..end].parse().ok()?;
+        if denominator <= numerator || numerator == 0.0 {
+            return None;
+        }
+        Some(self.fraction_quantity(at, end, numerator / denominator))
     }
 
     /// Whether the number at `at` is written like an amount of money: separators, decimals or
@@ -755,7 +832,7 @@ impl<'t> Parser<'t> {
                 if ((!from_before && ascending) || (from_before && !years)) && !change_then_level {
                     let mut low = numeral.value;
                     // "3 to 5 million" shares the scale; "$200,000 to $414 million" does not.
-                    if second.scaled && !numeral.scaled && numeral.value.abs() < 1000.0 {
+                    if second.scaled && !numeral.scaled && numeral.value.abs() < 1000.0 && numeral.value <= second_value_unscaled(&second, self.text) {
                         let factor = second.value / second_value_unscaled(&second, self.text);
                         low *= factor;
                         numeral.scaled = true;
@@ -783,6 +860,7 @@ impl<'t> Parser<'t> {
             unit = Some(Unit::Currency(code.to_string()));
             assumed_currency = !named;
         }
+        let end_before_unit = end;
         if unit.is_none() {
             if let Some((u, u_end, assumed)) = self.unit_after(end, &numeral) {
                 unit = Some(u);
@@ -799,12 +877,15 @@ impl<'t> Parser<'t> {
             }
         }
         let mut unit = unit.unwrap_or(Unit::None);
-        if unit == Unit::None || matches!(unit, Unit::Count(_)) || unit == Unit::Measure("person".into()) {
-            // "by 2120": a year beyond 2100 needs a preposition of time to be read as one.
-            let far_year = (2100.0..=2200.0).contains(&numeral.value)
-                && matches!(prev, "by" | "in" | "until" | "till" | "before" | "after" | "since" | "through");
-            if numeral.year_like && ((1800.0..=2100.0).contains(&numeral.value) || far_year) {
+        // Years: a bare four-digit number from 1800 to 2100, or any from 1000 to 2200 after a
+        // preposition of time ("by 2120", "between 1600 and 1900"). Before a plural noun the
+        // number is a count unless such a preposition precedes it ("in 2019 companies ...").
+        let time_preposition = matches!(prev, "by" | "in" | "until" | "till" | "before" | "after" | "since" | "through" | "between" | "from" | "circa");
+        if numeral.year_like && (unit == Unit::None || (matches!(unit, Unit::Count(_)) && time_preposition)) {
+            let far_year = (1000.0..=2200.0).contains(&numeral.value) && time_preposition && unit == Unit::None;
+            if (1800.0..=2100.0).contains(&numeral.value) || far_year {
                 unit = Unit::Date;
+                end = end_before_unit;
             }
         }
         // Rates: "$58.24 per barrel", "63 cents a share", "11 feet per century".
@@ -816,7 +897,9 @@ impl<'t> Parser<'t> {
         if high.is_none() && !matches!(unit, Unit::None | Unit::Date) && !numeral.vague && !numeral.year_like {
             if let Some(second) = self.repeated_unit_figure(end, between_before) {
                 let change_then_level = by_before && second.value > 3.0 * numeral.value.abs();
-                if second.unit == unit
+                // "from 208 pounds to 193": the second figure may leave the unit out.
+                let same_unit = second.unit == unit || (from_before && second.unit == Unit::None && !second.vague);
+                if same_unit
                     && second.bound == Bound::Exact
                     && second.high.is_none()
                     && !second.vague

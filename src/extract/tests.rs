@@ -92,6 +92,17 @@ const ROWS: &[Row] = &[
     ("Temperatures dropped by 1 to 1.5 degrees Celsius.", "1 to 1.5 degrees Celsius", 1.0, Some(1.5), Some("degree-celsius"), "exact", Some("down")),
     ("It increased by $43.6 billion to $419.2 billion.", "$43.6 billion", 4.36e10, None, Some("USD"), "exact", Some("up")),
     ("It increased by $43.6 billion to $419.2 billion.", "$419.2 billion", 4.192e11, None, Some("USD"), "exact", None),
+    ("Chipmakers will produce sub-7 nanometer chips.", "sub-7 nanometer", 7.0, None, Some("nanometre"), "under", None),
+    ("Trade fell to $-50.8bn in April.", "$-50.8bn", -5.08e10, None, Some("USD"), "exact", None),
+    ("It cut the false positive rate to .001 per cent.", ".001 per cent", 0.001, None, Some("percent"), "exact", None),
+    ("A fluid ounce is 1/16 of a US pint.", "1/16", 0.0625, None, Some("fraction"), "exact", None),
+    ("A beetle can go 0 to 80km/h in about 8 seconds.", "0 to 80km/h", 0.0, Some(80.0), Some("kilometre-per-hour"), "exact", None),
+    ("He dropped from 208 pounds to 193 by exercising.", "208 pounds to 193", 193.0, Some(208.0), Some("GBP"), "exact", None),
+    ("Prices range from $200 to $4 million.", "$200 to $4 million", 200.0, Some(4e6), Some("USD"), "exact", None),
+    ("Homes stay an average of 70 days.", "70 days", 70.0, None, Some("day"), "exact", None),
+    ("Shares rose after plummeting 65% in 2022.", "65%", 65.0, None, Some("percent"), "exact", Some("down")),
+    ("They hired 2000 workers last year.", "2000 workers", 2000.0, None, Some("worker"), "exact", None),
+    ("Between 1600 and 1900, temperatures dropped.", "1600 and 1900", 1600.0, Some(1900.0), Some("date"), "exact", None),
     // ranges
     ("It lived 3,800 to 4,300 years ago.", "3,800 to 4,300 years", 3800.0, Some(4300.0), Some("year"), "exact", None),
     ("Margins were 13-14% last year.", "13-14%", 13.0, Some(14.0), Some("percent"), "exact", None),
@@ -142,6 +153,8 @@ const NOTHING: &[&str] = &[
     "His layup tied Game 7 at 89-89.",
     "The PS5 sold out again.",
     "No one expected it, and one day they will.",
+    "The mass is 1.99×10−30 kilograms.",
+    "In 2019 companies spent more on cloud services.",
 ];
 
 #[test]
