@@ -9,6 +9,7 @@
 
 pub mod lexicon;
 
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -174,7 +175,7 @@ pub fn extract(masked: &str) -> Vec<Quantity> {
     starts.extend(word_regex().find_iter(masked).map(|m| (m.start(), true)));
     starts.sort_unstable();
     starts.dedup_by_key(|(s, _)| *s);
-    let parser = Parser { text: masked };
+    let parser = Parser { text: masked, nested: Cell::new(false) };
     let mut out: Vec<Quantity> = Vec::new();
     let mut consumed = 0;
     for (start, is_word) in starts {
@@ -208,6 +209,8 @@ struct Numeral {
 
 struct Parser<'t> {
     text: &'t str,
+    /// Set while the second figure of a range is read, so that it reads no range of its own.
+    nested: Cell<bool>,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -220,6 +223,12 @@ impl<'t> Parser<'t> {
     }
     fn char_at(&self, at: usize) -> Option<char> {
         self.text.get(at..).and_then(|s| s.chars().next())
+    }
+    /// The start of the line holding `at`, looking back at most 512 bytes: on a very long line
+    /// the bound stands in for the line start, which keeps every look-back constant-time.
+    fn line_start(&self, at: usize) -> usize {
+        let floor = floor_boundary(self.text, at.saturating_sub(512));
+        self.text[floor..at].rfind('\n').map_or(floor, |i| floor + i + 1)
     }
     /// Skips spaces and tabs (not line breaks).
     fn skip_spaces(&self, mut at: usize) -> usize {
@@ -248,7 +257,7 @@ impl<'t> Parser<'t> {
     }
     /// Words before `at` on the same line, nearest last, lower-cased (at most `n`).
     fn words_before(&self, at: usize, n: usize) -> Vec<(String, usize)> {
-        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = self.line_start(at);
         let before = &self.text[line_start..at];
         let mut out = Vec::new();
         let mut end = before.len();
@@ -783,7 +792,7 @@ impl<'t> Parser<'t> {
             return None;
         }
         // A list marker: a number followed by "." or ")" at the start of a line.
-        let line_start = self.text[..lead].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = self.line_start(lead);
         if self.text[line_start..lead].trim().is_empty() && matches!(self.char_at(numeral.end), Some('.' | ')'))
             && self.char_at(numeral.end + 1).is_some_and(|c| c == ' ')
         {
@@ -1054,6 +1063,16 @@ impl<'t> Parser<'t> {
     /// "$3 billion to $5 billion"). Only a currency symbol may stand between the connector
     /// and the digits.
     fn repeated_unit_figure(&self, end: usize, allow_and: bool) -> Option<Quantity> {
+        // One level only: "1%-2%-3%-..." must not recurse down a long chain.
+        if self.nested.replace(true) {
+            return None;
+        }
+        let second = self.repeated_unit_figure_inner(end, allow_and);
+        self.nested.set(false);
+        second
+    }
+
+    fn repeated_unit_figure_inner(&self, end: usize, allow_and: bool) -> Option<Quantity> {
         let rest = &self.text[end..];
         let second_at = if rest.starts_with(['-', '–', '—']) {
             end + rest.chars().next().unwrap().len_utf8()
@@ -1305,7 +1324,7 @@ impl<'t> Parser<'t> {
 
     /// A qualifier phrase right before `at`: its bound and where it starts.
     fn qualifier_before(&self, at: usize) -> (Bound, Option<usize>) {
-        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = self.line_start(at);
         let window_start = floor_boundary(self.text, at.saturating_sub(40).max(line_start));
         let before = &self.text[window_start..at];
         let trimmed = before.trim_end();
