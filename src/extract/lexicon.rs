@@ -535,7 +535,9 @@ pub const NOT_COUNT_NOUNS: &[&str] = &[
     "third", "top", "own", "alone", "together", "respectively", "apiece", "each", "am", "pm",
     "a.m", "p.m", "percent", "ahead", "behind", "away", "back", "again", "annually", "monthly",
     "weekly", "daily", "yearly", "overall", "total", "combined", "instead", "or so", "most",
-    "many", "some", "few", "several", "any", "what", "how", "why",
+    "many", "some", "few", "several", "any", "what", "how", "why", "throughout", "whose",
+    "whom", "either", "neither", "upon", "onto", "beyond", "despite", "unless", "whether",
+    "rather", "quite", "very", "too", "much", "ever", "never", "already", "once", "twice",
 ];
 
 /// Verbs in -s that follow a number as often as a plural noun would ("12 Mini deal gets").

@@ -1258,10 +1258,13 @@ impl<'t> Parser<'t> {
                 }
                 return Some((Unit::Count(singular(&lower)), word_end));
             }
-            if numeral.value == 1.0 && !capitalised && i == 0 && !lower.ends_with("ed") && !lower.ends_with("ing") {
-                // "one solution", "1 count": the singular noun itself.
-                let next = self.char_at(word_end);
-                if !next.is_some_and(|c| c == ' ') || !self.starts_noun_phrase_continuation(word_end + 1) {
+            if numeral.value == 1.0 && !capitalised && i <= 1 && !lower.ends_with("ed") && !lower.ends_with("ing") && !lower.ends_with("self") {
+                // "one solution", "1 count": the singular noun itself; in "one glorious moment"
+                // the noun is the next word.
+                let next_is_space = self.char_at(word_end) == Some(' ');
+                let continues = next_is_space
+                    && (self.starts_noun_phrase_continuation(word_end + 1) || (i == 0 && self.singular_noun_follows(word_end + 1)));
+                if !continues {
                     return Some((Unit::Count(singular(&lower)), word_end));
                 }
             }
@@ -1283,6 +1286,21 @@ impl<'t> Parser<'t> {
             && is_plural(&lower)
             && !NOT_COUNT_NOUNS.contains(&lower.as_str())
             && !VERBS_NOT_NOUNS.contains(&lower.as_str())
+    }
+
+    /// Whether a lowercase content word that could be a singular noun starts at `at`.
+    fn singular_noun_follows(&self, at: usize) -> bool {
+        let (word, _) = self.word_at(at);
+        let lower = word.to_lowercase();
+        word.len() >= 3
+            && word.chars().all(|c| c.is_lowercase())
+            && !lower.ends_with('s')
+            && !lower.ends_with("ly")
+            && !lower.ends_with("ed")
+            && !lower.ends_with("ing")
+            && !NOT_COUNT_NOUNS.contains(&lower.as_str())
+            && !VERBS_NOT_NOUNS.contains(&lower.as_str())
+            && !MEASURES.iter().any(|(s, _, _)| *s == lower)
     }
 
     /// A word at `at` with inner hyphens ("first-team"), and its end.

@@ -83,6 +83,7 @@ const ROWS: &[Row] = &[
     // one before a noun
     ("One proposal asks the board to stop.", "One proposal", 1.0, None, Some("proposal"), "exact", None),
     ("He pled guilty to one count of wire fraud.", "one count", 1.0, None, Some("count"), "exact", None),
+    ("It went in one glorious swoop.", "one glorious swoop", 1.0, None, Some("swoop"), "exact", None),
     // ranges
     ("Fees range from 1 per cent to 1.5 per cent.", "1 per cent to 1.5 per cent", 1.0, Some(1.5), Some("percent"), "exact", None),
     ("Prices are expected to increase between 5% and 6%.", "5% and 6%", 5.0, Some(6.0), Some("percent"), "exact", None),
@@ -154,6 +155,7 @@ const NOTHING: &[&str] = &[
     "The PS5 sold out again.",
     "No one expected it, and one day they will.",
     "The mass is 1.99×10−30 kilograms.",
+    "The suit was tailored for one itself.",
     "In 2019 companies spent more on cloud services.",
 ];
 
