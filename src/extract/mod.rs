@@ -921,8 +921,11 @@ impl<'t> Parser<'t> {
                 }
             }
         }
-        if unit == Unit::None && !numeral.is_word && !numeral.scaled {
-            // "Llama 3.1", "Zuchongzhi 2", "Type 076", "iPhone 11": a name before a bare number.
+        let decimal = self.text[numeral.start..numeral.end].contains('.');
+        let version_count = decimal && matches!(unit, Unit::Count(_));
+        if (unit == Unit::None || version_count) && !numeral.is_word && !numeral.scaled {
+            // "Llama 3.1", "Zuchongzhi 2", "Type 076", "iPhone 11", "Firefox 1.0 users": a name
+            // before a bare number (or before a version that a count follows).
             if let Some((word, start)) = before.first() {
                 let original = &self.text[*start..*start + word.len()];
                 let capitalised = original.chars().any(|c| c.is_uppercase());
@@ -1047,9 +1050,10 @@ impl<'t> Parser<'t> {
         if money && period {
             return None;
         }
-        // A count per anything but a period needs "per": "3 goals a game" reads, "gave 2 kids a
-        // ride" does not.
-        if count && !per && !period {
+        // A count or measure per anything but a period or a measure needs "per": "3 goals a
+        // game" reads, but "gave 2 kids a ride" and "15 years a number" do not.
+        let rated_measure = MEASURES.iter().any(|(_, u, _)| *u == rated);
+        if (count || !money) && !per && !period && !rated_measure {
             return None;
         }
         let (next, _) = self.word_at(self.skip_spaces(rated_end));
@@ -1439,6 +1443,13 @@ fn singular(word: &str) -> String {
         "men" => "man".into(),
         "women" => "woman".into(),
         "children" => "child".into(),
+        "lives" => "life".into(),
+        "wives" => "wife".into(),
+        "knives" => "knife".into(),
+        "halves" => "half".into(),
+        "shelves" => "shelf".into(),
+        "thieves" => "thief".into(),
+        "wolves" => "wolf".into(),
         _ if word.ends_with("uses") => word[..word.len() - 2].to_string(),
         _ => crate::words::stem(word),
     }

@@ -57,6 +57,8 @@ const ROWS: &[Row] = &[
     ("It posted a loss of 63 cents per share.", "63 cents per share", 63.0, None, Some("cent-per-share"), "exact", None),
     ("It leased at a rate of $80 per sq m.", "$80 per sq m", 80.0, None, Some("USD-per-square-metre"), "exact", None),
     ("Seas could rise 11 feet per century.", "11 feet per century", 11.0, None, Some("foot-per-century"), "exact", Some("up")),
+    ("It could save 65 lives a year.", "65 lives a year", 65.0, None, Some("life-per-year"), "exact", None),
+    ("He had spent 15 years a number of times.", "15 years", 15.0, None, Some("year"), "exact", None),
     ("It hosts one 52,000 barrel-a-day refinery.", "52,000 barrel-a-day", 52000.0, None, Some("barrel-per-day"), "exact", None),
     ("They have a $3500 a month mortgage.", "$3500", 3500.0, None, Some("USD"), "exact", None),
     // wire-copy currencies and symbols after the figure
@@ -156,6 +158,7 @@ const NOTHING: &[&str] = &[
     "No one expected it, and one day they will.",
     "The mass is 1.99×10−30 kilograms.",
     "The suit was tailored for one itself.",
+    "The Firefox 1.0 web browser was released.",
     "In 2019 companies spent more on cloud services.",
 ];
 
