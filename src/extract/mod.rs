@@ -887,11 +887,11 @@ impl<'t> Parser<'t> {
         }
         let mut unit = unit.unwrap_or(Unit::None);
         // Years: a bare four-digit number from 1800 to 2100, or any from 1000 to 2200 after a
-        // preposition of time ("by 2120", "between 1600 and 1900"). Before a plural noun the
-        // number is a count unless such a preposition precedes it ("in 2019 companies ...").
+        // preposition of time ("by 2120", "between 1600 and 1900"). Before a plural noun it is
+        // still a year ("Keytruda's 2018 sales"): edited news writes counts as "2,000 workers".
         let time_preposition = matches!(prev, "by" | "in" | "until" | "till" | "before" | "after" | "since" | "through" | "between" | "from" | "circa");
-        if numeral.year_like && (unit == Unit::None || (matches!(unit, Unit::Count(_)) && time_preposition)) {
-            let far_year = (1000.0..=2200.0).contains(&numeral.value) && time_preposition && unit == Unit::None;
+        if numeral.year_like && (unit == Unit::None || matches!(unit, Unit::Count(_))) {
+            let far_year = (1000.0..=2200.0).contains(&numeral.value) && time_preposition;
             if (1800.0..=2100.0).contains(&numeral.value) || far_year {
                 unit = Unit::Date;
                 end = end_before_unit;

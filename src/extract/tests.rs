@@ -110,7 +110,7 @@ const ROWS: &[Row] = &[
     ("Prices range from $200 to $4 million.", "$200 to $4 million", 200.0, Some(4e6), Some("USD"), "exact", None),
     ("Homes stay an average of 70 days.", "70 days", 70.0, None, Some("day"), "exact", None),
     ("Shares rose after plummeting 65% in 2022.", "65%", 65.0, None, Some("percent"), "exact", Some("down")),
-    ("They hired 2000 workers last year.", "2000 workers", 2000.0, None, Some("worker"), "exact", None),
+    ("Keytruda's 2018 sales jumped 90 per cent.", "2018", 2018.0, None, Some("date"), "exact", None),
     ("Between 1600 and 1900, temperatures dropped.", "1600 and 1900", 1600.0, Some(1900.0), Some("date"), "exact", None),
     // ranges
     ("It lived 3,800 to 4,300 years ago.", "3,800 to 4,300 years", 3800.0, Some(4300.0), Some("year"), "exact", None),
@@ -165,7 +165,6 @@ const NOTHING: &[&str] = &[
     "The mass is 1.99×10−30 kilograms.",
     "The suit was tailored for one itself.",
     "The Firefox 1.0 web browser was released.",
-    "In 2019 companies spent more on cloud services.",
 ];
 
 #[test]
