@@ -626,7 +626,7 @@ impl<'t> Parser<'t> {
         if self.char_at(numeral.end) != Some(' ') {
             return None;
         }
-        let (word, _) = self.word_at(numeral.end + 1);
+        let (word, word_end) = self.word_at(numeral.end + 1);
         let lower = word.to_lowercase();
         if word.chars().count() < 3
             || !word.chars().all(|c| c.is_lowercase())
@@ -636,6 +636,11 @@ impl<'t> Parser<'t> {
             || ONE_IDIOMS.contains(&lower.as_str())
             || lower.ends_with("ly")
         {
+            return None;
+        }
+        // "one glorious swoop": an adjective is fine when a noun follows it.
+        let adjective_then_noun = self.char_at(word_end) == Some(' ') && self.singular_noun_follows(word_end + 1);
+        if !could_be_singular_noun(&lower) && !adjective_then_noun {
             return None;
         }
         let q = self.finish(numeral.start, numeral, None, None)?;
@@ -1251,6 +1256,11 @@ impl<'t> Parser<'t> {
             if UNITS_WORDS.iter().any(|(w, _)| *w == lower) || TENS_WORDS.iter().any(|(w, _)| *w == lower) || MONTHS.contains(&lower.as_str()) {
                 break;
             }
+            // "301 MPs", "5 SUVs": an acronym made plural.
+            let acronym = word.strip_suffix('s').filter(|a| a.len() >= 2 && a.chars().all(|c| c.is_ascii_uppercase()));
+            if let Some(acronym) = acronym {
+                return Some((Unit::Count(acronym.to_lowercase()), word_end));
+            }
             if is_plural(&lower) && !all_caps {
                 // A capitalised plural is a name ("3 Series") unless it is a people ("Americans")
                 // or the phrase already has a common word ("eight straight World Cups").
@@ -1262,7 +1272,7 @@ impl<'t> Parser<'t> {
                 }
                 return Some((Unit::Count(singular(&lower)), word_end));
             }
-            if numeral.value == 1.0 && !capitalised && i <= 1 && !lower.ends_with("ed") && !lower.ends_with("ing") && !lower.ends_with("self") {
+            if numeral.value == 1.0 && !capitalised && i <= 1 && (could_be_singular_noun(&lower) || i == 1) {
                 // "one solution", "1 count": the singular noun itself; in "one glorious moment"
                 // the noun is the next word.
                 let next_is_space = self.char_at(word_end) == Some(' ');
@@ -1298,6 +1308,7 @@ impl<'t> Parser<'t> {
         let lower = word.to_lowercase();
         word.len() >= 3
             && word.chars().all(|c| c.is_lowercase())
+            && could_be_singular_noun(&lower)
             && !lower.ends_with('s')
             && !lower.ends_with("ly")
             && !lower.ends_with("ed")
@@ -1430,6 +1441,13 @@ fn glued_measure(suffix: &str) -> Option<&'static str> {
             !s.contains(' ') && s.len() <= 4 && if *case_sensitive { *s == suffix } else { *s == lower }
         })
         .map(|(_, unit, _)| *unit)
+}
+
+/// Whether a lowercase word after "one" may be the noun it counts: not a participle, an
+/// adjective by its ending ("glorious", "able") or a common adjective, preposition or verb.
+fn could_be_singular_noun(word: &str) -> bool {
+    const ENDINGS: &[&str] = &["ed", "ing", "self", "ous", "ful", "less", "able", "ible", "est", "ish"];
+    !ENDINGS.iter().any(|e| word.ends_with(e)) && !NOT_NOUNS_AFTER_ONE.contains(&word)
 }
 
 fn is_plural(word: &str) -> bool {

@@ -41,6 +41,7 @@ const ROWS: &[Row] = &[
     ("A cleanroom of 27,871 square metres is included.", "27,871 square metres", 27871.0, None, Some("square-metre"), "exact", None),
     ("A dozen firms joined.", "A dozen firms", 12.0, None, Some("firm"), "exact", None),
     ("Has appeared in eight straight World Cups.", "eight straight World Cups", 8.0, None, Some("cup"), "exact", None),
+    ("Labour's 301 MPs were 17 short.", "301 MPs", 301.0, None, Some("mp"), "exact", None),
     ("In total, 1,307,000 Americans were collecting aid.", "1,307,000 Americans", 1307000.0, None, Some("american"), "exact", None),
     ("They looked at two viruses.", "two viruses", 2.0, None, Some("virus"), "exact", None),
     ("As many as 14 first-team players left.", "As many as 14 first-team players", 14.0, None, Some("player"), "at-most", None),
@@ -164,6 +165,8 @@ const NOTHING: &[&str] = &[
     "No one expected it, and one day they will.",
     "The mass is 1.99×10−30 kilograms.",
     "The suit was tailored for one itself.",
+    "One bought it, and one like him sold.",
+    "Major moved into 10 Downing Street.",
     "The Firefox 1.0 web browser was released.",
 ];
 
