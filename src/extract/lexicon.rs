@@ -651,17 +651,22 @@ pub const ONE_IDIOMS: &[&str] = &[
     "year", "individual", "source", "official", "observer", "fan", "analyst",
 ];
 
-/// Adjectives, prepositions and verbs that follow `one` without being the noun it counts.
+/// Adjectives that follow `one` before the noun it counts ("one major gaffe").
+pub const ADJECTIVES_AFTER_ONE: &[&str] = &[
+    "small", "big", "large", "huge", "tiny", "extra", "prospective", "good", "bad", "great",
+    "old", "young", "main", "major", "minor", "final", "key", "single", "little", "whole", "full",
+    "real", "true", "same", "different", "particular", "certain", "possible", "special",
+    "specific", "high", "low", "long", "short", "recent", "former", "current", "potential",
+    "senior", "junior", "top", "private", "public", "local", "national", "international",
+    "global", "british", "present",
+];
+
+/// Prepositions and verbs that follow `one` without a noun for it to count.
 pub const NOT_NOUNS_AFTER_ONE: &[&str] = &[
-    "like", "unlike", "above", "below", "small", "big", "large", "huge", "tiny", "extra",
-    "prospective", "present", "bought", "sold", "made", "told", "said", "thought", "felt",
-    "good", "bad", "great", "old", "young", "main", "major", "minor", "final", "key", "single",
-    "little", "whole", "full", "real", "true", "only", "same", "different", "particular",
-    "certain", "possible", "likely", "special", "specific", "high", "low", "long", "short",
-    "recent", "former", "current", "potential", "senior", "junior", "top", "private", "public",
-    "local", "national", "international", "global", "british", "covering", "near", "far",
-    "can", "could", "will", "would", "should", "must", "might", "did", "does", "got", "went",
-    "came", "saw", "took", "gave", "found", "knew", "left", "became", "began", "ran", "won",
-    "heard", "held", "kept", "led", "let", "met", "paid", "put", "read", "sent", "set", "sat",
-    "stood", "understood", "wrote", "yet", "via", "plus", "minus", "eighth", "ninth",
+    "like", "unlike", "above", "below", "bought", "sold", "made", "told", "said", "thought",
+    "felt", "only", "likely", "covering", "near", "far", "can", "could", "will", "would",
+    "should", "must", "might", "did", "does", "got", "went", "came", "saw", "took", "gave",
+    "found", "knew", "left", "became", "began", "ran", "won", "heard", "held", "kept", "led",
+    "let", "met", "paid", "put", "read", "sent", "set", "sat", "stood", "understood", "wrote",
+    "yet", "via", "plus", "minus", "eighth", "ninth", "him", "them", "me", "us", "you",
 ];

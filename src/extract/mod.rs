@@ -639,7 +639,8 @@ impl<'t> Parser<'t> {
             return None;
         }
         // "one glorious swoop": an adjective is fine when a noun follows it.
-        let adjective_then_noun = self.char_at(word_end) == Some(' ') && self.singular_noun_follows(word_end + 1);
+        let adjective_then_noun =
+            is_adjective_after_one(&lower) && self.char_at(word_end) == Some(' ') && self.singular_noun_follows(word_end + 1);
         if !could_be_singular_noun(&lower) && !adjective_then_noun {
             return None;
         }
@@ -1447,7 +1448,13 @@ fn glued_measure(suffix: &str) -> Option<&'static str> {
 /// adjective by its ending ("glorious", "able") or a common adjective, preposition or verb.
 fn could_be_singular_noun(word: &str) -> bool {
     const ENDINGS: &[&str] = &["ed", "ing", "self", "ous", "ful", "less", "able", "ible", "est", "ish"];
-    !ENDINGS.iter().any(|e| word.ends_with(e)) && !NOT_NOUNS_AFTER_ONE.contains(&word)
+    !ENDINGS.iter().any(|e| word.ends_with(e)) && !NOT_NOUNS_AFTER_ONE.contains(&word) && !ADJECTIVES_AFTER_ONE.contains(&word)
+}
+
+/// Whether a word after "one" reads as an adjective, so the noun may come next.
+fn is_adjective_after_one(word: &str) -> bool {
+    const ENDINGS: &[&str] = &["ous", "ful", "less", "able", "ible", "est", "ish"];
+    ADJECTIVES_AFTER_ONE.contains(&word) || (ENDINGS.iter().any(|e| word.ends_with(e)) && !NOT_NOUNS_AFTER_ONE.contains(&word))
 }
 
 fn is_plural(word: &str) -> bool {
