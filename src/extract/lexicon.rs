@@ -525,14 +525,17 @@ pub const UP_VERBS: &[&str] = &[
     "grew", "grow", "grows", "growing", "grown", "climbed", "climb", "climbs", "climbing", "jumped",
     "jump", "jumps", "surged", "surge", "surges", "surging", "soared", "soar", "soars", "gained",
     "gain", "gains", "up", "added", "adds", "boosted", "raised", "rallied", "advanced", "spiked",
-    "expanded", "expand", "expands", "hiked",
+    "expanded", "expand", "expands", "hiked", "upward", "upwards", "soaring", "jumping",
+    "rallying", "boost", "boosts", "raise", "raises", "raising", "lift", "lifted", "lifts",
 ];
 pub const DOWN_VERBS: &[&str] = &[
     "fell", "fall", "falls", "falling", "fallen", "dropped", "drop", "drops", "dropping",
     "declined", "decline", "declines", "declining", "decreased", "decrease", "decreases", "slid",
     "slide", "slides", "slumped", "slump", "plunged", "plunge", "plunges", "sank", "sink",
     "tumbled", "tumble", "tumbling", "plummeted", "plummeting", "plummet", "plummets", "plunging",
-    "sliding", "slipping", "sinking", "shed", "sheds", "shedding", "lost", "lose", "loses", "down", "shrank", "shrink", "shrunk", "cut",
+    "sliding", "slipping", "sinking", "shed", "sheds", "shedding", "lost", "lose", "loses", "down",
+    "downward", "downwards", "reduce", "reduces", "reducing", "lowered", "lowers",
+    "trim", "trimmed", "slash", "slashed", "slashes", "shrank", "shrink", "shrunk", "cut",
     "cuts", "reduced", "dipped", "dip", "eased", "slipped", "retreated", "contracted",
 ];
 

@@ -178,17 +178,42 @@ pub fn extract(masked: &str) -> Vec<Quantity> {
     let parser = Parser { text: masked, nested: Cell::new(false) };
     let mut out: Vec<Quantity> = Vec::new();
     let mut consumed = 0;
+    let mut inherited = false;
     for (start, is_word) in starts {
         if start < consumed || urls.iter().any(|u| u.contains(start)) {
             continue;
         }
         let parsed = if is_word { parser.word_quantity(start) } else { parser.digit_quantity(start) };
-        if let Some(q) = parsed {
+        if let Some(mut q) = parsed {
             consumed = q.span.end.max(q.number_span.end);
+            if let Some(prev) = out.last() {
+                inherited = converted_figure(masked, prev, &mut q, inherited);
+            }
             out.push(q);
         }
     }
     out
+}
+
+/// A conversion in brackets right after a figure states the same fact in another unit, so it
+/// shares the figure's qualifier and direction: "more than 7.5 million Danish crowns (US $1.1
+/// million)", "just under 296 hp (224 kW / 300 PS)". Returns whether `q` is such a conversion,
+/// so that a "/" alternative inside the same brackets follows suit.
+fn converted_figure(text: &str, prev: &Quantity, q: &mut Quantity, prev_converted: bool) -> bool {
+    if prev.span.end > q.span.start || prev.unit == q.unit || matches!(q.unit, Unit::Date | Unit::None) {
+        return false;
+    }
+    let gap = text[prev.span.end..q.span.start].trim();
+    if !(gap == "(" || (gap == "/" && prev_converted)) {
+        return false;
+    }
+    if q.bound == Bound::Exact {
+        q.bound = prev.bound;
+    }
+    if q.direction.is_none() {
+        q.direction = prev.direction;
+    }
+    true
 }
 
 /// A number read from the text before units are attached.
@@ -1388,9 +1413,24 @@ impl<'t> Parser<'t> {
     fn direction_before(&self, at: usize) -> Option<Direction> {
         let words = self.words_before(at, 2);
         let mut iter = words.iter().map(|(w, _)| w.as_str());
-        let mut word = iter.next()?;
+        let word = iter.next()?;
         if word == "by" {
-            word = iter.next()?;
+            // "grow sales by 35 per cent", "revised upward by Y=40 billion": the verb may sit
+            // a few words before "by".
+            let more = self.words_before(at, 5);
+            for (w, _) in more.iter().skip(1) {
+                let w = w.as_str();
+                if matches!(w, "up" | "down") {
+                    continue;
+                }
+                if UP_VERBS.contains(&w) {
+                    return Some(Direction::Up);
+                }
+                if DOWN_VERBS.contains(&w) {
+                    return Some(Direction::Down);
+                }
+            }
+            return None;
         }
         // "make up 40 percent" is composition and "gave up 517 yards" concession, not a rise.
         if word == "up" && iter.next().is_some_and(|w| matches!(w, "make" | "makes" | "made" | "making" | "take" | "takes" | "took" | "end" | "ends" | "ended" | "add" | "adds" | "sum" | "sums" | "set" | "sets" | "open" | "opens" | "pick" | "picks" | "draw" | "draws" | "drew" | "give" | "gives" | "gave" | "given" | "giving")) {

@@ -113,6 +113,15 @@ const ROWS: &[Row] = &[
     ("Shares rose after plummeting 65% in 2022.", "65%", 65.0, None, Some("percent"), "exact", Some("down")),
     ("Keytruda's 2018 sales jumped 90 per cent.", "2018", 2018.0, None, Some("date"), "exact", None),
     ("Between 1600 and 1900, temperatures dropped.", "1600 and 1900", 1600.0, Some(1900.0), Some("date"), "exact", None),
+    // a conversion in brackets shares the figure's qualifier and direction
+    ("Customers with more than 7.5 million Danish crowns (US $1.1 million) pay.", "US $1.1 million", 1.1e6, None, Some("USD"), "over", None),
+    ("It makes just under 296 hp (224 kW / 300 PS).", "300 PS", 300.0, None, Some("metric-horsepower"), "nearly", None),
+    ("Temperatures dropped by 1 to 1.5 degrees Celsius (1.8 to 2.7 Fahrenheit).", "1.8 to 2.7 Fahrenheit", 1.8, Some(2.7), Some("degree-fahrenheit"), "exact", Some("down")),
+    ("The debris stretched for 7 miles (11 km).", "11 km", 11.0, None, Some("kilometre"), "exact", None),
+    // a direction verb a few words before "by"
+    ("The brand was expected to grow sales by 35 per cent.", "35 per cent", 35.0, None, Some("percent"), "exact", Some("up")),
+    ("Profit was revised upward by 40 billion yen.", "40 billion yen", 4e10, None, Some("JPY"), "exact", Some("up")),
+    ("It was the lower 40% of earners.", "40%", 40.0, None, Some("percent"), "exact", None),
     // ranges
     ("It lived 3,800 to 4,300 years ago.", "3,800 to 4,300 years", 3800.0, Some(4300.0), Some("year"), "exact", None),
     ("Margins were 13-14% last year.", "13-14%", 13.0, Some(14.0), Some("percent"), "exact", None),
