@@ -608,7 +608,7 @@ impl<'t> Parser<'t> {
         if m.as_str().contains([',', '.']) {
             return true;
         }
-        let suffix: String = self.text[m.end()..].chars().take_while(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+        let suffix: String = self.text[m.end()..].chars().take_while(|c| c.is_alphanumeric()).collect::<String>().to_ascii_lowercase();
         SCALE_ABBREVIATIONS.iter().any(|(a, _)| *a == suffix) || {
             let (word, _) = self.word_at(self.skip_spaces(m.end()));
             SCALE_WORDS.iter().any(|(w, _)| w.eq_ignore_ascii_case(word))
@@ -616,7 +616,7 @@ impl<'t> Parser<'t> {
     }
 
     fn word_quantity(&self, at: usize) -> Option<Quantity> {
-        let lower_rest: String = self.text[at..].chars().take(48).collect::<String>().to_lowercase();
+        let lower_rest: String = self.text[at..].chars().take(48).collect::<String>().to_ascii_lowercase();
         // Fractions first: "two-thirds", "a third", "one in five".
         if let Some(q) = self.fraction(at, &lower_rest) {
             return Some(q);
@@ -748,7 +748,7 @@ impl<'t> Parser<'t> {
     /// `one in five`, `3 in 10`, `two out of three`.
     fn ratio(&self, numeral: Numeral) -> Option<Quantity> {
         let after = self.skip_spaces(numeral.end);
-        let lower = self.text[after..].chars().take(8).collect::<String>().to_lowercase();
+        let lower = self.text[after..].chars().take(8).collect::<String>().to_ascii_lowercase();
         let skip = if lower.starts_with("in ") {
             3
         } else if lower.starts_with("out of ") {
@@ -838,7 +838,7 @@ impl<'t> Parser<'t> {
             return None;
         }
         // Times of day.
-        let after_text: String = self.text[self.skip_spaces(numeral.end)..].chars().take(8).collect::<String>().to_lowercase();
+        let after_text: String = self.text[self.skip_spaces(numeral.end)..].chars().take(8).collect::<String>().to_ascii_lowercase();
         if ["a.m", "p.m", "am ", "pm ", "am.", "pm.", "am,", "pm,", "o'clock", "gmt", "bst", "et ", "est", "pst", "hrs "]
             .iter()
             .any(|t| after_text.starts_with(t))
@@ -958,7 +958,12 @@ impl<'t> Parser<'t> {
             // "Llama 3.1", "Zuchongzhi 2", "Type 076", "iPhone 11", "Firefox 1.0 users": a name
             // before a bare number (or before a version that a count follows).
             if let Some((word, start)) = before.first() {
-                let original = &self.text[*start..*start + word.len()];
+                // The word as written (lower-casing may change its length, e.g. "İ").
+                let original_len = self.text[*start..]
+                    .char_indices()
+                    .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '.' | '~' | '\'' | '’' | '-')))
+                    .map_or(self.text.len() - *start, |(i, _)| i);
+                let original = &self.text[*start..*start + original_len];
                 let capitalised = original.chars().any(|c| c.is_uppercase());
                 let sentence_start = self.text[..*start].trim_end().ends_with(['.', '!', '?', '\n']) || self.text[..*start].trim().is_empty();
                 if capitalised && !sentence_start && !MONTHS.contains(&word.trim_end_matches('.')) {
@@ -1053,7 +1058,7 @@ impl<'t> Parser<'t> {
             }
             (per, word_end + 1)
         };
-        let tail: String = self.text[rated_at..].chars().take(24).collect::<String>().to_lowercase();
+        let tail: String = self.text[rated_at..].chars().take(24).collect::<String>().to_ascii_lowercase();
         let boundary = |len: usize| !tail[len..].starts_with(|c: char| c.is_alphanumeric());
         let mut rated: Option<(String, usize)> = MEASURES
             .iter()
@@ -1151,7 +1156,7 @@ impl<'t> Parser<'t> {
             (rest.chars().next().unwrap().len_utf8(), false)
         } else {
             let after = self.skip_spaces(end);
-            let lower = self.text[after..].chars().take(4).collect::<String>().to_lowercase();
+            let lower = self.text[after..].chars().take(4).collect::<String>().to_ascii_lowercase();
             if lower.starts_with("to ") {
                 (after - end + 3, true)
             } else if allow_and && lower.starts_with("and ") {
@@ -1218,7 +1223,7 @@ impl<'t> Parser<'t> {
             return None;
         }
         let tail = &self.text[at..];
-        let lower: String = tail.chars().take(40).collect::<String>().to_lowercase();
+        let lower: String = tail.chars().take(40).collect::<String>().to_ascii_lowercase();
         let boundary = |len: usize| !lower[len..].starts_with(|c: char| c.is_alphanumeric());
         for word in ["percentage points", "percentage point"] {
             if lower.starts_with(word) && boundary(word.len()) {
@@ -1363,7 +1368,7 @@ impl<'t> Parser<'t> {
     /// The unit of a figure that follows after "to" or "and" (for "from 1.2 to 30 percent").
     fn unit_of_following_figure(&self, end: usize) -> Option<Unit> {
         let at = self.skip_spaces(end);
-        let lower = self.text[at..].chars().take(4).collect::<String>().to_lowercase();
+        let lower = self.text[at..].chars().take(4).collect::<String>().to_ascii_lowercase();
         if !(lower.starts_with("to ") || lower.starts_with("and ")) {
             return None;
         }

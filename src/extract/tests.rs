@@ -232,3 +232,21 @@ fn from_to_is_two_figures_sharing_a_unit() {
     let found = extract(years);
     assert_eq!(found.iter().filter(|q| q.unit == Unit::Date).count(), 2);
 }
+
+/// Odd mixes of numbers, symbols and letters whose lower case has another length ('K', 'İ')
+/// must never make the parser slice inside a character.
+#[test]
+fn random_text_never_panics() {
+    let pieces = ["5", "1,200", ".", "-", "−", "+", "$", "US $", "PS", "Y=", "€", "″", "°", "/", "⁄", "×", " ", "  ", "minus", "sub-", "per", "a", "an", "one", "half", "to", "and", "or", "from", "between", "by", "K", "İ", "ß", "é", "%", "km", "h", "m", "M", "bn", "million", "hundred", "tens of", "thousands", "of", "people", "MPs", "(", ")", "\n", "1.", "two", "-thirds", "rose", "up", "cent", "share", "barrel", "day", "year", "old", "µm", "Nm", "a.m.", "2019", "1600", "₹", "\u{212A}", "\u{212A}g", "İm", "Ⅻ", "percent", "per cent", "\u{212A}m/h"];
+    let mut seed: u64 = 987654321;
+    for _ in 0..20000 {
+        let mut s = String::new();
+        let n = (seed % 30) as usize + 1;
+        for _ in 0..n {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s.push_str(pieces[((seed >> 33) as usize) % pieces.len()]);
+            if seed & 1 == 0 { s.push(' '); }
+        }
+        let _ = extract(&s);
+    }
+}
