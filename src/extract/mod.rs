@@ -477,8 +477,10 @@ impl<'t> Parser<'t> {
     fn digit_quantity(&self, at: usize) -> Option<Quantity> {
         let (currency_start, currency) = self.currency_before(at);
         let mut lead = currency_start.unwrap_or(at);
-        if currency.is_some_and(|(code, _)| code == "GBP") && self.text[lead..at].starts_with("PS") && !self.looks_like_money(at) {
-            // "PS5" is a console; wire copy's "PS2.7m" and "PS21,700" are pounds.
+        let letter_symbol = self.text[lead..at].starts_with("PS") || &self.text[lead..at] == "R";
+        if currency.is_some() && letter_symbol && !self.looks_like_money(at) {
+            // "PS5" is a console and "R1" a model; wire copy's "PS2.7m" and "PS21,700" are
+            // pounds, and "R5 billion" is rand.
             return None;
         }
         // "sub-7 nanometer": below the figure.
@@ -1202,10 +1204,18 @@ impl<'t> Parser<'t> {
             let _ = r;
             return Some((Unit::Percent, end + 1, false));
         }
-        // Symbols written after the figure: "1,200€", "25.5″".
-        for (symbol, unit) in [("€", Unit::Currency("EUR".into())), ("″", Unit::Measure("inch".into()))] {
-            if rest.starts_with(symbol) {
-                return Some((unit, end + symbol.len(), false));
+        // Symbols written after the figure: "1,200€", "25.5″", "150 ₾".
+        if rest.starts_with('″') {
+            return Some((Unit::Measure("inch".into()), end + '″'.len_utf8(), false));
+        }
+        let symbol_at = self.skip_spaces(end);
+        if symbol_at - end <= 1 {
+            for (symbol, code, _) in CURRENCY_PREFIXES {
+                let is_sign = symbol.chars().count() == 1 && !symbol.is_ascii();
+                let after_symbol = symbol_at + symbol.len();
+                if is_sign && self.text[symbol_at..].starts_with(symbol) && !self.char_at(after_symbol).is_some_and(|c| c.is_alphanumeric()) {
+                    return Some((Unit::Currency(code.to_string()), after_symbol, false));
+                }
             }
         }
         // Hyphenated measures: "12-inch", "65-year-old", "10-fold".
