@@ -1251,7 +1251,9 @@ impl<'t> Parser<'t> {
             }
         }
         if lower.starts_with("pounds") && boundary(6) {
-            let is_mass = lower[6..].trim_start().starts_with("of ");
+            // Money in pounds is written "£5" or "5 million pounds"; a plain "208 pounds" or
+            // "700 pounds of" is a weight.
+            let is_mass = lower[6..].trim_start().starts_with("of ") || !numeral.scaled;
             let unit = if is_mass { Unit::Measure("pound".into()) } else { Unit::Currency("GBP".into()) };
             return Some((unit, at + 6, false));
         }
