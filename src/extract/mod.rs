@@ -322,6 +322,10 @@ impl<'t> Parser<'t> {
         {
             return None;
         }
+        if let Some(extra) = self.and_a_fraction(end) {
+            value += extra.0;
+            end = extra.1;
+        }
         let mut scaled = false;
         let mut glued_unit = None;
         let suffix: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '²').collect();
@@ -399,6 +403,18 @@ impl<'t> Parser<'t> {
         ))
     }
 
+    /// " and a half" or " and a quarter" after a whole number: its value and where it ends.
+    fn and_a_fraction(&self, end: usize) -> Option<(f64, usize)> {
+        let rest = &self.text[end..floor_boundary(self.text, (end + 16).min(self.text.len()))];
+        let lower = rest.to_ascii_lowercase();
+        for (phrase, value) in [(" and a half", 0.5), (" and a quarter", 0.25)] {
+            if lower.starts_with(phrase) && !lower[phrase.len()..].starts_with(|c: char| c.is_alphanumeric()) {
+                return Some((value, end + phrase.len()));
+            }
+        }
+        None
+    }
+
     fn next_is_plural_noun(&self, at: usize) -> bool {
         let (word, _) = self.word_at(self.skip_spaces(at));
         word.len() > 3 && word.ends_with('s') && word.chars().all(|c| c.is_lowercase())
@@ -458,6 +474,11 @@ impl<'t> Parser<'t> {
                 }
             }
         };
+        // "two and a half years", "one and a half million".
+        if let Some(extra) = self.and_a_fraction(end) {
+            value += extra.0;
+            end = extra.1;
+        }
         // "twenty-five million", "three billion", "a hundred thousand".
         let after = self.skip_spaces(end);
         let (next, next_end) = self.word_at(after);

@@ -89,6 +89,8 @@ const ROWS: &[Row] = &[
     ("Pressure fell to 980 hPa.", "980 hPa", 980.0, None, Some("hectopascal"), "exact", None),
     ("It is a 352 μm pixel pitch.", "352 μm", 352.0, None, Some("micrometre"), "exact", None),
     ("Nearly two-thirds of the combined 4.3M sales came from CDs.", "4.3M sales", 4.3e6, None, Some("sale"), "exact", None),
+    ("He served two and a half years.", "two and a half years", 2.5, None, Some("year"), "exact", None),
+    ("It sold one and a half million copies.", "one and a half million copies", 1.5e6, None, Some("copy"), "exact", None),
     ("There were 4 hundred million people.", "4 hundred million people", 4e8, None, Some("person"), "exact", None),
     // negative and signed figures
     ("The atmosphere can dip to minus-130 degrees Fahrenheit.", "minus-130 degrees Fahrenheit", -130.0, None, Some("degree-fahrenheit"), "exact", None),
