@@ -1,11 +1,15 @@
 //! Quantity extraction: one code path for drafts and sources.
 //!
 //! Reads the masked prose of a file (see `crate::prose`) and finds every statistic: its value
-//! (scale words multiplied out), the upper end of a range, its unit (percent, percentage
-//! points, a currency, a measure, the noun it counts, a calendar year), the qualifier that
-//! bounds it (`nearly`, `more than`, ...) and the direction it states (`82 percent lower`).
-//! Identifiers (`GPT-4o`, `Llama 3.1`), list markers, times of day, labels (`page 5`), day
-//! numbers in dates and anything in URLs are not statistics and are skipped.
+//! (scale words multiplied out, `minus` and `$-` negated), the upper end of a range (`13-14%`,
+//! `5% and 6%`, `from 4.8 to 4.7 percent`, `three or four years`, `hundreds` as 100 to 1,000),
+//! its unit (percent, percentage points, a currency, a measure, a rate such as
+//! `USD-per-barrel`, the noun it counts, a calendar year), the qualifier that bounds it
+//! (`nearly`, `more than`, `sub-`, ...) and the direction it states (`82 percent lower`,
+//! `+0.2%`). A conversion in brackets shares the qualifier of the figure it converts.
+//! Identifiers (`GPT-4o`, `Llama 3.1`, `iPhone 11`, `787 Dreamliner`, `PS5`), addresses, list
+//! markers, scores, times of day, labels (`page 5`), day numbers in dates and anything in URLs
+//! are not statistics and are skipped.
 
 pub mod lexicon;
 
@@ -27,7 +31,7 @@ pub enum Unit {
     Fraction,
     /// An ISO 4217 code.
     Currency(String),
-    /// A measure such as `tonne` or `square-metre`.
+    /// A measure such as `tonne` or `square-metre`, or a rate such as `USD-per-barrel`.
     Measure(String),
     /// The singular noun counted (`country`).
     Count(String),
@@ -498,8 +502,9 @@ impl<'t> Parser<'t> {
     fn digit_quantity(&self, at: usize) -> Option<Quantity> {
         let (currency_start, currency) = self.currency_before(at);
         let mut lead = currency_start.unwrap_or(at);
-        let letter_symbol = self.text[lead..at].starts_with("PS") || &self.text[lead..at] == "R";
-        if currency.is_some() && letter_symbol && !self.looks_like_money(at) {
+        let symbol = &self.text[lead..at];
+        let letter_symbol = symbol.starts_with("PS") || symbol.trim_end() == "R";
+        if currency.is_some() && letter_symbol && (!self.looks_like_money(at) || symbol == "R ") {
             // "PS5" is a console and "R1" a model; wire copy's "PS2.7m" and "PS21,700" are
             // pounds, and "R5 billion" is rand.
             return None;

@@ -179,6 +179,7 @@ const NOTHING: &[&str] = &[
     "The house at 575 Wilbraham Road is for sale.",
     "His layup tied Game 7 at 89-89.",
     "The PS5 sold out again.",
+    "The Civic Type R 2.0 engine is loud.",
     "No one expected it, and one day they will.",
     "The mass is 1.99×10−30 kilograms.",
     "The suit was tailored for one itself.",
