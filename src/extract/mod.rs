@@ -159,7 +159,7 @@ fn word_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozens|a few hundred|a few thousand|several hundred|several thousand|(?:tens|hundreds) of (?:thousands|millions|billions)|hundreds|thousands|millions|billions|a hundred|a thousand|a million|a billion|a trillion|half|a third|a quarter|a fifth|a tenth)\b",
+            r"(?i)\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozens|a few hundred|a few thousand|several hundred|several thousand|(?:tens|hundreds) of (?:thousands|millions|billions)|hundreds|thousands|millions|billions|a hundred|a thousand|a million|a billion|a trillion|half|a third|a quarter|a fifth|a tenth|(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold)\b",
         )
         .unwrap()
     })
@@ -653,6 +653,18 @@ impl<'t> Parser<'t> {
             || lower_rest.starts_with("a fifth") || lower_rest.starts_with("a tenth")
         {
             return None;
+        }
+        // "threefold", "tenfold": a multiple.
+        let (word, word_end) = self.word_at(at);
+        if let Some(base) = word.to_ascii_lowercase().strip_suffix("fold") {
+            let value = UNITS_WORDS
+                .iter()
+                .chain(TENS_WORDS)
+                .chain(SCALE_WORDS)
+                .find(|(w, _)| *w == base)
+                .map(|(_, v)| *v)?;
+            let numeral = Numeral { start: at, end: word_end, value, scaled: false, year_like: false, vague: false, is_word: true, high: None };
+            return self.finish(at, numeral, Some("time"), None);
         }
         let numeral = self.words(at)?;
         if numeral.value == 1.0 && !numeral.scaled {

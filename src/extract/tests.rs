@@ -91,6 +91,9 @@ const ROWS: &[Row] = &[
     ("Nearly two-thirds of the combined 4.3M sales came from CDs.", "4.3M sales", 4.3e6, None, Some("sale"), "exact", None),
     ("He served two and a half years.", "two and a half years", 2.5, None, Some("year"), "exact", None),
     ("It sold one and a half million copies.", "one and a half million copies", 1.5e6, None, Some("copy"), "exact", None),
+    ("Sales rose threefold last year.", "threefold", 3.0, None, Some("time"), "exact", Some("up")),
+    ("Each sample weighs only ~45g.", "~45g", 45.0, None, Some("gram"), "approx", None),
+    ("They built a 10-point lead.", "10-point", 10.0, None, Some("point"), "exact", None),
     ("There were 4 hundred million people.", "4 hundred million people", 4e8, None, Some("person"), "exact", None),
     // negative and signed figures
     ("The atmosphere can dip to minus-130 degrees Fahrenheit.", "minus-130 degrees Fahrenheit", -130.0, None, Some("degree-fahrenheit"), "exact", None),
@@ -179,6 +182,7 @@ const NOTHING: &[&str] = &[
     "The house at 575 Wilbraham Road is for sale.",
     "His layup tied Game 7 at 89-89.",
     "The PS5 sold out again.",
+    "Its 5G network is fast.",
     "The Civic Type R 2.0 engine is loud.",
     "No one expected it, and one day they will.",
     "The mass is 1.99×10−30 kilograms.",
