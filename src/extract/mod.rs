@@ -333,6 +333,12 @@ impl<'t> Parser<'t> {
         let mut scaled = false;
         let mut glued_unit = None;
         let suffix: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '²').collect();
+        // Screen resolutions ("1080p", "4K", "8K") are names, not pence or thousands.
+        let resolution = (suffix == "p" && matches!(raw, "240" | "360" | "480" | "576" | "720" | "1080" | "1440" | "2160" | "4320"))
+            || (suffix == "K" && matches!(raw, "2" | "4" | "5" | "8" | "16"));
+        if resolution && !currency {
+            return None;
+        }
         if !suffix.is_empty() {
             let lower = suffix.to_lowercase();
             if let Some((_, factor)) = SCALE_ABBREVIATIONS.iter().find(|(a, _)| *a == lower) {
@@ -368,6 +374,17 @@ impl<'t> Parser<'t> {
             } else {
                 // Ordinals (1st), decades (1990s), times (9am) and identifiers (4o, 3B-class).
                 return None;
+            }
+        }
+        // "a 1-trillion-parameter model", "a $10-billion deal": a scale joined by a hyphen.
+        if !scaled && glued_unit.is_none() && self.text[end..].starts_with('-') {
+            let (word, word_end) = self.word_at(end + 1);
+            if let Some((_, factor)) = SCALE_WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
+                if *factor >= 1e6 {
+                    value *= factor;
+                    scaled = true;
+                    end = word_end;
+                }
             }
         }
         if !scaled && glued_unit.is_none() {
@@ -571,7 +588,7 @@ impl<'t> Parser<'t> {
         }
         // Part of an identifier: "K2", "Qwen3", "GPT-4o", "Qwen3-235B", "v1.2", "#3".
         if let Some(prev) = self.char_before(lead).filter(|_| !negative) {
-            if is_word_char(prev) || matches!(prev, '#' | '.' | '/' | '⁄' | '@' | '_' | '×' | '^') {
+            if is_word_char(prev) || matches!(prev, '#' | '.' | '/' | '⁄' | '@' | '_' | '×' | '^' | '=') {
                 return None;
             }
             if prev == '-' || prev == '‑' || prev == '−' {
@@ -1033,6 +1050,10 @@ impl<'t> Parser<'t> {
         };
         let start = qualifier_start.unwrap_or(lead);
         let mut direction = if unit == Unit::Date { None } else { self.direction_before(start) };
+        if matches!(unit, Unit::Currency(_)) && matches!(prev, "raised" | "raise" | "raises" | "raising" | "added" | "adds" | "gained" | "gains") {
+            // "OpenAI raised $6.6 billion": money raised or gained is an amount, not a rise.
+            direction = None;
+        }
         if unit != Unit::Date {
             let after = self.skip_spaces(end);
             let (word, word_end) = self.word_at(after);
@@ -1331,7 +1352,11 @@ impl<'t> Parser<'t> {
             let lower = word.to_lowercase();
             let capitalised = word.chars().next().is_some_and(|c| c.is_uppercase());
             let all_caps = word.chars().all(|c| !c.is_lowercase());
-            if NOT_COUNT_NOUNS.contains(&lower.as_str()) || VERBS_NOT_NOUNS.contains(&lower.as_str()) || lower.ends_with("ly") {
+            // "700 million weekly users": a frequency adjective may narrow the noun counted.
+            let frequency = matches!(lower.as_str(), "daily" | "weekly" | "monthly" | "quarterly" | "yearly" | "hourly" | "nightly")
+                && self.char_at(word_end) == Some(' ')
+                && self.starts_noun_phrase_continuation_within(word_end + 1, 2);
+            if !frequency && (NOT_COUNT_NOUNS.contains(&lower.as_str()) || VERBS_NOT_NOUNS.contains(&lower.as_str()) || lower.ends_with("ly")) {
                 break;
             }
             if UNITS_WORDS.iter().any(|(w, _)| *w == lower) || TENS_WORDS.iter().any(|(w, _)| *w == lower) || MONTHS.contains(&lower.as_str()) {
@@ -1371,6 +1396,22 @@ impl<'t> Parser<'t> {
             cursor = word_end + 1;
         }
         None
+    }
+
+    /// Whether a lowercase plural noun starts one of the next `n` words from `at`
+    /// ("active users").
+    fn starts_noun_phrase_continuation_within(&self, mut at: usize, n: usize) -> bool {
+        for _ in 0..n {
+            if self.starts_noun_phrase_continuation(at) {
+                return true;
+            }
+            let (word, end) = self.compound_word_at(at);
+            if word.is_empty() || !word.chars().all(|c| c.is_lowercase() || c == '-') || self.char_at(end) != Some(' ') {
+                return false;
+            }
+            at = end + 1;
+        }
+        false
     }
 
     /// Whether the word at `at` would continue a noun phrase (a lowercase plural or noun).
