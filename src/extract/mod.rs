@@ -333,6 +333,13 @@ impl<'t> Parser<'t> {
         let mut scaled = false;
         let mut glued_unit = None;
         let suffix: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '²').collect();
+        // "10-K", "8-K": a form or model name.
+        if let Some(after_hyphen) = rest.strip_prefix('-') {
+            let code: String = after_hyphen.chars().take_while(|c| c.is_alphanumeric()).collect();
+            if !code.is_empty() && code.len() <= 2 && code.chars().all(|c| c.is_ascii_uppercase()) && !MEASURES.iter().any(|(s, _, _)| *s == code) {
+                return None;
+            }
+        }
         // Screen resolutions ("1080p", "4K", "8K") are names, not pence or thousands.
         let resolution = (suffix == "p" && matches!(raw, "240" | "360" | "480" | "576" | "720" | "1080" | "1440" | "2160" | "4320"))
             || (suffix == "K" && matches!(raw, "2" | "4" | "5" | "8" | "16"));
@@ -602,6 +609,12 @@ impl<'t> Parser<'t> {
             }
         }
         let (mut numeral, glued) = self.digits(at, currency.is_some())?;
+        if currency.is_none() && !negative && glued.is_none() && !numeral.scaled && numeral.value.fract() == 0.0 && numeral.value >= 1.0 {
+            // "1 in 4 adults", "9 out of 10": a ratio.
+            if let Some(q) = self.ratio(numeral) {
+                return Some(q);
+            }
+        }
         if negative {
             numeral.value = -numeral.value;
             numeral.year_like = false;

@@ -19,6 +19,8 @@ const ROWS: &[Row] = &[
     ("A third of users left.", "A third", 1.0 / 3.0, None, Some("fraction"), "exact", None),
     ("Two-fifths of firms agree.", "Two-fifths", 0.4, None, Some("fraction"), "exact", None),
     ("Three in ten adults use it.", "Three in ten", 0.3, None, Some("fraction"), "exact", None),
+    ("About 1 in 4 adults use chatbots.", "About 1 in 4", 0.25, None, Some("fraction"), "approx", None),
+    ("Nine out of 10 firms agree.", "Nine out of 10", 0.9, None, Some("fraction"), "exact", None),
     ("One in five people use it.", "One in five", 0.2, None, Some("fraction"), "exact", None),
     ("More than half of new models are derivatives.", "More than half", 0.5, None, Some("fraction"), "over", None),
     // money
@@ -188,6 +190,7 @@ const NOTHING: &[&str] = &[
     "His layup tied Game 7 at 89-89.",
     "The PS5 sold out again.",
     "Its 5G network is fast.",
+    "The 10-K filing was late.",
     "It streams 4K and 8K video at 1080p.",
     "Run pip install torch==2.3 first.",
     "The Civic Type R 2.0 engine is loud.",
