@@ -1617,6 +1617,8 @@ fn singular(word: &str) -> String {
         "men" => "man".into(),
         "women" => "woman".into(),
         "children" => "child".into(),
+        "species" | "series" | "means" | "news" | "headquarters" | "data" | "staff" | "personnel" | "police" | "cattle" => word.into(),
+        "potatoes" | "tomatoes" | "heroes" | "echoes" | "vetoes" | "torpedoes" => word[..word.len() - 2].to_string(),
         "lives" => "life".into(),
         "wives" => "wife".into(),
         "knives" => "knife".into(),

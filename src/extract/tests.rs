@@ -45,6 +45,7 @@ const ROWS: &[Row] = &[
     ("Has appeared in eight straight World Cups.", "eight straight World Cups", 8.0, None, Some("cup"), "exact", None),
     ("Labour's 301 MPs were 17 short.", "301 MPs", 301.0, None, Some("mp"), "exact", None),
     ("In total, 1,307,000 Americans were collecting aid.", "1,307,000 Americans", 1307000.0, None, Some("american"), "exact", None),
+    ("They found 12 species of frog.", "12 species", 12.0, None, Some("species"), "exact", None),
     ("They looked at two viruses.", "two viruses", 2.0, None, Some("virus"), "exact", None),
     ("As many as 14 first-team players left.", "As many as 14 first-team players", 14.0, None, Some("player"), "at-most", None),
     ("The defense gave up 517 rushing yards.", "517 rushing yards", 517.0, None, Some("yard"), "exact", None),
