@@ -1022,6 +1022,21 @@ impl<'t> Parser<'t> {
                 }
             }
         }
+        // "from $36,040 at 10.45pm last night to $34,935 at 5am": a few words may separate the
+        // ends of a "from ... to" span when the second end is plain (no "nearly") and in the
+        // same unit.
+        if high.is_none() && from_before && !matches!(unit, Unit::None | Unit::Date) && !numeral.vague && !numeral.year_like {
+            if let Some(to_at) = self.distant_to(end) {
+                if let Some(second) = self.repeated_unit_figure(to_at, false) {
+                    let same_unit = second.unit == unit || (second.unit == Unit::None && !second.vague);
+                    if same_unit && second.bound == Bound::Exact && second.high.is_none() && !second.vague && second.value != numeral.value {
+                        high = Some(second.value.max(numeral.value));
+                        numeral.value = second.value.min(numeral.value);
+                        end = second.span.end;
+                    }
+                }
+            }
+        }
         let decimal = self.text[numeral.start..numeral.end].contains('.');
         let version_count = decimal && matches!(unit, Unit::Count(_));
         if (unit == Unit::None || version_count) && !numeral.is_word && !numeral.scaled {
@@ -1171,6 +1186,46 @@ impl<'t> Parser<'t> {
             return None;
         }
         Some((format!("{base}-per-{rated}"), rated_end))
+    }
+
+    /// Where a " to " lies within six words after `end`, with no clause punctuation between
+    /// (a decimal point inside a number is fine). Returns the position just before "to".
+    fn distant_to(&self, end: usize) -> Option<usize> {
+        let mut at = end;
+        for _ in 0..7 {
+            at = self.skip_spaces(at);
+            let (word, word_end) = self.word_at(at);
+            if word == "to" {
+                return (at > end).then_some(at - 1);
+            }
+            let token_end = if word.is_empty() {
+                // A number or symbol token: "10.45pm", "$75", "U.S.".
+                let token: usize = self.text[at..]
+                    .char_indices()
+                    .find(|(_, c)| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '!' | '?' | '"'))
+                    .map_or(self.text.len() - at, |(i, _)| i);
+                if token == 0 {
+                    return None;
+                }
+                at + token
+            } else {
+                word_end
+            };
+            let token = &self.text[at..token_end];
+            if token.ends_with('.') && !token.contains(char::is_uppercase) || token.contains([',', ';', ':', '(', ')']) {
+                return None;
+            }
+            // A year in between ("from 20 mpg in 2008 to 29 mpg") frames each end; the ends stay
+            // two figures so that the year is kept.
+            if token.len() == 4 && token.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            if self.char_at(token_end).is_some_and(|c| !c.is_whitespace() && !c.is_alphanumeric() && c != '.') {
+                return None;
+            }
+            at = token_end;
+        }
+        None
     }
 
     /// The figure after a range connector, for ranges that repeat their unit ("5% and 6%",
