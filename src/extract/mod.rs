@@ -924,7 +924,14 @@ impl<'t> Parser<'t> {
         });
         let from_before = prev == "from";
         let between_before = prev == "between";
-        let by_before = prev == "by";
+        // "rose by (more than) $2 to $43.25", "rose $2 to $43.25": a change, then the level it
+        // reached, when the second figure is far larger.
+        let change_context = prev == "by" || {
+            let (_, qualifier_start) = self.qualifier_before(lead);
+            let from = qualifier_start.unwrap_or(lead);
+            let word = self.words_before(from, 1);
+            word.first().is_some_and(|(w, _)| w == "by") || self.direction_before(from).is_some()
+        };
         // Ranges: "3,800 to 4,300 years", "13-14%", "between 10 and 20", "three or four years".
         // "from 4.8 to 4.7 percent" is reported as the span it covers (4.7 to 4.8); "from" years
         // stay two dates, which frame other figures.
@@ -938,7 +945,7 @@ impl<'t> Parser<'t> {
                 let ascending = second.value >= numeral.value && !(numeral.year_like && !second.year_like);
                 // "fell by 1 to 1.5 degrees" is a range; "grew by $43.6 billion to $419.2 billion"
                 // is a change and the level it reached.
-                let change_then_level = by_before && second.value > 3.0 * numeral.value.abs();
+                let change_then_level = change_context && second.value > 3.0 * numeral.value.abs();
                 if ((!from_before && ascending) || (from_before && !years)) && !change_then_level {
                     let mut low = numeral.value;
                     // "3 to 5 million" shares the scale; "$200,000 to $414 million" does not.
@@ -1006,7 +1013,7 @@ impl<'t> Parser<'t> {
         // A range that repeats its unit: "5% and 6%", "1 per cent to 1.5 per cent".
         if high.is_none() && !matches!(unit, Unit::None | Unit::Date) && !numeral.vague && !numeral.year_like {
             if let Some(second) = self.repeated_unit_figure(end, between_before) {
-                let change_then_level = by_before && second.value > 3.0 * numeral.value.abs();
+                let change_then_level = change_context && second.value > 3.0 * numeral.value.abs();
                 // "from 208 pounds to 193": the second figure may leave the unit out.
                 let same_unit = second.unit == unit || (from_before && second.unit == Unit::None && !second.vague);
                 if same_unit

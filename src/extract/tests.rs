@@ -146,6 +146,9 @@ const ROWS: &[Row] = &[
     ("Mileage went from 20 miles per gallon in 2008 to 29 mpg in 2020.", "20 miles per gallon", 20.0, None, Some("mile-per-gallon"), "exact", None),
     ("Mileage went from 20 miles per gallon in 2008 to 29 mpg in 2020.", "2008", 2008.0, None, Some("date"), "exact", None),
     ("It went from 5 percent, a record, to 7 percent.", "5 percent", 5.0, None, Some("percent"), "exact", None),
+    ("Oil rose by more than $2 to $43.25 a barrel.", "more than $2", 2.0, None, Some("USD"), "over", Some("up")),
+    ("Shares rose 5% to 30% of the index.", "5%", 5.0, None, Some("percent"), "exact", Some("up")),
+    ("Prices rose 5 to 10 percent.", "5 to 10 percent", 5.0, Some(10.0), Some("percent"), "exact", Some("up")),
     // ranges
     ("It lived 3,800 to 4,300 years ago.", "3,800 to 4,300 years", 3800.0, Some(4300.0), Some("year"), "exact", None),
     ("Margins were 13-14% last year.", "13-14%", 13.0, Some(14.0), Some("percent"), "exact", None),
