@@ -1045,7 +1045,12 @@ impl<'t> Parser<'t> {
             }
         }
         let decimal = self.text[numeral.start..numeral.end].contains('.');
-        let version_count = decimal && matches!(unit, Unit::Count(_));
+        // "iPhone 11 Pro cameras", "BMW 3 Series": a name, a number and a capitalised word.
+        let named_count = matches!(unit, Unit::Count(_)) && {
+            let (next, _) = self.word_at(self.skip_spaces(numeral.end));
+            next.chars().next().is_some_and(|c| c.is_uppercase())
+        };
+        let version_count = (decimal || named_count) && matches!(unit, Unit::Count(_));
         if (unit == Unit::None || version_count) && !numeral.is_word && !numeral.scaled {
             // "Llama 3.1", "Zuchongzhi 2", "Type 076", "iPhone 11", "Firefox 1.0 users": a name
             // before a bare number (or before a version that a count follows).
@@ -1443,9 +1448,11 @@ impl<'t> Parser<'t> {
                 return Some((Unit::Count(acronym.to_lowercase()), word_end));
             }
             if is_plural(&lower) && !all_caps {
-                // A capitalised plural is a name ("3 Series") unless it is a people ("Americans")
-                // or the phrase already has a common word ("eight straight World Cups").
-                if capitalised && !(any_lowercase || (i == 0 && lower.ends_with("ans"))) {
+                // A capitalised plural right after the number counts people or prizes
+                // ("1,307,000 Americans", "2 Oscars"); after a capitalised modifier it is part
+                // of a name ("11 Pro Max") unless the phrase has a common word ("eight straight
+                // World Cups"). Names before the number ("BMW 3 Series") are caught in `finish`.
+                if capitalised && !(any_lowercase || i == 0) {
                     break;
                 }
                 if let Some((_, unit, _)) = MEASURES.iter().find(|(s, _, _)| *s == lower) {
