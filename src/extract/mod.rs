@@ -1452,8 +1452,19 @@ impl<'t> Parser<'t> {
                 // ("1,307,000 Americans", "2 Oscars"); after a capitalised modifier it is part
                 // of a name ("11 Pro Max") unless the phrase has a common word ("eight straight
                 // World Cups"). Names before the number ("BMW 3 Series") are caught in `finish`.
-                if capitalised && !(any_lowercase || i == 0) {
+                let people_or_prizes = ["ans", "ats", "ars", "ists", "ics", "ims", "ites"].iter().any(|e| lower.ends_with(e));
+                let name_in_s = capitalised && !(any_lowercase || (i == 0 && people_or_prizes));
+                if name_in_s && i > 0 {
                     break;
+                }
+                if name_in_s {
+                    // "two Texas refineries", "3 Reuters reporters": a name ending in "s"
+                    // narrows the noun that follows.
+                    if self.char_at(word_end) != Some(' ') {
+                        break;
+                    }
+                    cursor = word_end + 1;
+                    continue;
                 }
                 if let Some((_, unit, _)) = MEASURES.iter().find(|(s, _, _)| *s == lower) {
                     return Some((Unit::Measure(unit.to_string()), word_end));
