@@ -1090,8 +1090,10 @@ impl<'t> Parser<'t> {
         };
         let start = qualifier_start.unwrap_or(lead);
         let mut direction = if unit == Unit::Date { None } else { self.direction_before(start) };
-        if matches!(unit, Unit::Currency(_)) && matches!(prev, "raised" | "raise" | "raises" | "raising" | "added" | "adds" | "gained" | "gains") {
-            // "OpenAI raised $6.6 billion": money raised or gained is an amount, not a rise.
+        let money_like = matches!(unit, Unit::Currency(_)) || (unit == Unit::None && numeral.scaled);
+        if money_like && matches!(prev, "raised" | "raise" | "raises" | "raising" | "added" | "adds" | "gained" | "gains") {
+            // "OpenAI raised $6.6 billion", "it has raised 280 million": money raised or gained
+            // is an amount, not a rise.
             direction = None;
         }
         if unit != Unit::Date {

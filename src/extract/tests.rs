@@ -102,6 +102,7 @@ const ROWS: &[Row] = &[
     ("They built a 10-point lead.", "10-point", 10.0, None, Some("point"), "exact", None),
     ("Kimi K2 is a 1-trillion-parameter model.", "1-trillion", 1e12, None, None, "exact", None),
     ("OpenAI raised $6.6 billion in October.", "$6.6 billion", 6.6e9, None, Some("USD"), "exact", None),
+    ("He has only raised 280 million of the 1.5 billion shekels.", "280 million", 2.8e8, None, None, "exact", None),
     ("The firm raised prices by 5%.", "5%", 5.0, None, Some("percent"), "exact", Some("up")),
     ("It drew 700 million weekly users.", "700 million weekly users", 7e8, None, Some("user"), "exact", None),
     ("It has 400 million monthly active users.", "400 million monthly active users", 4e8, None, Some("user"), "exact", None),
