@@ -259,6 +259,13 @@ impl<'t> Parser<'t> {
         let floor = floor_boundary(self.text, at.saturating_sub(512));
         self.text[floor..at].rfind('\n').map_or(floor, |i| floor + i + 1)
     }
+    /// Whether `at` opens a sentence, a line or a quotation (only punctuation and spaces
+    /// lie between it and the previous sentence end).
+    fn at_sentence_start(&self, at: usize) -> bool {
+        let line_start = self.line_start(at);
+        let before = self.text[line_start..at].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '“' | '\'' | '‘' | '(' | '[' | '-' | '–' | '—' | '*' | '#' | '>'));
+        before.is_empty() || before.ends_with(['.', '!', '?', ':', ';'])
+    }
     /// Skips spaces and tabs (not line breaks).
     fn skip_spaces(&self, mut at: usize) -> usize {
         while let Some(c) = self.char_at(at) {
@@ -316,6 +323,10 @@ impl<'t> Parser<'t> {
         let raw = m.as_str();
         let mut value: f64 = raw.replace(',', "").parse().ok()?;
         let mut end = m.end();
+        // "between 2200 and 0700": a four-digit number with a leading zero is a time of day.
+        if raw.len() == 4 && raw.starts_with('0') && raw.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
         let year_like = raw.len() == 4 && !raw.contains([',', '.']);
         // Version numbers, times, dates and identifiers glued to the number.
         let rest = &self.text[end..];
@@ -674,6 +685,11 @@ impl<'t> Parser<'t> {
     }
 
     fn word_quantity(&self, at: usize) -> Option<Quantity> {
+        // "the Six Nations", "the Big Ten", "Group of Seven": a capitalised number word inside
+        // a sentence is part of a name.
+        if self.char_at(at).is_some_and(|c| c.is_uppercase()) && !self.at_sentence_start(at) {
+            return None;
+        }
         let lower_rest: String = self.text[at..].chars().take(48).collect::<String>().to_ascii_lowercase();
         // Fractions first: "two-thirds", "a third", "one in five".
         if let Some(q) = self.fraction(at, &lower_rest) {
@@ -937,7 +953,8 @@ impl<'t> Parser<'t> {
         // stay two dates, which frame other figures.
         if (unit.is_none() || matches!(unit, Some(Unit::Percent))) && !numeral.vague {
             if let Some((second, second_glued, second_currency, second_end)) = self.range_end(end, between_before, numeral.is_word || numeral.value < 100.0) {
-                if !from_before && second.value <= numeral.value && !spaced_connector(self.text, end) {
+                // "from 15-6 down": a hyphen never joins the ends of a "from ... to" span.
+                if second.value <= numeral.value && !spaced_connector(self.text, end) {
                     // "2-1", "89-89": a score or a ratio of counts, not a figure.
                     return None;
                 }
@@ -1469,7 +1486,11 @@ impl<'t> Parser<'t> {
                     continue;
                 }
                 if let Some((_, unit, _)) = MEASURES.iter().find(|(s, _, _)| *s == lower) {
-                    return Some((Unit::Measure(unit.to_string()), word_end));
+                    // "2005 model years": a year before a noun phrase stays a year (the caller
+                    // turns a counted noun after a year into a date).
+                    if !(i > 0 && numeral.year_like) {
+                        return Some((Unit::Measure(unit.to_string()), word_end));
+                    }
                 }
                 return Some((Unit::Count(singular(&lower)), word_end));
             }

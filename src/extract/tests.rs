@@ -158,6 +158,7 @@ const ROWS: &[Row] = &[
     ("Margins were 13-14% last year.", "13-14%", 13.0, Some(14.0), Some("percent"), "exact", None),
     ("It costs between 10 and 20 dollars.", "10 and 20 dollars", 10.0, Some(20.0), Some("USD"), "exact", None),
     // years
+    ("Its 2005 model years were recalled.", "2005", 2005.0, None, Some("date"), "exact", None),
     ("It had been VAT-exempt since 1993.", "1993", 1993.0, None, Some("date"), "exact", None),
     // qualifiers
     ("Nearly 30 percent use it.", "Nearly 30 percent", 30.0, None, Some("percent"), "nearly", None),
@@ -205,6 +206,9 @@ const NOTHING: &[&str] = &[
     "Its 5G network is fast.",
     "The 10-K filing was late.",
     "The BMW 3 Series and the iPhone 11 Pro cameras impressed.",
+    "Ireland's Six Nations ambitions are alive.",
+    "They came back from 15-6 down to win.",
+    "He faces a curfew between 2200 and 0700.",
     "It streams 4K and 8K video at 1080p.",
     "Run pip install torch==2.3 first.",
     "The Civic Type R 2.0 engine is loud.",
