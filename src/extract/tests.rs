@@ -176,6 +176,9 @@ const ROWS: &[Row] = &[
     ("Below 40% of models.", "Below 40%", 40.0, None, Some("percent"), "under", None),
     ("Up to 40% of models.", "Up to 40%", 40.0, None, Some("percent"), "at-most", None),
     ("No more than 40% of models.", "No more than 40%", 40.0, None, Some("percent"), "at-most", None),
+    ("It has over than 60% of the Fortune 100.", "over than 60%", 60.0, None, Some("percent"), "over", None),
+    ("Unite Group was down 68 p at 1112 p.", "68 p", 68.0, None, Some("penny"), "exact", Some("down")),
+    ("In 2021 most people worked from home.", "2021", 2021.0, None, Some("date"), "exact", None),
     // direction
     ("Spending was 82 percent lower than US peers.", "82 percent lower", 82.0, None, Some("percent"), "exact", Some("down")),
     ("Spending was 82 percent higher than US peers.", "82 percent higher", 82.0, None, Some("percent"), "exact", Some("up")),
