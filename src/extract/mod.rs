@@ -959,7 +959,7 @@ impl<'t> Parser<'t> {
                     return None;
                 }
                 let years = numeral.year_like || second.year_like;
-                let ascending = second.value >= numeral.value && !(numeral.year_like && !second.year_like);
+                let ascending = second.value >= numeral.value && (second.year_like || !numeral.year_like);
                 // "fell by 1 to 1.5 degrees" is a range; "grew by $43.6 billion to $419.2 billion"
                 // is a change and the level it reached.
                 let change_then_level = change_context && second.value > 3.0 * numeral.value.abs();
@@ -1188,17 +1188,17 @@ impl<'t> Parser<'t> {
         if rated.is_none() {
             let (word, word_end) = self.word_at(rated_at);
             let lower = word.to_lowercase();
-            if word.len() < 3
+            // "per cent" is a percentage and "a lot" an amount; "per annum" is per year.
+            let annum = per && lower == "annum";
+            let not_a_noun = word.len() < 3
                 || !word.chars().all(|c| c.is_lowercase())
                 || NOT_COUNT_NOUNS.contains(&lower.as_str())
-                || matches!(lower.as_str(), "cent" | "centum" | "annum" | "lot" | "bit" | "few" | "little")
-                || (!per && is_plural(&lower))
-            {
-                if !(per && lower == "annum") {
-                    return None;
-                }
+                || matches!(lower.as_str(), "cent" | "centum" | "lot" | "bit" | "few" | "little")
+                || (!per && is_plural(&lower));
+            if not_a_noun && !annum {
+                return None;
             }
-            let singular = if lower == "annum" { "year".to_string() } else { singular(&lower) };
+            let singular = if annum { "year".to_string() } else { singular(&lower) };
             rated = Some((singular, word_end));
         }
         let (rated, rated_end) = rated?;
@@ -1321,9 +1321,8 @@ impl<'t> Parser<'t> {
                 (after - end + 3, true)
             } else if allow_and && lower.starts_with("and ") {
                 (after - end + 4, true)
-            } else if allow_or && lower.starts_with("or ") {
-                (after - end + 3, true)
-            } else if self.text[after..].starts_with(['–', '—']) && after > end {
+            } else if (allow_or && lower.starts_with("or ")) || (self.text[after..].starts_with(['–', '—']) && after > end) {
+                // "or " and a spaced dash are both three bytes long.
                 (after - end + 3, true)
             } else {
                 return None;
