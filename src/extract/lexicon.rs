@@ -180,6 +180,7 @@ pub const SCALE_WORDS: &[(&str, f64)] = &[
     ("hundred", 1e2),
     ("crore", 1e7),
     ("lakh", 1e5),
+    ("dozen", 12.0),
 ];
 
 /// Scale abbreviations glued to the number or after one space (`$1.13bn`, `£600m`, `400K`).

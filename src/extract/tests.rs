@@ -106,6 +106,8 @@ const ROWS: &[Row] = &[
     ("The firm raised prices by 5%.", "5%", 5.0, None, Some("percent"), "exact", Some("up")),
     ("It drew 700 million weekly users.", "700 million weekly users", 7e8, None, Some("user"), "exact", None),
     ("It has 400 million monthly active users.", "400 million monthly active users", 4e8, None, Some("user"), "exact", None),
+    ("She bought two dozen eggs.", "two dozen eggs", 24.0, None, Some("egg"), "exact", None),
+    ("About half a dozen firms bid.", "About half a dozen firms", 6.0, None, Some("firm"), "approx", None),
     ("There were 4 hundred million people.", "4 hundred million people", 4e8, None, Some("person"), "exact", None),
     // negative and signed figures
     ("The atmosphere can dip to minus-130 degrees Fahrenheit.", "minus-130 degrees Fahrenheit", -130.0, None, Some("degree-fahrenheit"), "exact", None),
