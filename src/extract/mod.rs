@@ -539,7 +539,12 @@ impl<'t> Parser<'t> {
         let mut lead = currency_start.unwrap_or(at);
         let symbol = &self.text[lead..at];
         let letter_symbol = symbol.starts_with("PS") || symbol.trim_end() == "R";
-        if currency.is_some() && letter_symbol && (!self.looks_like_money(at) || symbol == "R ") {
+        // "R1.5" may be a model version too, so rand needs thousands or a scale ("R5 billion").
+        let rand_without_scale = symbol == "R" && {
+            let (numeral, _) = self.digits(at, true).unzip();
+            !numeral.is_some_and(|n| n.scaled || self.text[n.start..n.end].contains(','))
+        };
+        if currency.is_some() && letter_symbol && (!self.looks_like_money(at) || symbol == "R " || rand_without_scale) {
             // "PS5" is a console and "R1" a model; wire copy's "PS2.7m" and "PS21,700" are
             // pounds, and "R5 billion" is rand.
             return None;

@@ -217,6 +217,7 @@ const NOTHING: &[&str] = &[
     "It streams 4K and 8K video at 1080p.",
     "Run pip install torch==2.3 first.",
     "The Civic Type R 2.0 engine is loud.",
+    "DeepSeek R1.5 may follow the R2 model.",
     "No one expected it, and one day they will.",
     "The mass is 1.99×10−30 kilograms.",
     "The suit was tailored for one itself.",
