@@ -259,6 +259,16 @@ impl<'t> Parser<'t> {
         let floor = floor_boundary(self.text, at.saturating_sub(512));
         self.text[floor..at].rfind('\n').map_or(floor, |i| floor + i + 1)
     }
+    /// The word starting at `start` as written, for a word that `words_before` returned
+    /// lower-cased (lower-casing may change its length, e.g. "İ").
+    fn written_word(&self, start: usize) -> &'t str {
+        let len = self.text[start..]
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '.' | '~' | '\'' | '’' | '-')))
+            .map_or(self.text.len() - start, |(i, _)| i);
+        &self.text[start..start + len]
+    }
+
     /// Whether `at` opens a sentence, a line or a quotation (only punctuation and spaces
     /// lie between it and the previous sentence end).
     fn at_sentence_start(&self, at: usize) -> bool {
@@ -994,6 +1004,7 @@ impl<'t> Parser<'t> {
                 }
             }
         }
+        let currency_free = currency.is_none();
         let mut assumed_currency = false;
         if let Some((code, named)) = currency {
             unit = Some(Unit::Currency(code.to_string()));
@@ -1067,6 +1078,20 @@ impl<'t> Parser<'t> {
             }
         }
         let decimal = self.text[numeral.start..numeral.end].contains('.');
+        // "Llama 3.1 405B", "Qwen2.5 72B", "Mistral 7B": a parameter size glued to a number
+        // right after a name or version is part of the model's name.
+        let size_suffix = currency_free && self.text[..numeral.end].ends_with(['B', 'b'])
+            && self.text[..numeral.end - 1].ends_with(|c: char| c.is_ascii_digit());
+        if size_suffix && unit == Unit::None {
+            if let Some((_, start)) = before.first() {
+                let original = self.written_word(*start);
+                let name_like = original.chars().next().is_some_and(|c| c.is_uppercase()) || original.chars().any(|c| c.is_ascii_digit());
+                let sentence_start = self.at_sentence_start(*start);
+                if name_like && !sentence_start {
+                    return None;
+                }
+            }
+        }
         // "iPhone 11 Pro cameras", "BMW 3 Series": a name, a number and a capitalised word.
         let named_count = matches!(unit, Unit::Count(_)) && {
             let (next, _) = self.word_at(self.skip_spaces(numeral.end));
@@ -1077,12 +1102,7 @@ impl<'t> Parser<'t> {
             // "Llama 3.1", "Zuchongzhi 2", "Type 076", "iPhone 11", "Firefox 1.0 users": a name
             // before a bare number (or before a version that a count follows).
             if let Some((word, start)) = before.first() {
-                // The word as written (lower-casing may change its length, e.g. "İ").
-                let original_len = self.text[*start..]
-                    .char_indices()
-                    .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '.' | '~' | '\'' | '’' | '-')))
-                    .map_or(self.text.len() - *start, |(i, _)| i);
-                let original = &self.text[*start..*start + original_len];
+                let original = self.written_word(*start);
                 let capitalised = original.chars().any(|c| c.is_uppercase());
                 let sentence_start = self.text[..*start].trim_end().ends_with(['.', '!', '?', '\n']) || self.text[..*start].trim().is_empty();
                 if capitalised && !sentence_start && !MONTHS.contains(&word.trim_end_matches('.')) {
