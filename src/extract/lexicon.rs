@@ -734,3 +734,15 @@ pub const NOT_NOUNS_AFTER_ONE: &[&str] = &[
     "let", "met", "paid", "put", "read", "sent", "set", "sat", "stood", "understood", "wrote",
     "yet", "via", "plus", "minus", "eighth", "ninth", "him", "them", "me", "us", "you",
 ];
+
+/// Capitalised words that open a sentence before a bare number without naming anything
+/// ("Only 5 ...", "Exactly 10 ..."), unlike "Claude 3.5" or "Grok 3".
+pub const OPENING_WORDS: &[&str] = &[
+    "only", "just", "exactly", "another", "top", "fully", "nearly", "barely", "about", "over",
+    "under", "around", "some", "all", "those", "these", "the", "of", "in", "by", "at", "for",
+    "with", "from", "since", "until", "after", "before", "between", "to", "and", "but", "or",
+    "so", "then", "now", "still", "even", "perhaps", "maybe", "another", "nearly", "roughly",
+    "almost", "approximately", "around", "less", "more", "fewer", "at", "among", "within",
+    "during", "across", "per", "plus", "minus", "step", "chapter", "part", "round", "day",
+    "week", "year", "game", "stage", "phase", "number", "no", "nos", "page", "figure", "table",
+];

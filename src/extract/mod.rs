@@ -1094,8 +1094,9 @@ impl<'t> Parser<'t> {
         }
         // "iPhone 11 Pro cameras", "BMW 3 Series": a name, a number and a capitalised word.
         let named_count = matches!(unit, Unit::Count(_)) && {
+            // The capitalised word is a modifier, not the counted plural itself ("301 MPs").
             let (next, _) = self.word_at(self.skip_spaces(numeral.end));
-            next.chars().next().is_some_and(|c| c.is_uppercase())
+            next.chars().next().is_some_and(|c| c.is_uppercase()) && !next.ends_with('s')
         };
         let version_count = (decimal || named_count) && matches!(unit, Unit::Count(_));
         if (unit == Unit::None || version_count) && !numeral.is_word && !numeral.scaled {
@@ -1105,7 +1106,14 @@ impl<'t> Parser<'t> {
                 let original = self.written_word(*start);
                 let capitalised = original.chars().any(|c| c.is_uppercase());
                 let sentence_start = self.text[..*start].trim_end().ends_with(['.', '!', '?', '\n']) || self.text[..*start].trim().is_empty();
-                if capitalised && !sentence_start && !MONTHS.contains(&word.trim_end_matches('.')) {
+                // At a sentence start a capitalised word is a name too ("Claude 3.5 Sonnet",
+                // "Grok 3 used ..."), unless it is an ordinary opening word ("Only 5", "About 30").
+                let bare = word.trim_end_matches('.');
+                let ordinary_opening = NOT_COUNT_NOUNS.contains(&bare)
+                    || QUALIFIERS.iter().any(|(q, _)| q.split(' ').next() == Some(bare))
+                    || OPENING_WORDS.contains(&bare)
+                    || bare.ends_with("ly");
+                if capitalised && (!sentence_start || !ordinary_opening) && !MONTHS.contains(&bare) {
                     return None;
                 }
             }
@@ -1469,6 +1477,16 @@ impl<'t> Parser<'t> {
         let mut any_lowercase = false;
         for i in 0..4 {
             let (word, word_end) = self.compound_word_at(cursor);
+            // A model name between the number and the noun: "100,000 Nvidia H100 GPUs".
+            let model_end = self.text[cursor..].find(|c: char| !c.is_alphanumeric()).map_or(self.text.len(), |i| cursor + i);
+            let model = &self.text[cursor..model_end];
+            if i < 3 && model.len() > word.len() && model.starts_with(|c: char| c.is_ascii_uppercase()) && model.contains(|c: char| c.is_ascii_digit()) {
+                if self.char_at(model_end) != Some(' ') {
+                    break;
+                }
+                cursor = model_end + 1;
+                continue;
+            }
             if word.chars().count() < 2 {
                 break;
             }

@@ -109,6 +109,8 @@ const ROWS: &[Row] = &[
     ("She bought two dozen eggs.", "two dozen eggs", 24.0, None, Some("egg"), "exact", None),
     ("About half a dozen firms bid.", "About half a dozen firms", 6.0, None, Some("firm"), "approx", None),
     ("It is a 70B model trained on 15 trillion tokens.", "70B", 7e10, None, None, "exact", None),
+    ("Grok 3 used 100,000 Nvidia H100 GPUs.", "100,000 Nvidia H100 GPUs", 100000.0, None, Some("gpu"), "exact", None),
+    ("Only 5 people came.", "5 people", 5.0, None, Some("person"), "exact", None),
     ("There were 4 hundred million people.", "4 hundred million people", 4e8, None, Some("person"), "exact", None),
     // negative and signed figures
     ("The atmosphere can dip to minus-130 degrees Fahrenheit.", "minus-130 degrees Fahrenheit", -130.0, None, Some("degree-fahrenheit"), "exact", None),
@@ -219,6 +221,8 @@ const NOTHING: &[&str] = &[
     "Run pip install torch==2.3 first.",
     "The Civic Type R 2.0 engine is loud.",
     "DeepSeek R1.5 may follow the R2 model.",
+    "Claude 3.5 Sonnet scored well.",
+    "Grok 3 used far more compute.",
     "Meta released Llama 3.1 405B and Llama 3 70B, then Qwen2.5 72B and Mistral 7B.",
     "No one expected it, and one day they will.",
     "The mass is 1.99×10−30 kilograms.",
