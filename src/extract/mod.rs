@@ -1475,6 +1475,7 @@ impl<'t> Parser<'t> {
     fn count_noun(&self, at: usize, numeral: &Numeral) -> Option<(Unit, usize)> {
         let mut cursor = at;
         let mut any_lowercase = false;
+        let mut first_adjective = false;
         for i in 0..4 {
             let (word, word_end) = self.compound_word_at(cursor);
             // A model name between the number and the noun: "100,000 Nvidia H100 GPUs".
@@ -1497,7 +1498,8 @@ impl<'t> Parser<'t> {
             let frequency = matches!(lower.as_str(), "daily" | "weekly" | "monthly" | "quarterly" | "yearly" | "hourly" | "nightly")
                 && self.char_at(word_end) == Some(' ')
                 && self.starts_noun_phrase_continuation_within(word_end + 1, 2);
-            if !frequency && (NOT_COUNT_NOUNS.contains(&lower.as_str()) || VERBS_NOT_NOUNS.contains(&lower.as_str()) || lower.ends_with("ly")) {
+            let verb_or_preposition = NOT_NOUNS_AFTER_ONE.contains(&lower.as_str()) && !ADJECTIVES_AFTER_ONE.contains(&lower.as_str());
+            if !frequency && (NOT_COUNT_NOUNS.contains(&lower.as_str()) || VERBS_NOT_NOUNS.contains(&lower.as_str()) || verb_or_preposition || lower.ends_with("ly")) {
                 break;
             }
             if UNITS_WORDS.iter().any(|(w, _)| *w == lower) || TENS_WORDS.iter().any(|(w, _)| *w == lower) || MONTHS.contains(&lower.as_str()) {
@@ -1536,7 +1538,10 @@ impl<'t> Parser<'t> {
                 }
                 return Some((Unit::Count(singular(&lower)), word_end));
             }
-            if numeral.value == 1.0 && !capitalised && i <= 1 && (could_be_singular_noun(&lower) || i == 1) {
+            // At the second word only after an adjective: "one glorious swoop", not "Pier 1
+            // Imports saw".
+            let after_adjective = i == 1 && first_adjective;
+            if numeral.value == 1.0 && !capitalised && (i == 0 || after_adjective) && could_be_singular_noun(&lower) {
                 // "one solution", "1 count": the singular noun itself; in "one glorious moment"
                 // the noun is the next word.
                 let next_is_space = self.char_at(word_end) == Some(' ');
@@ -1545,6 +1550,9 @@ impl<'t> Parser<'t> {
                 if !continues {
                     return Some((Unit::Count(singular(&lower)), word_end));
                 }
+            }
+            if i == 0 {
+                first_adjective = !capitalised && is_adjective_after_one(&lower);
             }
             any_lowercase |= !capitalised;
             // Only a space may join the words of a noun phrase.

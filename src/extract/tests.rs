@@ -223,6 +223,7 @@ const NOTHING: &[&str] = &[
     "DeepSeek R1.5 may follow the R2 model.",
     "Claude 3.5 Sonnet scored well.",
     "Grok 3 used far more compute.",
+    "Home furnishings store Pier 1 Imports saw sales fall.",
     "Meta released Llama 3.1 405B and Llama 3 70B, then Qwen2.5 72B and Mistral 7B.",
     "No one expected it, and one day they will.",
     "The mass is 1.99×10−30 kilograms.",
