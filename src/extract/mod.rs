@@ -1231,8 +1231,16 @@ impl<'t> Parser<'t> {
             if not_a_noun && !annum {
                 return None;
             }
-            let singular = if annum { "year".to_string() } else { singular(&lower) };
-            rated = Some((singular, word_end));
+            let rated_noun = if annum { "year".to_string() } else { singular(&lower) };
+            rated = Some((rated_noun, word_end));
+            // "$15 per million tokens": the scale belongs to the noun rated.
+            if SCALE_WORDS.iter().any(|(w, _)| *w == lower) && self.char_at(word_end) == Some(' ') {
+                let (noun, noun_end) = self.word_at(word_end + 1);
+                let noun_lower = noun.to_lowercase();
+                if noun.len() >= 3 && noun.chars().all(|c| c.is_lowercase()) && !NOT_COUNT_NOUNS.contains(&noun_lower.as_str()) {
+                    rated = Some((format!("{lower}-{}", singular(&noun_lower)), noun_end));
+                }
+            }
         }
         let (rated, rated_end) = rated?;
         let period = matches!(rated.as_str(), "year" | "month" | "week" | "day" | "hour" | "minute" | "second" | "quarter" | "decade" | "century");

@@ -62,6 +62,7 @@ const ROWS: &[Row] = &[
     ("The contract was at US $58.24 per barrel.", "US $58.24 per barrel", 58.24, None, Some("USD-per-barrel"), "exact", None),
     ("Spot gold was at $1,271.2 an ounce.", "$1,271.2 an ounce", 1271.2, None, Some("USD-per-ounce"), "exact", None),
     ("It posted a loss of 63 cents per share.", "63 cents per share", 63.0, None, Some("cent-per-share"), "exact", None),
+    ("It costs $15 per million tokens.", "$15 per million tokens", 15.0, None, Some("USD-per-million-token"), "exact", None),
     ("It leased at a rate of $80 per sq m.", "$80 per sq m", 80.0, None, Some("USD-per-square-metre"), "exact", None),
     ("Seas could rise 11 feet per century.", "11 feet per century", 11.0, None, Some("foot-per-century"), "exact", Some("up")),
     ("It could save 65 lives a year.", "65 lives a year", 65.0, None, Some("life-per-year"), "exact", None),
