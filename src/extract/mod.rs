@@ -1123,11 +1123,14 @@ impl<'t> Parser<'t> {
             if raw.bytes().all(|b| b.is_ascii_digit() || b == b'-') && self.char_at(end) == Some(' ') {
                 let (next, _) = self.word_at(end + 1);
                 let next_lower = next.to_lowercase();
+                // "35 M&S goods": a name that narrows a counted noun is no part of the number.
+                let token_end = self.text[end + 1..].find(char::is_whitespace).map_or(self.text.len(), |i| end + 1 + i);
+                let counted_after = self.char_at(token_end) == Some(' ') && self.starts_noun_phrase_continuation_within(token_end + 1, 2);
                 if next.chars().next().is_some_and(|c| c.is_uppercase())
-                    && next.chars().count() > 0
                     && !is_plural(&next_lower)
                     && !MONTHS.contains(&next_lower.as_str())
                     && next != "I"
+                    && !counted_after
                 {
                     return None;
                 }

@@ -112,6 +112,7 @@ const ROWS: &[Row] = &[
     ("It is a 70B model trained on 15 trillion tokens.", "70B", 7e10, None, None, "exact", None),
     ("Grok 3 used 100,000 Nvidia H100 GPUs.", "100,000 Nvidia H100 GPUs", 100000.0, None, Some("gpu"), "exact", None),
     ("Only 5 people came.", "5 people", 5.0, None, Some("person"), "exact", None),
+    ("A basket of 35 M&S goods is 11% dearer.", "35", 35.0, None, None, "exact", None),
     ("There were 4 hundred million people.", "4 hundred million people", 4e8, None, Some("person"), "exact", None),
     // negative and signed figures
     ("The atmosphere can dip to minus-130 degrees Fahrenheit.", "minus-130 degrees Fahrenheit", -130.0, None, Some("degree-fahrenheit"), "exact", None),
