@@ -19,6 +19,7 @@ pub const CURRENCY_PREFIXES: &[(&str, &str, bool)] = &[
     ("US$", "USD", true),
     ("USD", "USD", true),
     ("NT$", "TWD", true),
+    ("MX$", "MXN", true),
     ("HK$", "HKD", true),
     ("NZ$", "NZD", true),
     ("AU$", "AUD", true),
@@ -518,6 +519,8 @@ pub const MEASURES: &[(&str, &str, bool)] = &[
     ("bp", "basis-point", true),
     ("teraflops", "teraflop", false),
     ("petaflops", "petaflop", false),
+    ("bpd", "barrel-per-day", false),
+    ("b/d", "barrel-per-day", false),
     ("gigawatt", "gigawatt", false),
     ("kilowatt", "kilowatt", false),
 ];

@@ -1451,6 +1451,10 @@ impl<'t> Parser<'t> {
                 return Some((Unit::Currency(code.to_string()), at + surface.len(), !named));
             }
         }
+        // "5 trillion won": after a scale, "won" is Korea's currency, not a verb.
+        if numeral.scaled && lower.starts_with("won") && boundary(3) {
+            return Some((Unit::Currency("KRW".into()), at + 3, false));
+        }
         if lower.starts_with("pounds") && boundary(6) {
             // Money in pounds is written "£5" or "5 million pounds"; a plain "208 pounds" or
             // "700 pounds of" is a weight.
