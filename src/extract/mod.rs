@@ -1523,7 +1523,11 @@ impl<'t> Parser<'t> {
                 }
             }
             let verb_or_preposition = NOT_NOUNS_AFTER_ONE.contains(&lower.as_str()) && !ADJECTIVES_AFTER_ONE.contains(&lower.as_str());
-            if !frequency && (NOT_COUNT_NOUNS.contains(&lower.as_str()) || VERBS_NOT_NOUNS.contains(&lower.as_str()) || verb_or_preposition || lower.ends_with("ly")) {
+            // A capitalised word is a name even when its lower case is a function word
+            // ("300 US shareholders", "49 Next stores").
+            let function_word = !capitalised
+                && (NOT_COUNT_NOUNS.contains(&lower.as_str()) || VERBS_NOT_NOUNS.contains(&lower.as_str()) || verb_or_preposition || lower.ends_with("ly"));
+            if !frequency && function_word {
                 break;
             }
             if UNITS_WORDS.iter().any(|(w, _)| *w == lower) || TENS_WORDS.iter().any(|(w, _)| *w == lower) || MONTHS.contains(&lower.as_str()) {

@@ -48,6 +48,8 @@ const ROWS: &[Row] = &[
     ("She has won 2 Oscars and 5 Democrats backed her.", "5 Democrats", 5.0, None, Some("democrat"), "exact", None),
     ("It bought two Texas refineries.", "two Texas refineries", 2.0, None, Some("refinery"), "exact", None),
     ("He repaired 40 Kia and Hyundai vehicles.", "40 Kia and Hyundai vehicles", 40.0, None, Some("vehicle"), "exact", None),
+    ("It applies to firms with more than 300 US shareholders.", "more than 300 US shareholders", 300.0, None, Some("shareholder"), "over", None),
+    ("Sales grew at the 49 Next stores.", "49 Next stores", 49.0, None, Some("store"), "exact", None),
     ("In total, 1,307,000 Americans were collecting aid.", "1,307,000 Americans", 1307000.0, None, Some("american"), "exact", None),
     ("They found 12 species of frog.", "12 species", 12.0, None, Some("species"), "exact", None),
     ("They looked at two viruses.", "two viruses", 2.0, None, Some("virus"), "exact", None),
