@@ -1491,7 +1491,8 @@ impl<'t> Parser<'t> {
         let mut cursor = at;
         let mut any_lowercase = false;
         let mut first_adjective = false;
-        for i in 0..4 {
+        let mut previous_capitalised = false;
+        for i in 0..5 {
             let (word, word_end) = self.compound_word_at(cursor);
             // A model name between the number and the noun: "100,000 Nvidia H100 GPUs".
             let model_end = self.text[cursor..].find(|c: char| !c.is_alphanumeric()).map_or(self.text.len(), |i| cursor + i);
@@ -1513,8 +1514,20 @@ impl<'t> Parser<'t> {
             let frequency = matches!(lower.as_str(), "daily" | "weekly" | "monthly" | "quarterly" | "yearly" | "hourly" | "nightly")
                 && self.char_at(word_end) == Some(' ')
                 && self.starts_noun_phrase_continuation_within(word_end + 1, 2);
+            // "dozens of Kia and Hyundai vehicles": names joined by "and" or "or".
+            if i > 0 && previous_capitalised && matches!(lower.as_str(), "and" | "or") && self.char_at(word_end) == Some(' ') {
+                let (next, _) = self.word_at(word_end + 1);
+                if next.chars().next().is_some_and(|c| c.is_uppercase()) {
+                    cursor = word_end + 1;
+                    continue;
+                }
+            }
             let verb_or_preposition = NOT_NOUNS_AFTER_ONE.contains(&lower.as_str()) && !ADJECTIVES_AFTER_ONE.contains(&lower.as_str());
-            if !frequency && (NOT_COUNT_NOUNS.contains(&lower.as_str()) || VERBS_NOT_NOUNS.contains(&lower.as_str()) || verb_or_preposition || lower.ends_with("ly")) {
+            // A capitalised word is a name even when its lower case is a function word
+            // ("300 US shareholders", "49 Next stores").
+            let function_word = !capitalised
+                && (NOT_COUNT_NOUNS.contains(&lower.as_str()) || VERBS_NOT_NOUNS.contains(&lower.as_str()) || verb_or_preposition || lower.ends_with("ly"));
+            if !frequency && function_word {
                 break;
             }
             if UNITS_WORDS.iter().any(|(w, _)| *w == lower) || TENS_WORDS.iter().any(|(w, _)| *w == lower) || MONTHS.contains(&lower.as_str()) {
@@ -1569,6 +1582,7 @@ impl<'t> Parser<'t> {
             if i == 0 {
                 first_adjective = !capitalised && is_adjective_after_one(&lower);
             }
+            previous_capitalised = capitalised;
             any_lowercase |= !capitalised;
             // Only a space may join the words of a noun phrase.
             if self.char_at(word_end) != Some(' ') {
