@@ -954,6 +954,12 @@ impl<'t> Parser<'t> {
             other => Unit::Measure(other.to_string()),
         });
         let from_before = prev == "from";
+        // "climbed from 1.2 percent to 30 percent" is a change between two figures, each of
+        // which a source states on its own; only a static "from ... to" ("ranges from") is a span.
+        let from_change = from_before
+            && before.get(1).is_some_and(|(w, _)| {
+                UP_VERBS.contains(&w.as_str()) || DOWN_VERBS.contains(&w.as_str()) || matches!(w.as_str(), "up" | "down" | "moved" | "went" | "changed" | "shifted")
+            });
         let between_before = prev == "between";
         // "rose by (more than) $2 to $43.25", "rose $2 to $43.25": a change, then the level it
         // reached, when the second figure is far larger.
@@ -966,7 +972,7 @@ impl<'t> Parser<'t> {
         // Ranges: "3,800 to 4,300 years", "13-14%", "between 10 and 20", "three or four years".
         // "from 4.8 to 4.7 percent" is reported as the span it covers (4.7 to 4.8); "from" years
         // stay two dates, which frame other figures.
-        if (unit.is_none() || matches!(unit, Some(Unit::Percent))) && !numeral.vague {
+        if (unit.is_none() || matches!(unit, Some(Unit::Percent))) && !numeral.vague && !from_change {
             if let Some((second, second_glued, second_currency, second_end)) = self.range_end(end, between_before, numeral.is_word || numeral.value < 100.0) {
                 // "from 15-6 down": a hyphen never joins the ends of a "from ... to" span.
                 if second.value <= numeral.value && !spaced_connector(self.text, end) {
@@ -1044,7 +1050,7 @@ impl<'t> Parser<'t> {
             end = rate_end;
         }
         // A range that repeats its unit: "5% and 6%", "1 per cent to 1.5 per cent".
-        if high.is_none() && !matches!(unit, Unit::None | Unit::Date) && !numeral.vague && !numeral.year_like {
+        if high.is_none() && !matches!(unit, Unit::None | Unit::Date) && !numeral.vague && !numeral.year_like && !from_change {
             if let Some(second) = self.repeated_unit_figure(end, between_before) {
                 let change_then_level = change_context && second.value > 3.0 * numeral.value.abs();
                 // "from 208 pounds to 193": the second figure may leave the unit out.
@@ -1065,7 +1071,7 @@ impl<'t> Parser<'t> {
         // "from $36,040 at 10.45pm last night to $34,935 at 5am": a few words may separate the
         // ends of a "from ... to" span when the second end is plain (no "nearly") and in the
         // same unit.
-        if high.is_none() && from_before && !matches!(unit, Unit::None | Unit::Date) && !numeral.vague && !numeral.year_like {
+        if high.is_none() && from_before && !from_change && !matches!(unit, Unit::None | Unit::Date) && !numeral.vague && !numeral.year_like {
             if let Some(to_at) = self.distant_to(end) {
                 if let Some(second) = self.repeated_unit_figure(to_at, false) {
                     let same_unit = second.unit == unit || (second.unit == Unit::None && !second.vague);

@@ -312,3 +312,17 @@ fn random_text_never_panics() {
         let _ = extract(&s);
     }
 }
+
+#[test]
+fn a_change_from_one_figure_to_another_is_two_figures() {
+    // Regression: "climbed from X ... to Y" was read as the range X-Y, hiding Y from the checker.
+    for text in [
+        "Use climbed from 1.2 percent late last year to 30 percent in August.",
+        "Shares rose from 5% to 6%.",
+        "Sales fell from $3 billion to $2 billion.",
+    ] {
+        let found = extract(text);
+        assert!(found.iter().all(|q| q.high.is_none()), "{text}: {:?}", found.iter().map(|q| q.span.slice(text)).collect::<Vec<_>>());
+        assert_eq!(found.len(), 2, "{text}");
+    }
+}
