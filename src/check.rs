@@ -59,6 +59,9 @@ const WINDOW: usize = 8;
 pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions) -> (Report, Vec<String>) {
     let prose = Prose::new(text, format);
     let quantities = extract::extract(&prose.masked);
+    // Numbers inside a quotation are quote wording, checked with the quotation.
+    let quotations = crate::quotes::extract(&prose);
+    let quantities: Vec<Quantity> = quantities.into_iter().filter(|q| !crate::quotes::inside(&quotations, q.span)).collect();
     let linked: HashSet<u32> = linked_documents(text, corpus);
     let mut report = Report::default();
     let mut trace = Vec::new();
@@ -84,6 +87,7 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
         let candidates = candidates(corpus, &draft, &linked);
         judge_sentence(text, corpus, &draft, &candidates, options, &mut report, &mut trace);
     }
+    crate::quotes::check_quotes(text, &prose, &quotations, corpus, &mut report);
     report.findings.sort_by_key(|f| (f.span.start, f.span.end, f.code));
     report.checked.sort_by_key(|c| (c.span.start, c.span.end));
     // Keep finding indices right after sorting.

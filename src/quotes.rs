@@ -1,0 +1,1526 @@
+//! Quotations: finding them in drafts and sources, saying who spoke them, and checking each
+//! draft quotation against the corpus.
+//!
+//! Words inside quotation marks promise that someone said exactly that. One extractor serves
+//! drafts and sources alike: it reads the *masked* prose (see [`crate::prose`]), so every span is
+//! a byte span of the original file. It pairs straight and curly double quotes, curly single
+//! quotes (headline style), and guillemets; apostrophes (`don't`, `Alibaba’s`, `’90s`) are not
+//! quotation marks, and an opening mark that is never closed is dropped rather than allowed to
+//! swallow the rest of its paragraph. A quotation split by an attribution
+//! (`"We wouldn't ...," he said. "If Alibaba ..."`) is one quotation of several parts.
+//!
+//! Speakers come from the attribution next to the quotation (`said X`, `X said`, `X told AFP`,
+//! `according to X`, `X argued that`, `the entrepreneur said`, `a recent study posited that`);
+//! `he`/`she` resolve to the nearest preceding named speaker in the same or previous paragraph.
+//!
+//! Checking compares word sequences after normalising what carries no meaning (quote and
+//! apostrophe styles, dashes, ellipsis forms, whitespace, case, edge punctuation, contractions).
+//! A draft may omit words with an ellipsis, insert `[bracketed]` words and add `[sic]`.
+//! - verbatim in a source where someone else is the speaker: `misattribution` (error);
+//! - not verbatim, but a source quotation nearly matches (most words in order, and the same
+//!   speaker or the same surrounding context): `misquote` (error), with a word-level diff;
+//! - found nowhere: `unsupported-claim` at info level.
+//!
+//! Quotations of one or two words are terms or scare quotes: they only need their words in a
+//! source, except that a two-word quotation whose source counterpart differs by one word, in the
+//! same context, is a misquote. When unsure, nothing above info is said.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::corpus::Corpus;
+use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
+use crate::position::Span;
+use crate::prose::Prose;
+use crate::words;
+
+/// One quotation in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quotation {
+    /// From the first opening mark to the last closing mark.
+    pub span: Span,
+    /// The text inside the marks of each part; several when an attribution splits the quotation.
+    pub parts: Vec<Span>,
+    /// Index into `Prose::paragraphs`.
+    pub paragraph: usize,
+    pub speaker: Option<Speaker>,
+}
+
+impl Quotation {
+    /// Whether `span` lies inside the quoted words.
+    pub fn contains(&self, span: Span) -> bool {
+        self.parts.iter().any(|p| p.start <= span.start && span.end <= p.end)
+    }
+}
+
+/// Whether `span` lies inside the quoted words of any of `quotations`.
+pub fn inside(quotations: &[Quotation], span: Span) -> bool {
+    quotations.iter().any(|q| q.contains(span))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpeakerKind {
+    /// A name (`Mark Barton`, `Barton`, `OpenAI`), or a pronoun resolved to one.
+    Name,
+    /// A role or thing (`the entrepreneur`, `A recent Stanford study`).
+    Description,
+    /// A pronoun with no named speaker to stand for.
+    Pronoun,
+}
+
+/// Who a quotation is attributed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Speaker {
+    pub kind: SpeakerKind,
+    /// The name or description as written; for a resolved pronoun, the name it stands for.
+    pub text: String,
+    /// Where the speaker stands in the file (the pronoun itself for a pronoun).
+    pub span: Span,
+    /// Resolved from a pronoun.
+    pub resolved: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extraction
+// ---------------------------------------------------------------------------------------------
+
+/// Every quotation of a file.
+pub fn extract(prose: &Prose) -> Vec<Quotation> {
+    extract_paragraphs(prose, 0, prose.paragraphs.len())
+}
+
+/// Quotations of paragraphs `first..end`; the paragraph before `first` is read to resolve
+/// pronouns.
+pub fn extract_paragraphs(prose: &Prose, first: usize, end: usize) -> Vec<Quotation> {
+    let end = end.min(prose.paragraphs.len());
+    let mut previous: Vec<Attribution> = Vec::new();
+    let mut out = Vec::new();
+    for p in first.saturating_sub(1)..end {
+        let para = prose.paragraphs[p];
+        let marks = quote_pairs(&prose.masked, para);
+        let inner: Vec<Span> = marks.iter().map(|(o, c)| Span::new(o.end, c.start)).collect();
+        let mut attributions = attributions(prose, p, &inner);
+        resolve_pronouns(&mut attributions, &previous);
+        if p >= first {
+            out.extend(build_quotations(prose, p, &marks, &attributions));
+        }
+        previous = attributions;
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Double,
+    Single,
+    Guillemet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Open,
+    Close,
+    /// Either, by what is open.
+    Toggle,
+}
+
+fn is_open_context(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => {
+            c.is_whitespace()
+                || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '‘' | '"' | '\'' | '«' | '„' | '‚')
+        }
+    }
+}
+
+fn is_close_context(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => !c.is_alphanumeric(),
+    }
+}
+
+/// `’90s`, `'em`, `'til`: an apostrophe at the start of a word.
+fn is_elision(rest: &str) -> bool {
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+    if word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    matches!(word.as_str(), "em" | "til" | "tis" | "twas" | "cause" | "n" | "round" | "bout")
+}
+
+/// What a character is as a quotation mark, from its neighbours.
+fn mark_role(prev: Option<char>, c: char, next: Option<char>, rest: &str) -> Option<(Family, Role)> {
+    let open_ctx = is_open_context(prev);
+    let next_word = next.is_some_and(|n| !n.is_whitespace());
+    let prev_word = prev.is_some_and(|p| !p.is_whitespace());
+    let close_ctx = is_close_context(next);
+    match c {
+        '"' | '”' | '“' => {
+            let open = open_ctx && next_word;
+            let close = prev_word && close_ctx;
+            match (c, open, close) {
+                ('“', _, _) if next_word => Some((Family::Double, Role::Open)),
+                ('”', _, true) => Some((Family::Double, Role::Close)),
+                (_, true, true) => Some((Family::Double, Role::Toggle)),
+                (_, true, false) => Some((Family::Double, Role::Open)),
+                (_, false, true) => Some((Family::Double, Role::Close)),
+                _ => None,
+            }
+        }
+        '„' => Some((Family::Double, Role::Open)),
+        '‘' | '‚' => {
+            if prev.is_some_and(|p| p.is_alphanumeric()) || !next_word || is_elision(rest) {
+                None
+            } else {
+                Some((Family::Single, Role::Open))
+            }
+        }
+        '’' | '\'' => {
+            if prev.is_some_and(|p| p.is_alphanumeric()) && next.is_some_and(|n| n.is_alphanumeric()) {
+                return None; // don't, Alibaba’s
+            }
+            if open_ctx && next.is_some_and(|n| n.is_alphanumeric()) {
+                if c == '’' || is_elision(rest) {
+                    return None; // ’90s, 'em
+                }
+                return Some((Family::Single, Role::Open));
+            }
+            if prev_word && close_ctx {
+                return Some((Family::Single, Role::Close));
+            }
+            None
+        }
+        '«' | '‹' => Some((Family::Guillemet, Role::Open)),
+        '»' | '›' => Some((Family::Guillemet, Role::Close)),
+        _ => None,
+    }
+}
+
+/// Top-level quotation mark pairs in one paragraph: (opening mark, closing mark).
+fn quote_pairs(masked: &str, para: Span) -> Vec<(Span, Span)> {
+    let text = para.slice(masked);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut stack: Vec<(Family, Span, char)> = Vec::new();
+    let mut pairs: Vec<(Span, Span)> = Vec::new();
+    for (k, &(off, c)) in chars.iter().enumerate() {
+        if !matches!(c, '"' | '“' | '”' | '„' | '‘' | '’' | '‚' | '\'' | '«' | '»' | '‹' | '›') {
+            continue;
+        }
+        let prev = k.checked_sub(1).map(|i| chars[i].1);
+        let next = chars.get(k + 1).map(|x| x.1);
+        let rest = &text[off + c.len_utf8()..];
+        let Some((family, mut role)) = mark_role(prev, c, next, rest) else { continue };
+        let span = Span::new(para.start + off, para.start + off + c.len_utf8());
+        let open_index = stack.iter().rposition(|(f, _, _)| *f == family);
+        // German „…“: a “ closes an open „.
+        if c == '“' && open_index.is_some_and(|i| stack[i].2 == '„') {
+            role = Role::Close;
+        }
+        if role == Role::Toggle {
+            role = if open_index.is_some() { Role::Close } else { Role::Open };
+        }
+        match role {
+            Role::Open => {
+                if let Some(i) = open_index {
+                    // The earlier mark of this kind was never closed: drop it.
+                    stack.truncate(i);
+                }
+                stack.push((family, span, c));
+            }
+            Role::Close => {
+                if let Some(i) = open_index {
+                    let open = stack[i].1;
+                    stack.truncate(i);
+                    if span.start > open.end {
+                        pairs.push((open, span));
+                    }
+                }
+            }
+            Role::Toggle => {}
+        }
+    }
+    pairs.sort_by_key(|(o, _)| o.start);
+    // Keep the outermost pairs: quotations inside quotations are part of the outer one.
+    let mut out: Vec<(Span, Span)> = Vec::new();
+    for pair in pairs {
+        if out.last().is_some_and(|last: &(Span, Span)| pair.1.end <= last.1.end) {
+            continue;
+        }
+        out.push(pair);
+    }
+    out
+}
+
+/// A speech verb and who it attributes to.
+#[derive(Debug, Clone)]
+struct Attribution {
+    /// Bytes from the first word of the attribution to its last.
+    span: Span,
+    verb: Span,
+    speaker: Option<Speaker>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    span: Span,
+    word: bool,
+}
+
+/// Words (with inner apostrophes, hyphens, dots and ampersands) and single punctuation marks.
+fn lex(text: &str, span: Span) -> Vec<Tok> {
+    let s = span.slice(text);
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (off, c) = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let mut j = i + 1;
+            while j < chars.len() {
+                let cj = chars[j].1;
+                if cj.is_alphanumeric() {
+                    j += 1;
+                } else if matches!(cj, '\'' | '’' | '-' | '.' | '&') && chars.get(j + 1).is_some_and(|x| x.1.is_alphanumeric()) {
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            let end = chars.get(j).map_or(s.len(), |x| x.0);
+            out.push(Tok { span: Span::new(span.start + off, span.start + end), word: true });
+            i = j;
+        } else {
+            out.push(Tok { span: Span::new(span.start + off, span.start + off + c.len_utf8()), word: false });
+            i += 1;
+        }
+    }
+    out
+}
+
+const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "say", "told", "tells", "added", "adds", "noted", "notes", "argued", "argues",
+    "stated", "wrote", "writes", "explained", "explains", "asked", "asks", "insisted", "insists",
+    "warned", "warns", "claimed", "claims", "posited", "posits", "suggested", "suggests",
+    "remarked", "recalled", "replied", "replies", "continued", "acknowledged", "admitted",
+    "declared", "announced", "commented", "observed", "predicted", "contended", "contends",
+    "maintained", "stressed", "emphasised", "emphasized", "agreed", "agrees", "conceded",
+    "tweeted", "testified", "responded", "countered", "cautioned", "concluded", "described",
+    "quipped", "joked", "according", "believes", "thinks",
+];
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "one", "another", "this", "that", "these", "those", "some", "several", "many",
+    "two", "three", "four", "five", "other", "most", "both", "each", "its", "their", "his", "her",
+];
+
+/// Words that end a noun phrase read backwards from a verb.
+const STOP_BACK: &[&str] = &[
+    "and", "but", "or", "nor", "while", "as", "because", "when", "if", "after", "before", "so",
+    "where", "from", "to", "by", "with", "for", "in", "on", "at", "of", "than", "since",
+    "although", "though", "said", "says", "told", "that", "who", "which", "whom", "whose", "what",
+    "is", "are", "was", "were", "comes", "came", "example", "like", "including", "about",
+];
+
+/// Words that end a noun phrase read forwards from an inverted verb (`said X of Y`).
+const STOP_AFTER: &[&str] = &[
+    "who", "that", "which", "of", "at", "from", "in", "for", "with", "on", "to", "and", "while",
+    "as", "during", "when", "after", "before", "about", "according", "also", "is", "was", "in",
+    "last", "this", "on", "earlier", "later", "told", "said", "adding", "speaking",
+];
+
+const NAME_PARTICLES: &[&str] = &["de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "du", "di", "ter"];
+
+fn lower(text: &str, t: &Tok) -> String {
+    t.span.slice(text).to_lowercase().replace('’', "'")
+}
+
+fn is_cap(text: &str, t: &Tok) -> bool {
+    t.span.slice(text).chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+fn is_possessive(text: &str, t: &Tok) -> bool {
+    let w = t.span.slice(text);
+    w.ends_with("'s") || w.ends_with("’s") || w.ends_with("s'") || w.ends_with("s’")
+}
+
+fn is_adverb(text: &str, t: &Tok) -> bool {
+    let w = t.span.slice(text);
+    if w.chars().next().is_some_and(|c| c.is_uppercase()) {
+        return false;
+    }
+    (w.len() > 4 && w.ends_with("ly"))
+        || matches!(
+            w,
+            "also" | "later" | "then" | "has" | "have" | "had" | "once" | "again" | "further" | "earlier"
+                | "previously" | "would" | "will" | "did" | "does" | "even" | "still" | "just"
+                | "recently" | "often" | "now" | "reportedly" | "last" | "week" | "year"
+                | "month" | "on" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday"
+        )
+}
+
+/// All attributions of paragraph `p`, in order.
+fn attributions(prose: &Prose, p: usize, inner: &[Span]) -> Vec<Attribution> {
+    let text = &prose.masked;
+    let mut out = Vec::new();
+    for sentence in prose.sentences.iter().filter(|s| s.paragraph == p) {
+        let toks: Vec<Tok> = lex(text, sentence.span)
+            .into_iter()
+            .filter(|t| !inner.iter().any(|q| q.start <= t.span.start && t.span.end <= q.end))
+            .collect();
+        for v in 0..toks.len() {
+            if !toks[v].word {
+                continue;
+            }
+            let raw = toks[v].span.slice(text);
+            let w = raw.to_lowercase();
+            if !SPEECH_VERBS.contains(&w.as_str()) || (raw != w && w != "according") {
+                continue;
+            }
+            // "to say", "would say" of something else are not attributions.
+            if v > 0 && toks[v - 1].word && lower(text, &toks[v - 1]) == "to" && w != "according" {
+                continue;
+            }
+            let speaker = speaker_for_verb(text, &toks, v);
+            let mut span = toks[v].span;
+            if let Some(s) = &speaker {
+                span = span.cover(s.span);
+            }
+            out.push(Attribution { span, verb: toks[v].span, speaker });
+        }
+    }
+    out
+}
+
+fn speaker_for_verb(text: &str, toks: &[Tok], v: usize) -> Option<Speaker> {
+    if lower(text, &toks[v]) == "according" {
+        return match toks.get(v + 1) {
+            Some(t) if t.word && lower(text, t) == "to" => np_after(text, toks, v + 2),
+            _ => None,
+        };
+    }
+    let mut b = v;
+    while b > 0 && toks[b - 1].word && is_adverb(text, &toks[b - 1]) {
+        b -= 1;
+    }
+    if b == 0 {
+        return np_after(text, toks, v + 1);
+    }
+    let before = toks[b - 1];
+    if before.word {
+        let w = lower(text, &before);
+        if matches!(w.as_str(), "who" | "that" | "which") {
+            return relative(text, toks, b - 1);
+        }
+        return np_before(text, toks, b - 1, false);
+    }
+    if let Some(s) = np_after(text, toks, v + 1) {
+        return Some(s);
+    }
+    if before.span.slice(text) == "," {
+        return appositive(text, toks, b - 1);
+    }
+    None
+}
+
+/// `X, who said` / `an AI Action Plan that said`: the speaker is what the relative pronoun at
+/// `r` refers to.
+fn relative(text: &str, toks: &[Tok], r: usize) -> Option<Speaker> {
+    let k = r.checked_sub(1)?;
+    if toks[k].word {
+        np_before(text, toks, k, true)
+    } else if toks[k].span.slice(text) == "," {
+        appositive(text, toks, k)
+    } else {
+        None
+    }
+}
+
+/// `Gao Fei, chief technology officer at BOK Health, agreed`: skips the appositive ending at
+/// the comma at `c` and reads the noun phrase before it.
+fn appositive(text: &str, toks: &[Tok], c: usize) -> Option<Speaker> {
+    let mut p = c;
+    let mut words = 0;
+    loop {
+        p = p.checked_sub(1)?;
+        let t = toks[p];
+        if t.word {
+            words += 1;
+            if words > 14 {
+                return None;
+            }
+            continue;
+        }
+        match t.span.slice(text) {
+            "," => break,
+            "(" | ")" | "-" | "&" | "." => continue,
+            _ => return None,
+        }
+    }
+    if words == 0 {
+        return None;
+    }
+    let k = p.checked_sub(1)?;
+    if !toks[k].word {
+        return None;
+    }
+    np_before(text, toks, k, true)
+}
+
+/// The noun phrase ending at token `b` (a word), read backwards.
+fn np_before(text: &str, toks: &[Tok], b: usize, in_relative: bool) -> Option<Speaker> {
+    let mut start = b + 1;
+    let mut k = b as isize;
+    while k >= 0 && (b + 1 - start) < 8 {
+        let t = toks[k as usize];
+        if !t.word {
+            break;
+        }
+        let w = lower(text, &t);
+        if STOP_BACK.contains(&w.as_str()) && !(k as usize == b && !in_relative && matches!(w.as_str(), "that" | "who" | "which")) {
+            break;
+        }
+        start = k as usize;
+        if DETERMINERS.contains(&w.as_str()) {
+            break;
+        }
+        k -= 1;
+    }
+    if start > b {
+        return None;
+    }
+    let sentence_initial = toks[..start].iter().all(|t| !t.word);
+    classify(text, &toks[start..=b], sentence_initial)
+}
+
+fn pronoun(text: &str, t: &Tok) -> Option<Speaker> {
+    let w = lower(text, t);
+    if matches!(w.as_str(), "he" | "she" | "they" | "it" | "we" | "i" | "you") {
+        Some(Speaker { kind: SpeakerKind::Pronoun, text: w, span: t.span, resolved: false })
+    } else {
+        None
+    }
+}
+
+fn phrase(text: &str, words: &[Tok]) -> (String, Span) {
+    let span = Span::new(words[0].span.start, words[words.len() - 1].span.end);
+    (span.slice(text).split_whitespace().collect::<Vec<_>>().join(" "), span)
+}
+
+/// What kind of speaker a noun phrase names.
+fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker> {
+    let last = words.last()?;
+    if let Some(p) = pronoun(text, last) {
+        return Some(p);
+    }
+    // "Airbnb's Brian Chesky": the speaker follows the possessive.
+    let mut words = words;
+    let mut cut = false;
+    if let Some(k) = words[..words.len() - 1].iter().rposition(|t| is_possessive(text, t)) {
+        words = &words[k + 1..];
+        cut = true;
+    }
+    let run = words.iter().rev().take_while(|t| is_cap(text, t)).count();
+    if run > 0 {
+        let mut name = &words[words.len() - run..];
+        // A capitalised sentence-initial article or function word is not part of the name.
+        while let Some(first) = name.first() {
+            let w = lower(text, first);
+            if DETERMINERS.contains(&w.as_str()) || words::is_stopword(&w) {
+                name = &name[1..];
+            } else {
+                break;
+            }
+        }
+        if name.is_empty() {
+            return None;
+        }
+        let initial = sentence_initial && !cut && run == words.len();
+        if name.len() == 1 && initial {
+            // "Officials said", "Analysts said": a plural at the start of a sentence is no name.
+            let w = lower(text, &name[0]);
+            if w.ends_with('s') && !w.ends_with("ss") {
+                let (t, span) = phrase(text, name);
+                return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false });
+            }
+        }
+        let (t, span) = phrase(text, name);
+        return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false });
+    }
+    // A description: from its determiner, or its last three words.
+    let d = words.iter().rposition(|t| DETERMINERS.contains(&lower(text, t).as_str()));
+    let mut desc = match d {
+        Some(d) if d + 1 < words.len() => &words[d..],
+        _ => &words[words.len().saturating_sub(3)..],
+    };
+    // "A recent Stanford study published posited": drop the trailing participle.
+    while desc.len() >= 3 && lower(text, &desc[desc.len() - 1]).ends_with("ed") {
+        desc = &desc[..desc.len() - 1];
+    }
+    if desc.iter().all(|t| {
+        let w = lower(text, t);
+        words::is_stopword(&w) || DETERMINERS.contains(&w.as_str())
+    }) {
+        return None;
+    }
+    let (t, span) = phrase(text, desc);
+    Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false })
+}
+
+/// The noun phrase starting at token `i`, after an inverted verb (`," said Mark Barton of X`).
+fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
+    let first = toks.get(i).filter(|t| t.word)?;
+    if let Some(p) = pronoun(text, first) {
+        return Some(p);
+    }
+    let w0 = lower(text, first);
+    if is_cap(text, first) && !DETERMINERS.contains(&w0.as_str()) {
+        // A name: capitalised words, particles and initials ("Paul J. Triolo").
+        let mut end = i;
+        let mut k = i;
+        while k < toks.len() && k - i < 8 {
+            let t = toks[k];
+            if t.word {
+                let w = lower(text, &t);
+                if is_cap(text, &t) || (NAME_PARTICLES.contains(&w.as_str()) && k > i) {
+                    end = k;
+                    k += 1;
+                    continue;
+                }
+                break;
+            }
+            // The dot of an initial.
+            if t.span.slice(text) == "." && toks[k - 1].word && toks[k - 1].span.len() == 1 && toks.get(k + 1).is_some_and(|n| n.word && is_cap(text, n)) {
+                k += 1;
+                continue;
+            }
+            break;
+        }
+        let run = &toks[i..=end];
+        let words: Vec<Tok> = run.iter().copied().filter(|t| t.word).collect();
+        return classify(text, &words, false).map(|mut s| {
+            if s.kind == SpeakerKind::Name {
+                s.span = Span::new(s.span.start, run[run.len() - 1].span.end.max(s.span.end));
+                s.text = s.span.slice(text).split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+            s
+        });
+    }
+    if DETERMINERS.contains(&w0.as_str()) {
+        let mut end = i;
+        let mut k = i + 1;
+        while k < toks.len() && k - i < 7 {
+            let t = toks[k];
+            if !t.word || STOP_AFTER.contains(&lower(text, &t).as_str()) {
+                break;
+            }
+            end = k;
+            k += 1;
+        }
+        if end == i {
+            return None;
+        }
+        return classify(text, &toks[i..=end], false);
+    }
+    None
+}
+
+fn resolve_pronouns(current: &mut [Attribution], previous: &[Attribution]) {
+    for i in 0..current.len() {
+        let Some(s) = &current[i].speaker else { continue };
+        if s.kind != SpeakerKind::Pronoun || !matches!(s.text.as_str(), "he" | "she") {
+            continue;
+        }
+        let named = current[..i]
+            .iter()
+            .rev()
+            .chain(previous.iter().rev())
+            .filter_map(|a| a.speaker.as_ref())
+            .find(|s| s.kind == SpeakerKind::Name)
+            .map(|s| s.text.clone());
+        if let Some(name) = named {
+            let s = current[i].speaker.as_mut().expect("checked above");
+            s.kind = SpeakerKind::Name;
+            s.text = name;
+            s.resolved = true;
+        }
+    }
+}
+
+fn only_punctuation(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '!' | '?' | '—' | '–' | '-' | '”' | '’' | '"' | '\'' | '»' | ')'))
+}
+
+fn build_quotations(prose: &Prose, p: usize, marks: &[(Span, Span)], attributions: &[Attribution]) -> Vec<Quotation> {
+    let text = &prose.masked;
+    // Join parts split by an attribution: "X," he said. "Y"
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut gap_attribution: Vec<Option<usize>> = Vec::new();
+    for i in 0..marks.len() {
+        if let Some(group) = groups.last_mut() {
+            let last = marks[*group.last().expect("groups are never empty")];
+            let gap = Span::new(last.1.end, marks[i].0.start);
+            let toks = lex(text, gap);
+            let words = toks.iter().filter(|t| t.word).count();
+            let punctuation_ok = toks.iter().filter(|t| !t.word).all(|t| matches!(t.span.slice(text), "," | "." | ":" | ";" | "—" | "–"));
+            let found = attributions.iter().position(|a| gap.start <= a.span.start && a.span.end <= gap.end);
+            if (1..=7).contains(&words) && punctuation_ok && found.is_some() && !gap.slice(text).contains('\n') {
+                group.push(i);
+                if gap_attribution.last().is_some_and(|g| g.is_none()) {
+                    *gap_attribution.last_mut().expect("one per group") = found;
+                }
+                continue;
+            }
+        }
+        groups.push(vec![i]);
+        gap_attribution.push(None);
+    }
+    let mut out = Vec::new();
+    let mut previous_end = prose.paragraphs[p].start;
+    for (g, group) in groups.iter().enumerate() {
+        let open = marks[group[0]].0;
+        let close = marks[*group.last().expect("non-empty")].1;
+        let parts: Vec<Span> = group.iter().map(|&i| Span::new(marks[i].0.end, marks[i].1.start)).collect();
+        let next_start = groups.get(g + 1).map_or(prose.paragraphs[p].end, |n| marks[n[0]].0.start);
+        let mut chosen = gap_attribution[g];
+        if chosen.is_none() {
+            // After the closing mark: `," said X.` / `," X said.`
+            chosen = attributions.iter().position(|a| {
+                a.span.start >= close.end && a.span.end <= next_start && only_punctuation(&text[close.end..a.span.start])
+            });
+        }
+        if chosen.is_none() {
+            // Before the opening mark, in the same sentence: `X said the company "..."`.
+            let sentence = prose.sentence_at(open.start).map(|s| prose.sentences[s].span);
+            chosen = attributions.iter().rposition(|a| {
+                a.span.end <= open.start
+                    && a.span.start >= previous_end
+                    && sentence.is_some_and(|s| s.contains(a.verb.start))
+                    && lex(text, Span::new(a.verb.end, open.start)).iter().filter(|t| t.word).count() <= 8
+            });
+        }
+        let speaker = chosen.and_then(|i| attributions[i].speaker.clone()).filter(|s| !s.text.is_empty());
+        out.push(Quotation { span: Span::new(open.start, close.end), parts, paragraph: p, speaker });
+        previous_end = close.end;
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparison
+// ---------------------------------------------------------------------------------------------
+
+/// A normalised word of quoted text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct QTok {
+    norm: String,
+    span: Span,
+}
+
+/// What a draft quotation leaves out between two of its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Gap {
+    None,
+    /// `[the company]`: a few words replaced or added.
+    Insertion,
+    /// Between the parts of a split quotation: the source may have an attribution there.
+    Part,
+    /// `...`: any number of words.
+    Ellipsis,
+}
+
+impl Gap {
+    fn limit(self) -> usize {
+        match self {
+            Gap::None => 0,
+            Gap::Insertion => 6,
+            Gap::Part => 15,
+            Gap::Ellipsis => 120,
+        }
+    }
+}
+
+enum Item {
+    Tok(QTok),
+    Gap(Gap),
+}
+
+const ELLIPSIS_MARK: char = '\u{E000}';
+const INSERTION_MARK: char = '\u{E001}';
+
+/// Normalised words of `text[span]`. In a draft (`edits`), ellipses and bracketed insertions
+/// are gaps, `[sic]` is dropped and brackets inside a word (`[t]he`) are transparent.
+fn qlex(text: &str, span: Span, edits: bool) -> Vec<Item> {
+    let s = span.slice(text);
+    let raw: Vec<(usize, char)> = s.char_indices().collect();
+    // Filter the characters, replacing edits by marks.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let (off, c) = raw[i];
+        if edits {
+            let rest = &s[off..];
+            if c == '…' {
+                chars.push((off, ELLIPSIS_MARK));
+                i += 1;
+                continue;
+            }
+            if rest.starts_with("...") || rest.starts_with(". . .") {
+                chars.push((off, ELLIPSIS_MARK));
+                let mut j = i;
+                while j < raw.len() && matches!(raw[j].1, '.' | ' ') && (raw[j].1 == '.' || raw.get(j + 1).is_some_and(|x| x.1 == '.')) {
+                    j += 1;
+                }
+                i = j.max(i + 1);
+                continue;
+            }
+            if c == '[' || c == '(' {
+                let close = if c == '[' { ']' } else { ')' };
+                if let Some(k) = raw[i + 1..].iter().take(80).position(|x| x.1 == close).map(|k| k + i + 1) {
+                    let content = s[off + 1..raw[k].0].trim();
+                    let lowered = content.to_lowercase();
+                    if lowered == "sic" || lowered == "sic!" {
+                        i = k + 1;
+                        continue;
+                    }
+                    if matches!(content, "..." | "…" | ". . .") {
+                        chars.push((off, ELLIPSIS_MARK));
+                        i = k + 1;
+                        continue;
+                    }
+                    if c == '[' {
+                        let attached = (i > 0 && raw[i - 1].1.is_alphanumeric()) || raw.get(k + 1).is_some_and(|x| x.1.is_alphanumeric());
+                        if attached {
+                            // `[t]he`: keep the letters, drop the brackets.
+                            chars.extend(raw[i + 1..k].iter().copied());
+                        } else {
+                            chars.push((off, INSERTION_MARK));
+                        }
+                        i = k + 1;
+                        continue;
+                    }
+                }
+            }
+        }
+        chars.push((off, c));
+        i += 1;
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (off, c) = chars[i];
+        if c == ELLIPSIS_MARK {
+            out.push(Item::Gap(Gap::Ellipsis));
+            i += 1;
+            continue;
+        }
+        if c == INSERTION_MARK {
+            out.push(Item::Gap(Gap::Insertion));
+            i += 1;
+            continue;
+        }
+        if c == '%' {
+            out.push(Item::Tok(QTok { norm: "percent".into(), span: Span::new(span.start + off, span.start + off + 1) }));
+            i += 1;
+            continue;
+        }
+        if c == '&' {
+            out.push(Item::Tok(QTok { norm: "and".into(), span: Span::new(span.start + off, span.start + off + 1) }));
+            i += 1;
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let mut norm = String::new();
+        let mut j = i;
+        let mut last_end = off;
+        while j < chars.len() {
+            let (o, cj) = chars[j];
+            if cj.is_alphanumeric() {
+                norm.extend(cj.to_lowercase());
+                last_end = o + cj.len_utf8();
+                j += 1;
+                continue;
+            }
+            let next = chars.get(j + 1).map(|x| x.1);
+            let prev = chars[j - 1].1;
+            if matches!(cj, '\'' | '’' | '‘') && prev.is_alphanumeric() && next.is_some_and(|n| n.is_alphanumeric()) {
+                norm.push('\'');
+                j += 1;
+                continue;
+            }
+            if matches!(cj, '.' | ',') && prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()) {
+                if cj == '.' {
+                    norm.push('.');
+                }
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let tok_span = Span::new(span.start + off, span.start + last_end);
+        for part in expand(&norm) {
+            out.push(Item::Tok(QTok { norm: part, span: tok_span }));
+        }
+        i = j;
+    }
+    // "per cent" is "percent".
+    let mut merged: Vec<Item> = Vec::with_capacity(out.len());
+    for item in out {
+        if let (Item::Tok(t), Some(Item::Tok(prev))) = (&item, merged.last_mut()) {
+            if t.norm == "cent" && prev.norm == "per" {
+                prev.norm = "percent".into();
+                prev.span = prev.span.cover(t.span);
+                continue;
+            }
+        }
+        merged.push(item);
+    }
+    merged
+}
+
+/// Contractions mean the same spelled out.
+fn expand(norm: &str) -> Vec<String> {
+    if let Some(base) = norm.strip_suffix("n't") {
+        let base = match base {
+            "wo" => "will",
+            "ca" => "can",
+            "sha" => "shall",
+            "ai" => "is",
+            b => b,
+        };
+        return vec![base.to_string(), "not".to_string()];
+    }
+    for (suffix, full) in [("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'m", "am")] {
+        if let Some(base) = norm.strip_suffix(suffix) {
+            if !base.is_empty() {
+                return vec![base.to_string(), full.to_string()];
+            }
+        }
+    }
+    if norm == "cannot" {
+        return vec!["can".into(), "not".into()];
+    }
+    vec![norm.to_string()]
+}
+
+fn plain_tokens(text: &str, span: Span) -> Vec<QTok> {
+    qlex(text, span, false)
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Tok(t) => Some(t),
+            Item::Gap(_) => None,
+        })
+        .collect()
+}
+
+/// A draft quotation as words with the gaps its edits allow.
+#[derive(Debug, Clone, Default)]
+struct Pattern {
+    toks: Vec<QTok>,
+    gap_before: Vec<Gap>,
+}
+
+fn pattern(text: &str, q: &Quotation) -> Pattern {
+    let mut out = Pattern::default();
+    let mut pending = Gap::None;
+    for (k, part) in q.parts.iter().enumerate() {
+        if k > 0 {
+            pending = pending.max(Gap::Part);
+        }
+        for item in qlex(text, *part, true) {
+            match item {
+                Item::Gap(g) => pending = pending.max(g),
+                Item::Tok(t) => {
+                    out.gap_before.push(if out.toks.is_empty() { Gap::None } else { pending });
+                    out.toks.push(t);
+                    pending = Gap::None;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Source indices of the pattern's words, if the source holds it verbatim (edits allowed).
+fn verbatim(pattern: &Pattern, source: &[QTok]) -> Option<Vec<usize>> {
+    fn extend(pattern: &Pattern, source: &[QTok], matched: &mut Vec<usize>, budget: &mut usize) -> bool {
+        let i = matched.len();
+        if i == pattern.toks.len() {
+            return true;
+        }
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let from = matched[i - 1] + 1;
+        for j in from..=(from + pattern.gap_before[i].limit()).min(source.len().saturating_sub(1)) {
+            if j < source.len() && source[j].norm == pattern.toks[i].norm {
+                matched.push(j);
+                if extend(pattern, source, matched, budget) {
+                    return true;
+                }
+                matched.pop();
+            }
+        }
+        false
+    }
+    let first = pattern.toks.first()?;
+    let mut budget = 20_000;
+    for start in 0..source.len() {
+        if source[start].norm != first.norm {
+            continue;
+        }
+        let mut matched = vec![start];
+        if extend(pattern, source, &mut matched, &mut budget) {
+            return Some(matched);
+        }
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Match(usize, usize),
+    Sub(usize, usize),
+    /// A draft word the source lacks.
+    Added(usize),
+    /// A source word the draft lacks; `free` where the draft's edits allow it.
+    Dropped(usize, bool),
+}
+
+/// The best alignment of the whole draft pattern with part of `source`: a match scores 2, a
+/// substituted, added or dropped word costs 1; source words before and after the aligned part,
+/// and where the draft has an ellipsis or a split, are skipped for free.
+fn align(pattern: &Pattern, source: &[QTok]) -> Vec<Op> {
+    let n = pattern.toks.len();
+    let m = source.len();
+    let width = m + 1;
+    let mut score = vec![0i32; (n + 1) * width];
+    let free = |i: usize| i < n && i > 0 && pattern.gap_before[i] != Gap::None;
+    for i in 1..=n {
+        score[i * width] = -(i as i32);
+        for j in 1..=m {
+            let same = pattern.toks[i - 1].norm == source[j - 1].norm;
+            let diagonal = score[(i - 1) * width + j - 1] + if same { 2 } else { -1 };
+            let added = score[(i - 1) * width + j] - 1;
+            let dropped = score[i * width + j - 1] - if free(i) { 0 } else { 1 };
+            score[i * width + j] = diagonal.max(added).max(dropped);
+        }
+    }
+    let mut j = (0..=m).max_by_key(|&j| (score[n * width + j], j)).unwrap_or(0);
+    let mut i = n;
+    let mut ops = Vec::new();
+    while i > 0 {
+        let here = score[i * width + j];
+        if j > 0 {
+            let same = pattern.toks[i - 1].norm == source[j - 1].norm;
+            if here == score[(i - 1) * width + j - 1] + if same { 2 } else { -1 } {
+                ops.push(if same { Op::Match(i - 1, j - 1) } else { Op::Sub(i - 1, j - 1) });
+                i -= 1;
+                j -= 1;
+                continue;
+            }
+            if here == score[i * width + j - 1] - if free(i) { 0 } else { 1 } {
+                ops.push(Op::Dropped(j - 1, free(i)));
+                j -= 1;
+                continue;
+            }
+        }
+        ops.push(Op::Added(i - 1));
+        i -= 1;
+    }
+    ops.reverse();
+    ops
+}
+
+/// A source paragraph retrieved for a draft quotation.
+struct SourcePara {
+    doc: u32,
+    paragraph: usize,
+    toks: Vec<QTok>,
+    quotes: Vec<Quotation>,
+    /// For each token, the quotation it is inside.
+    in_quote: Vec<Option<usize>>,
+    /// Content terms of this paragraph and the one before.
+    context: HashSet<String>,
+}
+
+impl SourcePara {
+    fn new(corpus: &Corpus, doc: u32, paragraph: usize) -> SourcePara {
+        let d = corpus.document(doc);
+        let span = d.prose.paragraphs[paragraph];
+        let toks = plain_tokens(&d.prose.masked, span);
+        let quotes = extract_paragraphs(&d.prose, paragraph, paragraph + 1);
+        let in_quote = toks.iter().map(|t| quotes.iter().position(|q| q.contains(t.span))).collect();
+        let mut context: HashSet<String> = words::tokens(&d.prose.masked, span).into_iter().map(|t| t.term).collect();
+        if paragraph > 0 {
+            context.extend(words::tokens(&d.prose.masked, d.prose.paragraphs[paragraph - 1]).into_iter().map(|t| t.term));
+        }
+        SourcePara { doc, paragraph, toks, quotes, in_quote, context }
+    }
+}
+
+/// Content words of the draft around a quotation (not inside it), with capped IDF weights.
+fn draft_context(prose: &Prose, q: &Quotation, corpus: &Corpus) -> HashMap<String, f32> {
+    let first = prose.sentence_at(q.span.start);
+    let last = prose.sentence_at(q.span.end.saturating_sub(1));
+    let mut out = HashMap::new();
+    let (Some(first), Some(last)) = (first, last) else { return out };
+    let span = Span::new(prose.sentences[first].span.start, prose.sentences[last].span.end);
+    for t in words::tokens(&prose.masked, span) {
+        if q.contains(t.span) {
+            continue;
+        }
+        out.entry(t.term.clone()).or_insert_with(|| corpus.index.idf(&t.term).min(4.0));
+    }
+    out
+}
+
+fn context_score(draft: &HashMap<String, f32>, source: &HashSet<String>) -> f32 {
+    let total: f32 = draft.values().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    draft.iter().filter(|(t, _)| source.contains(*t)).map(|(_, w)| w).sum::<f32>() / total
+}
+
+/// Paragraphs of the corpus that may hold the quotation.
+fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<String, f32>) -> Vec<(u32, usize)> {
+    let mut quote_terms: Vec<String> = Vec::new();
+    for part in &q.parts {
+        quote_terms.extend(words::tokens(&prose.masked, *part).into_iter().map(|t| t.term));
+    }
+    let mut both = quote_terms.clone();
+    both.extend(context.keys().cloned());
+    let mut out: Vec<(u32, usize)> = Vec::new();
+    for (terms, k) in [(&quote_terms, 8), (&both, 8)] {
+        if terms.is_empty() {
+            continue;
+        }
+        for (id, _) in corpus.index.search(terms, k) {
+            let s = corpus.index.sentences[id as usize];
+            let key = (s.doc, s.paragraph as usize);
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+    }
+    out
+}
+
+/// Whether two names are of one person: equal surnames, or one is a part of the other.
+fn names_match(a: &str, b: &str) -> bool {
+    let parts = |s: &str| -> Vec<String> {
+        s.split(|c: char| c.is_whitespace() || c == '.')
+            .map(|w| w.trim_end_matches("'s").trim_end_matches("’s").to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (a, b) = (parts(a), parts(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    a.last() == b.last() || (a.len() == 1 && b.contains(&a[0])) || (b.len() == 1 && a.contains(&b[0]))
+}
+
+fn content_words(s: &str) -> HashSet<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .map(|w| w.to_lowercase())
+        .filter(|w| w.len() > 1 && !words::is_stopword(w) && !DETERMINERS.contains(&w.as_str()))
+        .collect()
+}
+
+/// Whether the two speakers are surely one (Some(true)), or nothing can be said (None).
+fn same_speaker(draft: &Speaker, source: &Speaker) -> Option<bool> {
+    match (draft.kind, source.kind) {
+        (SpeakerKind::Pronoun, _) | (_, SpeakerKind::Pronoun) => None,
+        (SpeakerKind::Name, SpeakerKind::Name) => Some(names_match(&draft.text, &source.text)),
+        _ => (!content_words(&draft.text).is_disjoint(&content_words(&source.text))).then_some(true),
+    }
+}
+
+/// Whether a word appears in `text` on word boundaries.
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric()) && !after.is_some_and(|c| c.is_alphanumeric())
+    })
+}
+
+/// Whether the source surely gives the quotation to someone other than the draft's speaker.
+fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara) -> bool {
+    if draft.kind != SpeakerKind::Name || same_speaker(draft, source) != Some(false) && source.kind == SpeakerKind::Name {
+        return false;
+    }
+    let doc = corpus.document(sp.doc);
+    let name_words: Vec<&str> = draft
+        .text
+        .split(|c: char| c.is_whitespace())
+        .map(|w| w.trim_end_matches("'s").trim_end_matches("’s"))
+        .filter(|w| w.chars().count() >= 2 && w.chars().next().is_some_and(|c| c.is_uppercase()))
+        .collect();
+    if name_words.is_empty() {
+        return false;
+    }
+    let para_end = doc.prose.paragraphs[sp.paragraph].end;
+    match source.kind {
+        SpeakerKind::Name => {
+            // The draft's speaker is mentioned right there: the source may still mean them.
+            let from = doc.prose.paragraphs[sp.paragraph.saturating_sub(1)].start;
+            let near = &doc.text[from..para_end];
+            !name_words.iter().any(|w| has_word(near, w))
+        }
+        SpeakerKind::Description => {
+            // A role or thing: it could stand for the draft's speaker if the article names them
+            // before (or in) this paragraph.
+            if !content_words(&draft.text).is_disjoint(&content_words(&source.text)) {
+                return false;
+            }
+            let before = &doc.text[..para_end];
+            !name_words.iter().any(|w| has_word(before, w))
+        }
+        SpeakerKind::Pronoun => false,
+    }
+}
+
+fn evidence(corpus: &Corpus, sp: &SourcePara, figure: Span, speaker: Option<&Speaker>) -> Evidence {
+    let doc = corpus.document(sp.doc);
+    let sentence = |offset: usize| doc.prose.sentence_at(offset).map(|i| doc.prose.sentences[i].span);
+    let passage = match (sentence(figure.start), sentence(figure.end.saturating_sub(1))) {
+        (Some(a), Some(b)) => a.cover(b),
+        _ => doc.prose.paragraphs[sp.paragraph],
+    };
+    Evidence {
+        doc: sp.doc,
+        passage,
+        figure,
+        excerpt: passage.slice(&doc.text).to_string(),
+        text: figure.slice(&doc.text).to_string(),
+        speaker: speaker.map(|s| s.text.clone()),
+    }
+}
+
+/// A near match of a draft quotation in a source quotation.
+struct Near {
+    source: usize,
+    quote: usize,
+    /// Paragraph token indices of the aligned source words.
+    first: usize,
+    last: usize,
+    ops: Vec<Op>,
+    /// Source token indices (into the paragraph) for each op's source index.
+    index: Vec<usize>,
+    matched: usize,
+    content: usize,
+    window: usize,
+    context: f32,
+    speaker_same: bool,
+    speaker_conflict: bool,
+}
+
+/// Checks every draft quotation and adds findings and checked entries to `report`.
+pub fn check_quotes(text: &str, prose: &Prose, quotations: &[Quotation], corpus: &Corpus, report: &mut Report) {
+    for q in quotations {
+        check_one(text, prose, q, corpus, report);
+    }
+}
+
+fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: &mut Report) {
+    let pat = pattern(&prose.masked, q);
+    let n = pat.toks.len();
+    if n == 0 {
+        return;
+    }
+    let short = n <= 2;
+    let context = draft_context(prose, q, corpus);
+    let sources: Vec<SourcePara> =
+        candidates(corpus, prose, q, &context).into_iter().map(|(d, p)| SourcePara::new(corpus, d, p)).collect();
+
+    // Verbatim occurrences: (source, matched token indices, quotation it is inside).
+    let mut found: Vec<(usize, Vec<usize>, Option<usize>)> = Vec::new();
+    for (si, sp) in sources.iter().enumerate() {
+        if let Some(matched) = verbatim(&pat, &sp.toks) {
+            let first = sp.in_quote[matched[0]];
+            let inside = first.filter(|_| matched.iter().all(|&j| sp.in_quote[j] == first));
+            found.push((si, matched, inside));
+        }
+    }
+    if !found.is_empty() {
+        let source_speaker = |(si, _, inside): &(usize, Vec<usize>, Option<usize>)| -> Option<&Speaker> {
+            inside.and_then(|k| sources[*si].quotes[k].speaker.as_ref())
+        };
+        // Prefer an occurrence the draft's speaker matches, then one inside a quotation.
+        let best = found
+            .iter()
+            .max_by_key(|f| {
+                let s = source_speaker(f);
+                let same = match (&q.speaker, s) {
+                    (Some(d), Some(s)) => same_speaker(d, s) == Some(true),
+                    _ => false,
+                };
+                (same, f.2.is_some(), std::cmp::Reverse(f.0))
+            })
+            .expect("non-empty");
+        let sp = &sources[best.0];
+        let figure = Span::new(sp.toks[best.1[0]].span.start, sp.toks[*best.1.last().expect("non-empty")].span.end);
+        let ev = evidence(corpus, sp, figure, source_speaker(best));
+        if let Some(draft_speaker) = q.speaker.as_ref().filter(|_| n >= 4) {
+            let all_conflict = found.iter().all(|f| {
+                source_speaker(f).is_some_and(|s| s.kind != SpeakerKind::Pronoun && conflicts(draft_speaker, s, corpus, &sources[f.0]))
+            });
+            let ctx = context_score(&context, &sp.context);
+            if all_conflict && (ctx >= 0.2 || n >= 8) {
+                let source = source_speaker(best).expect("conflicting speakers are known");
+                let at_start = prose.sentence_at(draft_speaker.span.start).is_some_and(|i| prose.sentences[i].span.start == draft_speaker.span.start);
+                let replacement = if source.kind == SpeakerKind::Description && !at_start {
+                    lower_first(&source.text)
+                } else {
+                    source.text.clone()
+                };
+                let span = q.span.cover(draft_speaker.span);
+                let message = format!(
+                    "quotation attributed to {}, but the source gives these words to {}",
+                    draft_speaker.text, source.text
+                );
+                let fix = (!draft_speaker.resolved || draft_speaker.span.slice(text).to_lowercase() != replacement.to_lowercase()).then(|| Fix {
+                    span: draft_speaker.span,
+                    title: format!("Attribute to {replacement}"),
+                    replacement,
+                });
+                report.findings.push(Finding {
+                    code: Code::Misattribution,
+                    severity: Code::Misattribution.default_severity(),
+                    span,
+                    message,
+                    evidence: vec![ev.clone()],
+                    fix,
+                });
+                report.checked.push(Checked { span, verdict: Verdict::Flagged, evidence: Some(ev), finding: None });
+                return;
+            }
+        }
+        report.checked.push(Checked { span: q.span, verdict: Verdict::Supported, evidence: Some(ev), finding: None });
+        return;
+    }
+
+    // Near matches in source quotations.
+    let mut best: Option<Near> = None;
+    for (si, sp) in sources.iter().enumerate() {
+        for (k, sq) in sp.quotes.iter().enumerate() {
+            let index: Vec<usize> = (0..sp.toks.len()).filter(|&j| sp.in_quote[j] == Some(k)).collect();
+            if index.is_empty() || index.len() > 2000 || n > 400 {
+                continue;
+            }
+            let source_toks: Vec<QTok> = index.iter().map(|&j| sp.toks[j].clone()).collect();
+            let ops = align(&pat, &source_toks);
+            let mut matched = 0;
+            let mut content = 0;
+            let mut first = None;
+            let mut last = 0;
+            let mut window = 0;
+            for op in &ops {
+                match *op {
+                    Op::Match(i, j) => {
+                        matched += 1;
+                        if !words::is_stopword(&pat.toks[i].norm) {
+                            content += 1;
+                        }
+                        first.get_or_insert(j);
+                        last = j;
+                        window += 1;
+                    }
+                    Op::Sub(_, j) => {
+                        first.get_or_insert(j);
+                        last = j;
+                        window += 1;
+                    }
+                    Op::Dropped(_, free) => {
+                        if !free && first.is_some() {
+                            window += 1;
+                        }
+                    }
+                    Op::Added(_) => {}
+                }
+            }
+            let Some(first) = first else { continue };
+            let speaker_same = match (&q.speaker, &sq.speaker) {
+                (Some(d), Some(s)) => same_speaker(d, s) == Some(true),
+                _ => false,
+            };
+            let speaker_conflict = match (&q.speaker, &sq.speaker) {
+                (Some(d), Some(s)) => conflicts(d, s, corpus, sp),
+                _ => false,
+            };
+            let near = Near {
+                source: si,
+                quote: k,
+                first: index[first],
+                last: index[last],
+                ops,
+                index,
+                matched,
+                content,
+                window,
+                context: context_score(&context, &sp.context),
+                speaker_same,
+                speaker_conflict,
+            };
+            let key = |x: &Near| (x.speaker_same, x.matched as f32 / n.max(x.window) as f32, x.context);
+            if best.as_ref().is_none_or(|b| key(&near) > key(b)) {
+                best = Some(near);
+            }
+        }
+    }
+    let misquote = best.as_ref().filter(|b| {
+        let share = b.matched as f32 / n as f32;
+        let tight = b.matched as f32 / b.window.max(1) as f32;
+        if b.speaker_conflict {
+            return false;
+        }
+        if short {
+            let whole = sources[b.source].in_quote.iter().filter(|x| **x == Some(b.quote)).count();
+            n == 2 && b.matched == 1 && b.window == 2 && whole <= 3 && b.content >= 1 && (b.context >= 0.5 || (b.speaker_same && b.context >= 0.3))
+        } else {
+            b.matched >= 2
+                && b.content >= 2
+                && share >= 0.6
+                && tight >= 0.5
+                && (b.speaker_same || b.context >= 0.3 || (n >= 6 && share >= 0.75))
+        }
+    });
+    let Some(b) = misquote else {
+        let ev = best.as_ref().filter(|b| b.matched as f32 / n as f32 >= 0.4).map(|b| {
+            let sp = &sources[b.source];
+            let figure = Span::new(sp.toks[b.first].span.start, sp.toks[b.last].span.end);
+            evidence(corpus, sp, figure, sp.quotes[b.quote].speaker.as_ref())
+        });
+        report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: ev.clone(), finding: None });
+        if !short {
+            let message = match &ev {
+                Some(ev) => format!("no source has this quotation; the closest source quotation says \"{}\"", ev.text),
+                None => "no source has this quotation".to_string(),
+            };
+            report.findings.push(Finding {
+                code: Code::UnsupportedClaim,
+                severity: Code::UnsupportedClaim.default_severity(),
+                span: q.span,
+                message,
+                evidence: ev.into_iter().collect(),
+                fix: None,
+            });
+        }
+        return;
+    };
+    let sp = &sources[b.source];
+    let doc = corpus.document(sp.doc);
+    let figure = Span::new(sp.toks[b.first].span.start, sp.toks[b.last].span.end);
+    let source_speaker = sp.quotes[b.quote].speaker.as_ref();
+    let ev = evidence(corpus, sp, figure, source_speaker);
+    let differences = describe_differences(text, &doc.text, &pat, &sp.toks, &b.ops, &b.index);
+    let who = match source_speaker {
+        Some(s) if s.kind != SpeakerKind::Pronoun => format!("{} said", s.text),
+        _ => "the source has".to_string(),
+    };
+    let message = format!("misquoted: {who} \"{}\"; {}", ev.text, differences.join("; "));
+    let draft_words = Span::new(pat.toks[0].span.start, pat.toks[n - 1].span.end);
+    let single_part = q.parts.len() == 1;
+    let span = if single_part { draft_words } else { q.span };
+    let fix = single_part.then(|| Fix { span: draft_words, replacement: ev.text.clone(), title: format!("Use the source's words: \"{}\"", ev.text) });
+    report.findings.push(Finding {
+        code: Code::Misquote,
+        severity: Code::Misquote.default_severity(),
+        span,
+        message,
+        evidence: vec![ev.clone()],
+        fix,
+    });
+    report.checked.push(Checked { span, verdict: Verdict::Flagged, evidence: Some(ev), finding: None });
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Word-level differences: `"sometimes" where the source has "in some cases"`, `adds "very"`,
+/// `drops "not"`.
+fn describe_differences(draft_text: &str, source_text: &str, pat: &Pattern, source: &[QTok], ops: &[Op], index: &[usize]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut draft_run: Vec<Span> = Vec::new();
+    let mut source_run: Vec<Span> = Vec::new();
+    let mut started = false;
+    let flush = |draft_run: &mut Vec<Span>, source_run: &mut Vec<Span>, out: &mut Vec<String>| {
+        let cover = |spans: &[Span], text: &str| -> String {
+            let span = Span::new(spans[0].start, spans[spans.len() - 1].end);
+            span.slice(text).split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        match (draft_run.is_empty(), source_run.is_empty()) {
+            (false, false) => out.push(format!(
+                "\"{}\" where the source has \"{}\"",
+                cover(draft_run, draft_text),
+                cover(source_run, source_text)
+            )),
+            (false, true) => out.push(format!("adds \"{}\"", cover(draft_run, draft_text))),
+            (true, false) => out.push(format!("drops \"{}\"", cover(source_run, source_text))),
+            (true, true) => {}
+        }
+        draft_run.clear();
+        source_run.clear();
+    };
+    // Trailing source words the draft never reached are not differences.
+    let last_aligned = ops.iter().rposition(|op| matches!(op, Op::Match(..) | Op::Sub(..) | Op::Added(_))).unwrap_or(0);
+    for (k, op) in ops.iter().enumerate() {
+        match *op {
+            Op::Match(..) => {
+                started = true;
+                flush(&mut draft_run, &mut source_run, &mut out);
+            }
+            Op::Sub(i, j) => {
+                started = true;
+                if draft_run.last() != Some(&pat.toks[i].span) {
+                    draft_run.push(pat.toks[i].span);
+                }
+                push_span(&mut source_run, source[index_of(index, j)].span);
+            }
+            Op::Added(i) => {
+                started = true;
+                if draft_run.last() != Some(&pat.toks[i].span) {
+                    draft_run.push(pat.toks[i].span);
+                }
+            }
+            Op::Dropped(j, free) => {
+                if free {
+                    flush(&mut draft_run, &mut source_run, &mut out);
+                } else if started && k < last_aligned {
+                    push_span(&mut source_run, source[index_of(index, j)].span);
+                }
+            }
+        }
+    }
+    flush(&mut draft_run, &mut source_run, &mut out);
+    out
+}
+
+fn index_of(index: &[usize], j: usize) -> usize {
+    index[j]
+}
+
+fn push_span(run: &mut Vec<Span>, span: Span) {
+    if run.last() != Some(&span) {
+        run.push(span);
+    }
+}
+
+#[cfg(test)]
+mod tests;
