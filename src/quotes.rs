@@ -418,13 +418,13 @@ fn speaker_for_verb(text: &str, toks: &[Tok], v: usize) -> Option<Speaker> {
         }
         return np_before(text, toks, b - 1, false);
     }
-    if let Some(s) = np_after(text, toks, v + 1) {
-        return Some(s);
+    // `Gao Fei, chief technology officer at BOK Health, said`: an appositive before the verb.
+    if before.span.slice(text) == "," && b >= 2 && toks[b - 2].word {
+        if let Some(s) = appositive(text, toks, b - 1) {
+            return Some(s);
+        }
     }
-    if before.span.slice(text) == "," {
-        return appositive(text, toks, b - 1);
-    }
-    None
+    np_after(text, toks, v + 1)
 }
 
 /// `X, who said` / `an AI Action Plan that said`: the speaker is what the relative pronoun at
@@ -1179,13 +1179,29 @@ fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara
             !name_words.iter().any(|w| has_word(near, w))
         }
         SpeakerKind::Description => {
-            // A role or thing: it could stand for the draft's speaker if the article names them
-            // before (or in) this paragraph.
+            // A role or thing may stand for the draft's speaker: if the article names them in
+            // the sentence that last used the role's head noun ("Mark Barton, an entrepreneur,
+            // ..." before "the entrepreneur said"), or close before the quotation.
             if !content_words(&draft.text).is_disjoint(&content_words(&source.text)) {
                 return false;
             }
-            let before = &doc.text[..para_end];
-            !name_words.iter().any(|w| has_word(before, w))
+            let window_start = doc.prose.paragraphs[sp.paragraph.saturating_sub(2)].start;
+            if name_words.iter().any(|w| has_word(&doc.text[window_start..para_end], w)) {
+                return false;
+            }
+            let head = source.text.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("").to_lowercase();
+            if head.chars().count() >= 3 && head.chars().all(|c| c.is_alphabetic()) {
+                let attribution = doc.prose.sentence_at(source.span.start).unwrap_or(0);
+                let introduced = doc.prose.sentences[..attribution]
+                    .iter()
+                    .rev()
+                    .map(|s| s.span.slice(&doc.text))
+                    .find(|s| has_word(&s.to_lowercase(), &head));
+                if let Some(sentence) = introduced {
+                    return !name_words.iter().any(|w| has_word(sentence, w));
+                }
+            }
+            true
         }
         SpeakerKind::Pronoun => false,
     }

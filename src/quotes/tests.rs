@@ -1,13 +1,194 @@
 use super::*;
+use crate::check::{check, CheckOptions};
+use crate::corpus::Document;
+use crate::findings::Severity;
 use crate::prose::Format;
 
+fn quotes_of(text: &str) -> Vec<(Vec<String>, Option<(SpeakerKind, String)>)> {
+    let prose = Prose::new(text, Format::PlainText);
+    extract(&prose)
+        .into_iter()
+        .map(|q| {
+            let parts = q.parts.iter().map(|p| p.slice(text).trim().to_string()).collect();
+            (parts, q.speaker.map(|s| (s.kind, s.text)))
+        })
+        .collect()
+}
+
 #[test]
-fn debug_seed_quotes() {
-    let corpus = Corpus::builtin();
-    for d in &corpus.documents {
-        for q in extract(&d.prose) {
-            let parts: Vec<&str> = q.parts.iter().map(|p| p.slice(&d.text)).collect();
-            eprintln!("{:?} <- {:?}", parts, q.speaker.as_ref().map(|s| (s.kind, s.text.clone())));
-        }
+fn extraction_and_speakers() {
+    use SpeakerKind::*;
+    let name = |s: &str| Some((Name, s.to_string()));
+    let role = |s: &str| Some((Description, s.to_string()));
+    let cases: Vec<(&str, Vec<(Vec<&str>, Option<(SpeakerKind, String)>)>)> = vec![
+        ("\"It works,\" said Mark Barton of OMNIUX.", vec![(vec!["It works,"], name("Mark Barton"))]),
+        ("“It works,” Barton said.", vec![(vec!["It works,"], name("Barton"))]),
+        ("Barton told AFP: “It works.”", vec![(vec!["It works."], name("Barton"))]),
+        ("“It works,” according to Mark Barton.", vec![(vec!["It works,"], name("Mark Barton"))]),
+        ("Gao Fei noted that “open models build trust.”", vec![(vec!["open models build trust."], name("Gao Fei"))]),
+        ("Gao Fei argued that \"open models build trust\" in the field.", vec![(vec!["open models build trust"], name("Gao Fei"))]),
+        ("“If you need it, you go back,” the entrepreneur said.", vec![(vec!["If you need it, you go back,"], role("the entrepreneur"))]),
+        ("A recent Stanford study posited that “open releases enable scrutiny” of the tech.", vec![(vec!["open releases enable scrutiny"], role("A recent Stanford study"))]),
+        ("A recent Stanford study published posited that “open releases enable scrutiny.”", vec![(vec!["open releases enable scrutiny."], role("A recent Stanford study"))]),
+        ("Airbnb's Brian Chesky said the company “relies heavily” on Qwen.", vec![(vec!["relies heavily"], name("Brian Chesky"))]),
+        ("Western offerings are “just not as interesting,” said the US entrepreneur who uses Qwen.", vec![(vec!["just not as interesting,"], role("the US entrepreneur"))]),
+        ("A telling example comes from Brian Chesky, co-founder of Airbnb, who openly said that the firm “relies heavily” on Qwen.", vec![(vec!["relies heavily"], name("Brian Chesky"))]),
+        ("Barton said: \"We are done.\"", vec![(vec!["We are done."], name("Barton"))]),
+        // A quotation split by its attribution is one quotation.
+        (
+            "“We wouldn’t want to go all-in,” he said. “If Alibaba were sanctioned, we would leave.”",
+            vec![(vec!["We wouldn’t want to go all-in,", "If Alibaba were sanctioned, we would leave."], Some((Pronoun, "he".to_string())))],
+        ),
+        // Headline single quotes and guillemets.
+        ("Airbnb ‘relies heavily’ on Alibaba’s Qwen", vec![(vec!["relies heavily"], None)]),
+        ("Il a dit «c'est fini» hier.", vec![(vec!["c'est fini"], None)]),
+        // Apostrophes are not quotation marks.
+        ("Alibaba’s models don't date from the ’90s, the farmers’ union said.", vec![]),
+        ("It's the '90s and rock 'n' roll.", vec![]),
+        // An unclosed mark never swallows the paragraph.
+        ("He said “we are done. Then she said “fine” and left.", vec![(vec!["fine"], Some((Pronoun, "she".to_string())))]),
+        ("He said \"we are done. Then she left.", vec![]),
+        // Nested quotations belong to the outer one.
+        ("“He called it ‘real progress’ today,” Barton said.", vec![(vec!["He called it ‘real progress’ today,"], name("Barton"))]),
+    ];
+    for (text, expected) in cases {
+        let got = quotes_of(text);
+        let expected: Vec<(Vec<String>, Option<(SpeakerKind, String)>)> =
+            expected.into_iter().map(|(p, s)| (p.into_iter().map(String::from).collect(), s)).collect();
+        assert_eq!(got, expected, "{text}");
     }
+}
+
+#[test]
+fn pronouns_resolve_to_the_nearest_named_speaker() {
+    let text = "Mark Barton, chief technology officer at OMNIUX, said he liked Qwen.\n\n“It works,” he said. “It is cheap.”\n\nGao Fei, chief technology officer at BOK Health, agreed.\n\n“Open source builds trust,” he said.";
+    let got = quotes_of(text);
+    assert_eq!(got[0].1, Some((SpeakerKind::Name, "Mark Barton".to_string())));
+    assert_eq!(got[0].0.len(), 2);
+    assert_eq!(got[1].1, Some((SpeakerKind::Name, "Gao Fei".to_string())));
+    // A pronoun with no named speaker in this or the previous paragraph stays unresolved.
+    let text = "Mark Barton spoke.\n\nNothing here.\n\nStill nothing, the report said.\n\n“It works,” he said.";
+    assert_eq!(quotes_of(text)[0].1, Some((SpeakerKind::Pronoun, "he".to_string())));
+}
+
+#[test]
+fn surnames_match_full_names() {
+    assert!(names_match("Barton", "Mark Barton"));
+    assert!(names_match("Mark Barton", "Barton"));
+    assert!(names_match("Wang", "Wang Wen"));
+    assert!(names_match("OpenAI CEO Sam Altman", "Sam Altman"));
+    assert!(!names_match("Mark Barton", "Mark Zuckerberg"));
+    assert!(!names_match("Gao Fei", "Paul Triolo"));
+}
+
+#[test]
+fn normalisation_ignores_what_carries_no_meaning() {
+    let norm = |s: &str| -> Vec<String> { plain_tokens(s, Span::new(0, s.len())).into_iter().map(|t| t.norm).collect() };
+    assert_eq!(norm("We don’t — ever — sell 30% of it"), norm("we do not -- ever -- sell 30 per cent of it"));
+    assert_eq!(norm("“It’s 1,200 units…”"), norm("\"it's 1200 units...\""));
+    assert_ne!(norm("in most cases"), norm("in some cases"));
+}
+
+const SOURCE: &str = "Mark Barton, chief technology officer at OMNIUX, said he was considering using Qwen.
+“We would not go all-in with one specific model provider in most cases, and prices will rise 30 percent next year,” he said. “If Alibaba were sanctioned, we would be caught in that trap.”
+Wang Wen said open models “are cheap — in some cases free — and they work well.”
+One American entrepreneur, speaking on condition of anonymity, said their business saves money with Qwen.
+“If you need cutting-edge capabilities, you go back to OpenAI, Anthropic or Google,” the entrepreneur said.
+Paul Triolo said there were no “salient issues” surrounding data security.
+";
+
+fn codes(draft: &str) -> Vec<(Code, String)> {
+    let corpus = Corpus::from_documents(
+        vec![Document::new("source.txt".into(), None, SOURCE.to_string(), Format::PlainText)],
+        Vec::new(),
+        0,
+    );
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    // Every quotation gets a checked entry.
+    let prose = Prose::new(draft, Format::PlainText);
+    for q in extract(&prose) {
+        assert!(report.checked.iter().any(|c| c.span.overlaps(q.span)), "no checked entry for {:?}", q.span.slice(draft));
+    }
+    report
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info && f.severity != Severity::Hint)
+        .map(|f| (f.code, f.span.slice(draft).to_string()))
+        .collect()
+}
+
+#[test]
+fn allowed_edits_raise_nothing() {
+    let clean = [
+        // Verbatim, with curly or straight quotes, contractions, dashes and case.
+        "Barton said: \"We wouldn't go all-in with one specific model provider in most cases.\"",
+        "Wang Wen said open models \"are cheap -- in some cases free -- and they work well.\"",
+        "Wang Wen said open models \"Are cheap - in some cases free - and they work well\".",
+        // An ellipsis for omitted words, a bracketed insertion, [sic], brackets inside a word.
+        "Barton said \"we would not go all-in ... in most cases.\"",
+        "Barton said \"[OMNIUX] would not go all-in with one specific model provider in most cases.\"",
+        "Wang Wen said open models \"are cheap [sic] — in some cases free — and they work well.\"",
+        "Barton said “[w]e would not go all-in with one specific model provider.”",
+        // A quotation split by an attribution, and one the source splits.
+        "“We would not go all-in with one specific model provider,” Barton said, “in most cases.”",
+        "“If Alibaba were sanctioned, we would be caught in that trap,” Barton said.",
+        // A role matches the same role; a pronoun resolves to the named speaker.
+        "“If you need cutting-edge capabilities, you go back to OpenAI,” the entrepreneur said.",
+        "Mark Barton leads OMNIUX.\n\n“We would not go all-in with one specific model provider in most cases,” he said.",
+        // Short quotations only need their words in a source.
+        "Paul Triolo saw no “salient issues” there.",
+        "Barton warned of a “specific model” problem.",
+        // A quotation found nowhere is at most info.
+        "“Nothing like this was ever said by anyone in these sources,” Barton said.",
+        // Numbers inside a quotation are not statistics.
+        "Barton said \"prices will rise 30 percent next year.\"",
+    ];
+    for draft in clean {
+        assert_eq!(codes(draft), vec![], "{draft}");
+    }
+}
+
+#[test]
+fn changed_wording_is_a_misquote() {
+    let cases = [
+        // A single-word substitution.
+        ("Wang Wen said open models “are cheap — in most cases free — and they work well.”", "are cheap — in most cases free — and they work well"),
+        // A dropped negation.
+        ("Barton said \"we would go all-in with one specific model provider in most cases.\"", "we would go all-in with one specific model provider in most cases"),
+        // A changed number inside the quotation.
+        ("Barton said \"prices will rise 40 percent next year.\"", "prices will rise 40 percent next year"),
+    ];
+    for (draft, quoted) in cases {
+        assert_eq!(codes(draft), vec![(Code::Misquote, quoted.to_string())], "{draft}");
+    }
+}
+
+#[test]
+fn misquote_message_and_fix_carry_the_source_words() {
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, SOURCE.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "Wang Wen said open models “are cheap — in most cases free — and they work well.”";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    let f = &report.findings[0];
+    assert!(f.message.contains("\"most\" where the source has \"some\""), "{}", f.message);
+    let fix = f.fix.as_ref().unwrap();
+    assert_eq!(fix.replacement, "are cheap — in some cases free — and they work well");
+    assert_eq!(f.evidence[0].speaker.as_deref(), Some("Wang Wen"));
+}
+
+#[test]
+fn someone_else_is_a_misattribution() {
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, SOURCE.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“If you need cutting-edge capabilities, you go back to OpenAI, Anthropic or Google,” said Mark Barton.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    let f: Vec<&Finding> = report.findings.iter().filter(|f| f.code == Code::Misattribution).collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].evidence[0].speaker.as_deref(), Some("the entrepreneur"));
+    let fix = f[0].fix.as_ref().unwrap();
+    assert_eq!(fix.span.slice(draft), "Mark Barton");
+    assert_eq!(fix.replacement, "the entrepreneur");
+    // Named speakers that differ.
+    let draft = "Barton said open models “are cheap — in some cases free — and they work well.”";
+    assert_eq!(codes(draft).iter().map(|c| c.0).collect::<Vec<_>>(), vec![Code::Misattribution]);
+    // The right speaker, by surname.
+    assert_eq!(codes("Wang said open models “are cheap — in some cases free — and they work well.”"), vec![]);
 }
