@@ -160,7 +160,9 @@ fn mark_role(prev: Option<char>, c: char, next: Option<char>, rest: &str) -> Opt
             let open = open_ctx && next_word;
             let close = prev_word && close_ctx;
             match (c, open, close) {
-                ('“', _, _) if next_word => Some((Family::Double, Role::Open)),
+                // A curly opening mark opens unless it plainly closes a word (an HTML entity
+                // leaves blanks after it).
+                ('“', _, close) if next_word || !close => Some((Family::Double, Role::Open)),
                 ('”', _, true) => Some((Family::Double, Role::Close)),
                 (_, true, true) => Some((Family::Double, Role::Toggle)),
                 (_, true, false) => Some((Family::Double, Role::Open)),
@@ -1100,7 +1102,7 @@ fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<S
     let mut both = quote_terms.clone();
     both.extend(context.keys().cloned());
     let mut out: Vec<(u32, usize)> = Vec::new();
-    for (terms, k) in [(&quote_terms, 8), (&both, 8)] {
+    for (terms, k) in [(&quote_terms, 12), (&both, 8)] {
         if terms.is_empty() {
             continue;
         }
@@ -1161,11 +1163,15 @@ fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara
         return false;
     }
     let doc = corpus.document(sp.doc);
+    // The surname: titles and affiliations before it ("Progress CEO Adam Kovacevich") are
+    // shared by too many people to tell anything.
     let name_words: Vec<&str> = draft
         .text
         .split(|c: char| c.is_whitespace())
         .map(|w| w.trim_end_matches("'s").trim_end_matches("’s"))
         .filter(|w| w.chars().count() >= 2 && w.chars().next().is_some_and(|c| c.is_uppercase()))
+        .last()
+        .into_iter()
         .collect();
     if name_words.is_empty() {
         return false;
@@ -1403,7 +1409,9 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         }
         if short {
             let whole = sources[b.source].in_quote.iter().filter(|x| **x == Some(b.quote)).count();
-            n == 2 && b.matched == 1 && b.window == 2 && whole <= 3 && b.content >= 1 && (b.context >= 0.5 || (b.speaker_same && b.context >= 0.3))
+            // A changed word in a short quotation is a misquote only when the same speaker
+            // says the other word in the same context; scare quotes are never misquotes.
+            n == 2 && b.matched == 1 && b.window == 2 && whole <= 3 && b.content >= 1 && b.speaker_same && b.context >= 0.3
         } else {
             b.matched >= 2
                 && b.content >= 2
