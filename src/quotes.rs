@@ -77,6 +77,10 @@ pub struct Speaker {
     pub span: Span,
     /// Resolved from a pronoun.
     pub resolved: bool,
+    /// The attribution is a sure one: right after the quotation or between its parts
+    /// (`," Barton said`), or just before it with nothing reported in between
+    /// (`Barton said the firm "..."`).
+    pub follows: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,6 +339,13 @@ const STOP_AFTER: &[&str] = &[
     "last", "this", "on", "earlier", "later", "told", "said", "adding", "speaking",
 ];
 
+/// Nouns that introduce someone else's words (`X said Y's claim that "..."`).
+const REPORTING_NOUNS: &[&str] = &[
+    "claim", "claims", "statement", "statements", "remark", "remarks", "words", "comment",
+    "comments", "view", "assertion", "argument", "tweet", "post", "quote", "description", "phrase",
+    "slogan", "motto", "headline", "title", "term", "message", "memo", "letter", "report",
+];
+
 const NAME_PARTICLES: &[&str] = &["de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "du", "di", "ter"];
 
 fn lower(text: &str, t: &Tok) -> String {
@@ -502,7 +513,7 @@ fn np_before(text: &str, toks: &[Tok], b: usize, in_relative: bool) -> Option<Sp
 fn pronoun(text: &str, t: &Tok) -> Option<Speaker> {
     let w = lower(text, t);
     if matches!(w.as_str(), "he" | "she" | "they" | "it" | "we" | "i" | "you") {
-        Some(Speaker { kind: SpeakerKind::Pronoun, text: w, span: t.span, resolved: false })
+        Some(Speaker { kind: SpeakerKind::Pronoun, text: w, span: t.span, resolved: false, follows: false })
     } else {
         None
     }
@@ -547,11 +558,11 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
             let w = lower(text, &name[0]);
             if w.ends_with('s') && !w.ends_with("ss") {
                 let (t, span) = phrase(text, name);
-                return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false });
+                return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false });
             }
         }
         let (t, span) = phrase(text, name);
-        return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false });
+        return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false });
     }
     // A description: from its determiner, or its last three words.
     let d = words.iter().rposition(|t| DETERMINERS.contains(&lower(text, t).as_str()));
@@ -570,7 +581,7 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
         return None;
     }
     let (t, span) = phrase(text, desc);
-    Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false })
+    Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false })
 }
 
 /// The noun phrase starting at token `i`, after an inverted verb (`," said Mark Barton of X`).
@@ -695,6 +706,7 @@ fn build_quotations(prose: &Prose, p: usize, marks: &[(Span, Span)], attribution
                 a.span.start >= close.end && a.span.end <= next_start && only_punctuation(&text[close.end..a.span.start])
             });
         }
+        let mut follows = chosen.is_some();
         if chosen.is_none() {
             // Before the opening mark, in the same sentence: `X said the company "..."`.
             let sentence = prose.sentence_at(open.start).map(|s| prose.sentences[s].span);
@@ -704,8 +716,19 @@ fn build_quotations(prose: &Prose, p: usize, marks: &[(Span, Span)], attribution
                     && sentence.is_some_and(|s| s.contains(a.verb.start))
                     && lex(text, Span::new(a.verb.end, open.start)).iter().filter(|t| t.word).count() <= 8
             });
+            // `X said the company "..."` is as sure, unless the words between report someone
+            // else's words (`X said Y's claim that "..."`).
+            if let Some(i) = chosen {
+                let between = lex(text, Span::new(attributions[i].verb.end, open.start));
+                follows = !between.iter().any(|t| {
+                    t.word && (is_possessive(text, t) || REPORTING_NOUNS.contains(&lower(text, t).as_str()))
+                });
+            }
         }
-        let speaker = chosen.and_then(|i| attributions[i].speaker.clone()).filter(|s| !s.text.is_empty());
+        let speaker = chosen
+            .and_then(|i| attributions[i].speaker.clone())
+            .filter(|s| !s.text.is_empty())
+            .map(|s| Speaker { follows, ..s });
         out.push(Quotation { span: Span::new(open.start, close.end), parts, paragraph: p, speaker });
         previous_end = close.end;
     }
@@ -1179,7 +1202,11 @@ fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara
     let para_end = doc.prose.paragraphs[sp.paragraph].end;
     match source.kind {
         SpeakerKind::Name => {
-            // The draft's speaker is mentioned right there: the source may still mean them.
+            if source.follows && !source.resolved {
+                return true;
+            }
+            // A speaker read from before the quotation or resolved from a pronoun is less
+            // sure: when the draft's speaker is mentioned right there, the source may mean them.
             let from = doc.prose.paragraphs[sp.paragraph.saturating_sub(1)].start;
             let near = &doc.text[from..para_end];
             !name_words.iter().any(|w| has_word(near, w))
@@ -1413,9 +1440,11 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
             // says the other word in the same context; scare quotes are never misquotes.
             n == 2 && b.matched == 1 && b.window == 2 && whole <= 3 && b.content >= 1 && b.speaker_same && b.context >= 0.3
         } else {
+            // Short quotations need a closer match: different remarks share a few words.
+            let needed = if n <= 5 { 0.75 } else { 0.6 };
             b.matched >= 2
                 && b.content >= 2
-                && share >= 0.6
+                && share >= needed
                 && tight >= 0.5
                 && (b.speaker_same || b.context >= 0.3 || (n >= 6 && share >= 0.75))
         }

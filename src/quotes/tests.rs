@@ -192,3 +192,18 @@ fn someone_else_is_a_misattribution() {
     // The right speaker, by surname.
     assert_eq!(codes("Wang said open models “are cheap — in some cases free — and they work well.”"), vec![]);
 }
+
+#[test]
+fn a_quotation_given_to_a_neighbouring_speaker_is_a_misattribution() {
+    let source = "“We are not going all-in with one provider,” said Mark Barton of OMNIUX.\n\n“Open source models are cheap and they work well for most tasks,” Wang Wen said.\n";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“Open source models are cheap and they work well for most tasks,” Barton said.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert_eq!(report.findings.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::Misattribution]);
+    // A pronoun the source resolves is less sure: a name mentioned right there keeps it silent.
+    let source = "Mark Barton and Wang Wen spoke on a panel.\n\n“Open source models are cheap and they work well for most tasks,” he said.\n";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“Open source models are cheap and they work well for most tasks,” Wang Wen said.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert!(report.findings.iter().all(|f| f.code != Code::Misattribution));
+}
