@@ -506,6 +506,19 @@ fn np_before(text: &str, toks: &[Tok], b: usize, in_relative: bool) -> Option<Sp
     if start > b {
         return None;
     }
+    // `Wang Wen of Renmin University said`, `a partner at DGA said`: the speaker is the noun
+    // phrase before the preposition when it is a name or a short description.
+    if k >= 1 && toks[k as usize].word && matches!(lower(text, &toks[k as usize]).as_str(), "of" | "at" | "from") {
+        let before = toks[k as usize - 1];
+        if before.word && !STOP_BACK.contains(&lower(text, &before).as_str()) {
+            if let Some(s) = np_before(text, toks, k as usize - 1, in_relative) {
+                let words = s.text.split_whitespace().count();
+                if s.kind == SpeakerKind::Name && is_cap(text, &before) || s.kind == SpeakerKind::Description && words <= 4 && DETERMINERS.contains(&s.text.split_whitespace().next().unwrap_or("").to_lowercase().as_str()) {
+                    return Some(s);
+                }
+            }
+        }
+    }
     let sentence_initial = toks[..start].iter().all(|t| !t.word);
     classify(text, &toks[start..=b], sentence_initial)
 }
@@ -1181,7 +1194,7 @@ fn has_word(text: &str, word: &str) -> bool {
 }
 
 /// Whether the source surely gives the quotation to someone other than the draft's speaker.
-fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara) -> bool {
+fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara, quote_start: usize) -> bool {
     if draft.kind != SpeakerKind::Name || same_speaker(draft, source) != Some(false) && source.kind == SpeakerKind::Name {
         return false;
     }
@@ -1202,13 +1215,19 @@ fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara
     let para_end = doc.prose.paragraphs[sp.paragraph].end;
     match source.kind {
         SpeakerKind::Name => {
-            if source.follows && !source.resolved {
-                return true;
-            }
-            // A speaker read from before the quotation or resolved from a pronoun is less
-            // sure: when the draft's speaker is mentioned right there, the source may mean them.
-            let from = doc.prose.paragraphs[sp.paragraph.saturating_sub(1)].start;
-            let near = &doc.text[from..para_end];
+            // When the draft's speaker is mentioned right there, the source may mean them: in
+            // the quotation's sentence for a sure attribution, else in this or the previous
+            // paragraph (a pronoun may have been resolved to the wrong name).
+            let near = if source.follows && !source.resolved {
+                let sentence = |o: usize| doc.prose.sentence_at(o).map(|i| doc.prose.sentences[i].span);
+                match (sentence(source.span.start), sentence(quote_start)) {
+                    (Some(a), Some(b)) => a.cover(b).slice(&doc.text),
+                    _ => doc.prose.paragraphs[sp.paragraph].slice(&doc.text),
+                }
+            } else {
+                let from = doc.prose.paragraphs[sp.paragraph.saturating_sub(1)].start;
+                &doc.text[from..para_end]
+            };
             !name_words.iter().any(|w| has_word(near, w))
         }
         SpeakerKind::Description => {
@@ -1323,7 +1342,10 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         let ev = evidence(corpus, sp, figure, source_speaker(best));
         if let Some(draft_speaker) = q.speaker.as_ref().filter(|_| n >= 4) {
             let all_conflict = found.iter().all(|f| {
-                source_speaker(f).is_some_and(|s| s.kind != SpeakerKind::Pronoun && conflicts(draft_speaker, s, corpus, &sources[f.0]))
+                source_speaker(f).is_some_and(|s| {
+                    let sp = &sources[f.0];
+                    s.kind != SpeakerKind::Pronoun && conflicts(draft_speaker, s, corpus, sp, sp.toks[f.1[0]].span.start)
+                })
             });
             let ctx = context_score(&context, &sp.context);
             if all_conflict && (ctx >= 0.2 || n >= 8) {
@@ -1405,7 +1427,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
                 _ => false,
             };
             let speaker_conflict = match (&q.speaker, &sq.speaker) {
-                (Some(d), Some(s)) => conflicts(d, s, corpus, sp),
+                (Some(d), Some(s)) => conflicts(d, s, corpus, sp, sq.span.start),
                 _ => false,
             };
             let near = Near {

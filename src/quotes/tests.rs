@@ -207,3 +207,12 @@ fn a_quotation_given_to_a_neighbouring_speaker_is_a_misattribution() {
     let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
     assert!(report.findings.iter().all(|f| f.code != Code::Misattribution));
 }
+
+#[test]
+fn speakers_with_affiliations() {
+    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
+    assert_eq!(quotes_of("Wang Wen of Renmin University said models “are cheap.”")[0].1, name("Wang Wen"));
+    assert_eq!(quotes_of("Gao Fei at BOK Health said “it works.”")[0].1, name("Gao Fei"));
+    assert_eq!(quotes_of("A partner at DGA said “it works.”")[0].1, Some((SpeakerKind::Description, "A partner".to_string())));
+    assert_eq!(quotes_of("OpenAI CEO Sam Altman said “it works.”")[0].1, name("OpenAI CEO Sam Altman"));
+}
