@@ -677,6 +677,20 @@ fn resolve_pronouns(current: &mut [Attribution], previous: &[Attribution]) {
     }
 }
 
+/// Whether quoted text reads as words (not code, markup, a URL or an encoded string).
+fn is_prose(text: &str) -> bool {
+    if text.contains("://") || text.contains("\\") || text.trim().is_empty() {
+        return false;
+    }
+    let total = text.chars().count();
+    let plain = text
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || ",.;:'’‘“”!?—–-()%$€£&/…[]".contains(*c))
+        .count();
+    let longest = text.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0);
+    plain * 100 >= total * 97 && longest <= 40
+}
+
 fn only_punctuation(text: &str) -> bool {
     text.chars().all(|c| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '!' | '?' | '—' | '–' | '-' | '”' | '’' | '"' | '\'' | '»' | ')'))
 }
@@ -693,7 +707,13 @@ fn build_quotations(prose: &Prose, p: usize, marks: &[(Span, Span)], attribution
             let toks = lex(text, gap);
             let words = toks.iter().filter(|t| t.word).count();
             let punctuation_ok = toks.iter().filter(|t| !t.word).all(|t| matches!(t.span.slice(text), "," | "." | ":" | ";" | "—" | "–"));
-            let found = attributions.iter().position(|a| gap.start <= a.span.start && a.span.end <= gap.end);
+            // The gap must be the attribution and nothing else: `," he said. "`.
+            let found = attributions.iter().position(|a| {
+                gap.start <= a.span.start
+                    && a.span.end <= gap.end
+                    && a.speaker.is_some()
+                    && toks.iter().filter(|t| t.word).all(|t| a.span.start <= t.span.start && t.span.end <= a.span.end)
+            });
             if (1..=7).contains(&words) && punctuation_ok && found.is_some() && !gap.slice(text).contains('\n') {
                 group.push(i);
                 if gap_attribution.last().is_some_and(|g| g.is_none()) {
@@ -711,6 +731,10 @@ fn build_quotations(prose: &Prose, p: usize, marks: &[(Span, Span)], attribution
         let open = marks[group[0]].0;
         let close = marks[*group.last().expect("non-empty")].1;
         let parts: Vec<Span> = group.iter().map(|&i| Span::new(marks[i].0.end, marks[i].1.start)).collect();
+        if !parts.iter().all(|p| is_prose(p.slice(text))) {
+            previous_end = close.end;
+            continue;
+        }
         let next_start = groups.get(g + 1).map_or(prose.paragraphs[p].end, |n| marks[n[0]].0.start);
         let mut chosen = gap_attribution[g];
         if chosen.is_none() {
@@ -757,6 +781,10 @@ fn build_quotations(prose: &Prose, p: usize, marks: &[(Span, Span)], attribution
 struct QTok {
     norm: String,
     span: Span,
+    /// In a source: an ellipsis stands before this word (the source left words out here).
+    elided_before: bool,
+    /// In a source: inside parentheses or brackets (a draft may leave it out).
+    optional: bool,
 }
 
 /// What a draft quotation leaves out between two of its words.
@@ -849,8 +877,19 @@ fn qlex(text: &str, span: Span, edits: bool) -> Vec<Item> {
     }
     let mut out = Vec::new();
     let mut i = 0;
+    let mut depth = 0usize;
+    let mut elided = false;
     while i < chars.len() {
         let (off, c) = chars[i];
+        if !edits {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth = depth.saturating_sub(1),
+                '…' => elided = true,
+                '.' if s[off..].starts_with("...") || s[off..].starts_with(". . .") => elided = true,
+                _ => {}
+            }
+        }
         if c == ELLIPSIS_MARK {
             out.push(Item::Gap(Gap::Ellipsis));
             i += 1;
@@ -862,12 +901,12 @@ fn qlex(text: &str, span: Span, edits: bool) -> Vec<Item> {
             continue;
         }
         if c == '%' {
-            out.push(Item::Tok(QTok { norm: "percent".into(), span: Span::new(span.start + off, span.start + off + 1) }));
+            out.push(Item::Tok(QTok { norm: "percent".into(), span: Span::new(span.start + off, span.start + off + 1), elided_before: false, optional: depth > 0 }));
             i += 1;
             continue;
         }
         if c == '&' {
-            out.push(Item::Tok(QTok { norm: "and".into(), span: Span::new(span.start + off, span.start + off + 1) }));
+            out.push(Item::Tok(QTok { norm: "and".into(), span: Span::new(span.start + off, span.start + off + 1), elided_before: false, optional: depth > 0 }));
             i += 1;
             continue;
         }
@@ -904,7 +943,7 @@ fn qlex(text: &str, span: Span, edits: bool) -> Vec<Item> {
         }
         let tok_span = Span::new(span.start + off, span.start + last_end);
         for part in expand(&norm) {
-            out.push(Item::Tok(QTok { norm: part, span: tok_span }));
+            out.push(Item::Tok(QTok { norm: part, span: tok_span, elided_before: std::mem::take(&mut elided), optional: depth > 0 }));
         }
         i = j;
     }
@@ -1027,28 +1066,32 @@ fn verbatim(pattern: &Pattern, source: &[QTok]) -> Option<Vec<usize>> {
 enum Op {
     Match(usize, usize),
     Sub(usize, usize),
-    /// A draft word the source lacks.
-    Added(usize),
-    /// A source word the draft lacks; `free` where the draft's edits allow it.
+    /// A draft word the source lacks; `free` where the source left words out (an ellipsis,
+    /// or the source quoting less than the draft).
+    Added(usize, bool),
+    /// A source word the draft lacks; `free` where the draft's edits allow it or the source
+    /// word is parenthetical.
     Dropped(usize, bool),
 }
 
 /// The best alignment of the whole draft pattern with part of `source`: a match scores 2, a
 /// substituted, added or dropped word costs 1; source words before and after the aligned part,
-/// and where the draft has an ellipsis or a split, are skipped for free.
+/// where the draft has an ellipsis or a split, and parenthetical source words are skipped for
+/// free, and draft words where the source has an ellipsis are added for free.
 fn align(pattern: &Pattern, source: &[QTok]) -> Vec<Op> {
     let n = pattern.toks.len();
     let m = source.len();
     let width = m + 1;
     let mut score = vec![0i32; (n + 1) * width];
-    let free = |i: usize| i < n && i > 0 && pattern.gap_before[i] != Gap::None;
+    let free_drop = |i: usize, j: usize| (i < n && i > 0 && pattern.gap_before[i] != Gap::None) || source[j - 1].optional;
+    let free_add = |j: usize| j > 0 && j < m && source[j].elided_before;
     for i in 1..=n {
         score[i * width] = -(i as i32);
         for j in 1..=m {
             let same = pattern.toks[i - 1].norm == source[j - 1].norm;
             let diagonal = score[(i - 1) * width + j - 1] + if same { 2 } else { -1 };
-            let added = score[(i - 1) * width + j] - 1;
-            let dropped = score[i * width + j - 1] - if free(i) { 0 } else { 1 };
+            let added = score[(i - 1) * width + j] - if free_add(j) { 0 } else { 1 };
+            let dropped = score[i * width + j - 1] - if free_drop(i, j) { 0 } else { 1 };
             score[i * width + j] = diagonal.max(added).max(dropped);
         }
     }
@@ -1065,16 +1108,36 @@ fn align(pattern: &Pattern, source: &[QTok]) -> Vec<Op> {
                 j -= 1;
                 continue;
             }
-            if here == score[i * width + j - 1] - if free(i) { 0 } else { 1 } {
-                ops.push(Op::Dropped(j - 1, free(i)));
+            if here == score[i * width + j - 1] - if free_drop(i, j) { 0 } else { 1 } {
+                ops.push(Op::Dropped(j - 1, free_drop(i, j)));
                 j -= 1;
                 continue;
             }
         }
-        ops.push(Op::Added(i - 1));
+        ops.push(Op::Added(i - 1, free_add(j)));
         i -= 1;
     }
     ops.reverse();
+    // Draft words beyond either end of the source quotation: the source quoted less.
+    let aligned = |op: &Op| matches!(op, Op::Match(..) | Op::Sub(..));
+    if let Some(first) = ops.iter().position(aligned) {
+        if matches!(ops[first], Op::Match(_, 0)) {
+            for op in &mut ops[..first] {
+                if let Op::Added(i, _) = *op {
+                    *op = Op::Added(i, true);
+                }
+            }
+        }
+    }
+    if let Some(last) = ops.iter().rposition(aligned) {
+        if matches!(ops[last], Op::Match(_, j) if j + 1 == m) {
+            for op in &mut ops[last + 1..] {
+                if let Op::Added(i, _) = *op {
+                    *op = Op::Added(i, true);
+                }
+            }
+        }
+    }
     ops
 }
 
@@ -1091,6 +1154,11 @@ struct SourcePara {
 }
 
 impl SourcePara {
+    /// Paragraph token indices of the words inside quotation `k`.
+    fn quote_tokens(&self, k: usize) -> Vec<usize> {
+        (0..self.toks.len()).filter(|&j| self.in_quote[j] == Some(k)).collect()
+    }
+
     fn new(corpus: &Corpus, doc: u32, paragraph: usize) -> SourcePara {
         let d = corpus.document(doc);
         let span = d.prose.paragraphs[paragraph];
@@ -1165,7 +1233,27 @@ fn names_match(a: &str, b: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    a.last() == b.last() || (a.len() == 1 && b.contains(&a[0])) || (b.len() == 1 && a.contains(&b[0]))
+    let close = |x: &String, y: &String| x == y || (x.chars().count() >= 5 && edit_distance(x, y) <= if x.chars().count() >= 7 { 2 } else { 1 });
+    close(&a[a.len() - 1], &b[b.len() - 1])
+        || (a.len() == 1 && b.iter().any(|w| close(&a[0], w)))
+        || (b.len() == 1 && a.iter().any(|w| close(&b[0], w)))
+}
+
+/// Levenshtein distance, for names spelt two ways (`Mueller`, `Meuller`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut previous = row[0];
+        row[0] = i;
+        for j in 1..=b.len() {
+            let here = row[j];
+            row[j] = (row[j] + 1).min(row[j - 1] + 1).min(previous + usize::from(a[i - 1] != b[j - 1]));
+            previous = here;
+        }
+    }
+    row[b.len()]
 }
 
 fn content_words(s: &str) -> HashSet<String> {
@@ -1280,18 +1368,99 @@ fn evidence(corpus: &Corpus, sp: &SourcePara, figure: Span, speaker: Option<&Spe
 struct Near {
     source: usize,
     quote: usize,
-    /// Paragraph token indices of the aligned source words.
+    /// Paragraph token indices of the first and last aligned source words.
     first: usize,
     last: usize,
     ops: Vec<Op>,
-    /// Source token indices (into the paragraph) for each op's source index.
+    /// Paragraph token index of each source word the ops refer to.
     index: Vec<usize>,
     matched: usize,
+    /// Matched words that are not function words.
     content: usize,
+    /// Source words from the first aligned to the last, less those skipped for free.
     window: usize,
+    /// Differences that change the words (not ones the edits or the source's own cuts allow).
+    real: usize,
+    /// Draft words added for free (where the source quotes less).
+    free_added: usize,
+    /// Changed draft words before the first match and after the last.
+    lead: usize,
+    trail: usize,
     context: f32,
     speaker_same: bool,
     speaker_conflict: bool,
+}
+
+impl Near {
+    fn new(pat: &Pattern, ops: Vec<Op>, index: Vec<usize>, source: usize, quote: usize) -> Option<Near> {
+        let mut matched = 0;
+        let mut content = 0;
+        let mut first = None;
+        let mut last = 0;
+        let mut window = 0;
+        let mut real = 0;
+        let mut free_added = 0;
+        for op in &ops {
+            match *op {
+                Op::Match(i, j) => {
+                    matched += 1;
+                    if !words::is_stopword(&pat.toks[i].norm) {
+                        content += 1;
+                    }
+                    first.get_or_insert(j);
+                    last = j;
+                    window += 1;
+                }
+                Op::Sub(_, j) => {
+                    first.get_or_insert(j);
+                    last = j;
+                    window += 1;
+                    real += 1;
+                }
+                Op::Dropped(_, free) => {
+                    if !free && first.is_some() {
+                        window += 1;
+                        real += 1;
+                    }
+                }
+                Op::Added(_, free) => {
+                    if free {
+                        free_added += 1;
+                    } else {
+                        real += 1;
+                    }
+                }
+            }
+        }
+        // Source words dropped after the last aligned word are not part of the window.
+        let trailing_drops = ops.iter().rev().take_while(|op| matches!(op, Op::Dropped(..))).filter(|op| matches!(op, Op::Dropped(_, false))).count();
+        window -= trailing_drops.min(window);
+        real -= trailing_drops.min(real);
+        let changed = |op: &&Op| matches!(op, Op::Sub(..) | Op::Added(_, false));
+        let first_match = ops.iter().position(|op| matches!(op, Op::Match(..)))?;
+        let last_match = ops.iter().rposition(|op| matches!(op, Op::Match(..)))?;
+        let lead = ops[..first_match].iter().filter(changed).count();
+        let trail = ops[last_match + 1..].iter().filter(changed).count();
+        let first = first?;
+        Some(Near {
+            source,
+            quote,
+            first: index[first],
+            last: index[last],
+            ops,
+            index,
+            matched,
+            content,
+            window,
+            real,
+            free_added,
+            lead,
+            trail,
+            context: 0.0,
+            speaker_same: false,
+            speaker_conflict: false,
+        })
+    }
 }
 
 /// Checks every draft quotation and adds findings and checked entries to `report`.
@@ -1312,10 +1481,19 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
     let sources: Vec<SourcePara> =
         candidates(corpus, prose, q, &context).into_iter().map(|(d, p)| SourcePara::new(corpus, d, p)).collect();
 
-    // Verbatim occurrences: (source, matched token indices, quotation it is inside).
+    // Verbatim occurrences: (source, matched token indices, quotation it is inside). Each
+    // source quotation is read on its own first (its parts joined, without the attribution
+    // that splits them), then the paragraph as a whole.
     let mut found: Vec<(usize, Vec<usize>, Option<usize>)> = Vec::new();
     for (si, sp) in sources.iter().enumerate() {
-        if let Some(matched) = verbatim(&pat, &sp.toks) {
+        let in_quote = (0..sp.quotes.len()).find_map(|k| {
+            let index = sp.quote_tokens(k);
+            let toks: Vec<QTok> = index.iter().map(|&j| sp.toks[j].clone()).collect();
+            verbatim(&pat, &toks).map(|m| (m.into_iter().map(|j| index[j]).collect::<Vec<_>>(), k))
+        });
+        if let Some((matched, k)) = in_quote {
+            found.push((si, matched, Some(k)));
+        } else if let Some(matched) = verbatim(&pat, &sp.toks) {
             let first = sp.in_quote[matched[0]];
             let inside = first.filter(|_| matched.iter().all(|&j| sp.in_quote[j] == first));
             found.push((si, matched, inside));
@@ -1340,7 +1518,8 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         let sp = &sources[best.0];
         let figure = Span::new(sp.toks[best.1[0]].span.start, sp.toks[*best.1.last().expect("non-empty")].span.end);
         let ev = evidence(corpus, sp, figure, source_speaker(best));
-        if let Some(draft_speaker) = q.speaker.as_ref().filter(|_| n >= 4) {
+        // Only a speaker the draft names outright is compared: a resolved pronoun is a guess.
+        if let Some(draft_speaker) = q.speaker.as_ref().filter(|s| n >= 4 && !s.resolved) {
             let all_conflict = found.iter().all(|f| {
                 source_speaker(f).is_some_and(|s| {
                     let sp = &sources[f.0];
@@ -1361,18 +1540,14 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
                     "quotation attributed to {}, but the source gives these words to {}",
                     draft_speaker.text, source.text
                 );
-                let fix = (!draft_speaker.resolved || draft_speaker.span.slice(text).to_lowercase() != replacement.to_lowercase()).then(|| Fix {
-                    span: draft_speaker.span,
-                    title: format!("Attribute to {replacement}"),
-                    replacement,
-                });
+                let fix = Fix { span: draft_speaker.span, title: format!("Attribute to {replacement}"), replacement };
                 report.findings.push(Finding {
                     code: Code::Misattribution,
                     severity: Code::Misattribution.default_severity(),
                     span,
                     message,
                     evidence: vec![ev.clone()],
-                    fix,
+                    fix: Some(fix),
                 });
                 report.checked.push(Checked { span, verdict: Verdict::Flagged, evidence: Some(ev), finding: None });
                 return;
@@ -1386,63 +1561,24 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
     let mut best: Option<Near> = None;
     for (si, sp) in sources.iter().enumerate() {
         for (k, sq) in sp.quotes.iter().enumerate() {
-            let index: Vec<usize> = (0..sp.toks.len()).filter(|&j| sp.in_quote[j] == Some(k)).collect();
+            let index = sp.quote_tokens(k);
             if index.is_empty() || index.len() > 2000 || n > 400 {
                 continue;
             }
             let source_toks: Vec<QTok> = index.iter().map(|&j| sp.toks[j].clone()).collect();
             let ops = align(&pat, &source_toks);
-            let mut matched = 0;
-            let mut content = 0;
-            let mut first = None;
-            let mut last = 0;
-            let mut window = 0;
-            for op in &ops {
-                match *op {
-                    Op::Match(i, j) => {
-                        matched += 1;
-                        if !words::is_stopword(&pat.toks[i].norm) {
-                            content += 1;
-                        }
-                        first.get_or_insert(j);
-                        last = j;
-                        window += 1;
-                    }
-                    Op::Sub(_, j) => {
-                        first.get_or_insert(j);
-                        last = j;
-                        window += 1;
-                    }
-                    Op::Dropped(_, free) => {
-                        if !free && first.is_some() {
-                            window += 1;
-                        }
-                    }
-                    Op::Added(_) => {}
-                }
-            }
-            let Some(first) = first else { continue };
-            let speaker_same = match (&q.speaker, &sq.speaker) {
-                (Some(d), Some(s)) => same_speaker(d, s) == Some(true),
-                _ => false,
-            };
-            let speaker_conflict = match (&q.speaker, &sq.speaker) {
-                (Some(d), Some(s)) => conflicts(d, s, corpus, sp, sq.span.start),
-                _ => false,
-            };
+            let Some(near) = Near::new(&pat, ops, index, si, k) else { continue };
             let near = Near {
-                source: si,
-                quote: k,
-                first: index[first],
-                last: index[last],
-                ops,
-                index,
-                matched,
-                content,
-                window,
                 context: context_score(&context, &sp.context),
-                speaker_same,
-                speaker_conflict,
+                speaker_same: match (&q.speaker, &sq.speaker) {
+                    (Some(d), Some(s)) => same_speaker(d, s) == Some(true),
+                    _ => false,
+                },
+                speaker_conflict: match (&q.speaker, &sq.speaker) {
+                    (Some(d), Some(s)) => conflicts(d, s, corpus, sp, sq.span.start),
+                    _ => false,
+                },
+                ..near
             };
             let key = |x: &Near| (x.speaker_same, x.matched as f32 / n.max(x.window) as f32, x.context);
             if best.as_ref().is_none_or(|b| key(&near) > key(b)) {
@@ -1451,24 +1587,28 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         }
     }
     let misquote = best.as_ref().filter(|b| {
-        let share = b.matched as f32 / n as f32;
-        let tight = b.matched as f32 / b.window.max(1) as f32;
-        if b.speaker_conflict {
+        if b.speaker_conflict || b.real == 0 {
             return false;
         }
+        let n_eff = (n - b.free_added).max(1);
+        let share = b.matched as f32 / n_eff as f32;
+        let tight = b.matched as f32 / b.window.max(1) as f32;
         if short {
-            let whole = sources[b.source].in_quote.iter().filter(|x| **x == Some(b.quote)).count();
             // A changed word in a short quotation is a misquote only when the same speaker
             // says the other word in the same context; scare quotes are never misquotes.
+            let whole = sources[b.source].in_quote.iter().filter(|x| **x == Some(b.quote)).count();
             n == 2 && b.matched == 1 && b.window == 2 && whole <= 3 && b.content >= 1 && b.speaker_same && b.context >= 0.3
         } else {
-            // Short quotations need a closer match: different remarks share a few words.
-            let needed = if n <= 5 { 0.75 } else { 0.6 };
+            // Short quotations need a closer match: different remarks share a few words. The
+            // two ends must agree (a remark that goes on differently is another remark).
+            let (needed, content) = if n_eff <= 5 { (0.75, 2) } else { (0.7, 3) };
             b.matched >= 2
-                && b.content >= 2
+                && b.content >= content
                 && share >= needed
-                && tight >= 0.5
-                && (b.speaker_same || b.context >= 0.3 || (n >= 6 && share >= 0.75))
+                && tight >= 0.6
+                && b.lead <= 1
+                && b.trail <= 1
+                && (b.speaker_same || b.context >= 0.3 || (n_eff >= 8 && share >= 0.8))
         }
     });
     let Some(b) = misquote else {
@@ -1477,11 +1617,18 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
             let figure = Span::new(sp.toks[b.first].span.start, sp.toks[b.last].span.end);
             evidence(corpus, sp, figure, sp.quotes[b.quote].speaker.as_ref())
         });
+        // The source quotes only part of it, or leaves words out where the draft has them.
+        let partial = best.as_ref().filter(|b| b.real == 0 && b.matched as f32 >= 0.5 * n as f32 && b.matched >= 3);
+        if partial.is_some_and(|b| b.free_added == 0) {
+            report.checked.push(Checked { span: q.span, verdict: Verdict::Supported, evidence: ev, finding: None });
+            return;
+        }
         report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: ev.clone(), finding: None });
         if !short {
-            let message = match &ev {
-                Some(ev) => format!("no source has this quotation; the closest source quotation says \"{}\"", ev.text),
-                None => "no source has this quotation".to_string(),
+            let message = match (&ev, partial) {
+                (Some(ev), Some(_)) => format!("a source quotes only part of this: \"{}\"", ev.text),
+                (Some(ev), None) => format!("no source has this quotation; the closest source quotation says \"{}\"", ev.text),
+                (None, _) => "no source has this quotation".to_string(),
             };
             report.findings.push(Finding {
                 code: Code::UnsupportedClaim,
@@ -1498,7 +1645,18 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
     let doc = corpus.document(sp.doc);
     let figure = Span::new(sp.toks[b.first].span.start, sp.toks[b.last].span.end);
     let source_speaker = sp.quotes[b.quote].speaker.as_ref();
-    let ev = evidence(corpus, sp, figure, source_speaker);
+    let mut ev = evidence(corpus, sp, figure, source_speaker);
+    // The source's words, without an attribution that splits them.
+    ev.text = sp.quotes[b.quote]
+        .parts
+        .iter()
+        .filter_map(|part| {
+            let inside: Vec<usize> = (b.first..=b.last).filter(|&j| sp.in_quote[j] == Some(b.quote) && part.contains(sp.toks[j].span.start)).collect();
+            let (first, last) = (inside.first()?, inside.last()?);
+            Some(Span::new(sp.toks[*first].span.start, sp.toks[*last].span.end).slice(&doc.text).to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     let differences = describe_differences(text, &doc.text, &pat, &sp.toks, &b.ops, &b.index);
     let who = match source_speaker {
         Some(s) if s.kind != SpeakerKind::Pronoun => format!("{} said", s.text),
@@ -1554,7 +1712,7 @@ fn describe_differences(draft_text: &str, source_text: &str, pat: &Pattern, sour
         source_run.clear();
     };
     // Trailing source words the draft never reached are not differences.
-    let last_aligned = ops.iter().rposition(|op| matches!(op, Op::Match(..) | Op::Sub(..) | Op::Added(_))).unwrap_or(0);
+    let last_aligned = ops.iter().rposition(|op| matches!(op, Op::Match(..) | Op::Sub(..) | Op::Added(..))).unwrap_or(0);
     for (k, op) in ops.iter().enumerate() {
         match *op {
             Op::Match(..) => {
@@ -1568,7 +1726,10 @@ fn describe_differences(draft_text: &str, source_text: &str, pat: &Pattern, sour
                 }
                 push_span(&mut source_run, source[index_of(index, j)].span);
             }
-            Op::Added(i) => {
+            Op::Added(_, true) => {
+                flush(&mut draft_run, &mut source_run, &mut out);
+            }
+            Op::Added(i, false) => {
                 started = true;
                 if draft_run.last() != Some(&pat.toks[i].span) {
                     draft_run.push(pat.toks[i].span);

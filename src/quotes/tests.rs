@@ -216,3 +216,33 @@ fn speakers_with_affiliations() {
     assert_eq!(quotes_of("A partner at DGA said “it works.”")[0].1, Some((SpeakerKind::Description, "A partner".to_string())));
     assert_eq!(quotes_of("OpenAI CEO Sam Altman said “it works.”")[0].1, name("OpenAI CEO Sam Altman"));
 }
+
+#[test]
+fn names_spelt_two_ways_match() {
+    assert!(names_match("Thomas Meuller", "Mueller"));
+    assert!(!names_match("Li", "Lu"));
+}
+
+#[test]
+fn code_and_urls_are_not_quotations() {
+    assert_eq!(quotes_of("See \"https://example.com/a?b=c\" and \"x=edok})c(edoCrahCmorf.gnirtS=+x;821=+c)0<c(fi;3-)\".").len(), 0);
+}
+
+#[test]
+fn only_an_attribution_joins_two_quotations() {
+    let got = quotes_of("It is “safe” generation: its model is, it says, “trained on licensed content.”");
+    assert_eq!(got.len(), 2);
+}
+
+#[test]
+fn a_source_that_quotes_less_is_no_misquote() {
+    let source = "In a 2016 article, Mr. Altman said he was amassing “guns, gold, potassium iodide, antibiotics, batteries and water.”\n\n“If you’re very biased, you might only cater to one population … it’s actually a good business decision,” he said.\n";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    for draft in [
+        "Altman once said: “I have guns, gold, potassium iodide, antibiotics, batteries and water.”",
+        "Altman said: “If you’re very biased, you might only cater to one population, and so it’s actually a good business decision.”",
+    ] {
+        let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+        assert!(report.findings.iter().all(|f| f.severity == Severity::Info), "{draft}: {:?}", report.findings);
+    }
+}
