@@ -421,7 +421,7 @@ fn speaker_for_verb(text: &str, toks: &[Tok], v: usize) -> Option<Speaker> {
         b -= 1;
     }
     if b == 0 {
-        return np_after(text, toks, v + 1);
+        return if matches!(lower(text, &toks[v]).as_str(), "told" | "tells") { None } else { np_after(text, toks, v + 1) };
     }
     let before = toks[b - 1];
     if before.word {
@@ -431,13 +431,19 @@ fn speaker_for_verb(text: &str, toks: &[Tok], v: usize) -> Option<Speaker> {
         }
         return np_before(text, toks, b - 1, false);
     }
+    let is_mark = |t: &Tok| matches!(t.span.slice(text), "\"" | "”" | "“" | "’" | "'" | "»" | "«");
     // `Gao Fei, chief technology officer at BOK Health, said`: an appositive before the verb.
-    if before.span.slice(text) == "," && b >= 2 && toks[b - 2].word {
+    if before.span.slice(text) == "," && b >= 2 && (toks[b - 2].word || toks[b - 2].span.slice(text) == ")") {
         if let Some(s) = appositive(text, toks, b - 1) {
             return Some(s);
         }
     }
-    np_after(text, toks, v + 1)
+    // Inverted only right after a quotation: `," said Mark Barton`. Nobody is "told" first.
+    let after_quote = is_mark(&before) || (before.span.slice(text) == "," && b >= 2 && is_mark(&toks[b - 2]));
+    if after_quote && !matches!(lower(text, &toks[v]).as_str(), "told" | "tells") {
+        return np_after(text, toks, v + 1);
+    }
+    None
 }
 
 /// `X, who said` / `an AI Action Plan that said`: the speaker is what the relative pronoun at
@@ -604,6 +610,19 @@ fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
         return Some(p);
     }
     let w0 = lower(text, first);
+    // `said WTO spokesman Keith Rockwell`, `said retail analyst Nick Bubb`: role words before
+    // the name.
+    let mut k = i;
+    while k < toks.len() && k - i < 6 && toks[k].word && (is_cap(text, &toks[k]) || !STOP_AFTER.contains(&lower(text, &toks[k]).as_str())) {
+        k += 1;
+    }
+    let run_start = (i..k).rev().take_while(|&j| is_cap(text, &toks[j])).last();
+    if let Some(r) = run_start {
+        let role_words = (i..r).filter(|&j| !is_cap(text, &toks[j])).count();
+        if r > i && role_words > 0 && (i..r).all(|j| !DETERMINERS.contains(&lower(text, &toks[j]).as_str())) {
+            return np_after(text, toks, r);
+        }
+    }
     if is_cap(text, first) && !DETERMINERS.contains(&w0.as_str()) {
         // A name: capitalised words, particles and initials ("Paul J. Triolo").
         let mut end = i;
@@ -739,8 +758,15 @@ fn build_quotations(prose: &Prose, p: usize, marks: &[(Span, Span)], attribution
         let mut chosen = gap_attribution[g];
         if chosen.is_none() {
             // After the closing mark: `," said X.` / `," X said.`
+            // The words between may be the rest of the speaker's noun phrase (`Mr`, `the
+            // company's`), never a new sentence.
+            let close_sentence = prose.sentence_at(close.start);
             chosen = attributions.iter().position(|a| {
-                a.span.start >= close.end && a.span.end <= next_start && only_punctuation(&text[close.end..a.span.start])
+                a.span.start >= close.end
+                    && a.span.end <= next_start
+                    && prose.sentence_at(a.verb.start) == close_sentence
+                    && only_punctuation(&text[close.end..a.span.start].chars().take_while(|c| !c.is_alphanumeric()).collect::<String>())
+                    && lex(text, Span::new(close.end, a.span.start)).iter().filter(|t| t.word).count() <= 4
             });
         }
         let mut follows = chosen.is_some();

@@ -246,3 +246,21 @@ fn a_source_that_quotes_less_is_no_misquote() {
         assert!(report.findings.iter().all(|f| f.severity == Severity::Info), "{draft}: {:?}", report.findings);
     }
 }
+
+#[test]
+fn titles_and_roles_around_names() {
+    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
+    assert_eq!(quotes_of("\"Trade must not be a race,\" Mr Pendleton added.")[0].1, name("Pendleton"));
+    assert_eq!(quotes_of("\"It will take time,\" said WTO spokesman Keith Rockwell.")[0].1, name("Keith Rockwell"));
+    assert_eq!(quotes_of("\"It is odd,\" said retail analyst Nick Bubb of Evolution Securities.")[0].1, name("Nick Bubb"));
+    // A quotation that ends its sentence takes no attribution from the next one.
+    assert_eq!(quotes_of("Carol Lam said: \"All firms should take note.\" The company said nothing.")[0].1, name("Carol Lam"));
+}
+
+#[test]
+fn listeners_and_objects_are_not_speakers() {
+    let got = quotes_of("Anshuman Magazine, managing director, of CB Richard Ellis - an estate company - told the BBC this was \"a big positive step.\"");
+    assert_ne!(got[0].1, Some((SpeakerKind::Name, "BBC".to_string())));
+    let got = quotes_of("Chittabrata Majumdar, general secretary of the Centre of Indian Trade Unions (CITU), said allowing FDI is compromising India's own \"self reliance\".");
+    assert_eq!(got[0].1, Some((SpeakerKind::Name, "Chittabrata Majumdar".to_string())));
+}
