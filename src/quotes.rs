@@ -336,7 +336,8 @@ const STOP_BACK: &[&str] = &[
 const STOP_AFTER: &[&str] = &[
     "who", "that", "which", "of", "at", "from", "in", "for", "with", "on", "to", "and", "while",
     "as", "during", "when", "after", "before", "about", "according", "also", "is", "was", "in",
-    "last", "this", "on", "earlier", "later", "told", "said", "adding", "speaking",
+    "last", "this", "on", "earlier", "later", "told", "said", "adding", "speaking", "by", "quoted",
+    "writing", "citing", "referring", "responding", "in",
 ];
 
 /// Nouns that introduce someone else's words (`X said Y's claim that "..."`).
@@ -519,14 +520,33 @@ fn np_before(text: &str, toks: &[Tok], b: usize, in_relative: bool) -> Option<Sp
         if before.word && !STOP_BACK.contains(&lower(text, &before).as_str()) {
             if let Some(s) = np_before(text, toks, k as usize - 1, in_relative) {
                 let words = s.text.split_whitespace().count();
-                if s.kind == SpeakerKind::Name && is_cap(text, &before) || s.kind == SpeakerKind::Description && words <= 4 && DETERMINERS.contains(&s.text.split_whitespace().next().unwrap_or("").to_lowercase().as_str()) {
-                    return Some(s);
+                let appositive_name = s.kind == SpeakerKind::Name && s.span.end < before.span.start;
+                if appositive_name || s.kind == SpeakerKind::Name && is_cap(text, &before) || s.kind == SpeakerKind::Description && words <= 4 && DETERMINERS.contains(&s.text.split_whitespace().next().unwrap_or("").to_lowercase().as_str()) {
+                    let description_start = toks.iter().position(|t| t.span.start == s.span.start).unwrap_or(0);
+                    return prefer_name_before(text, toks, description_start, Some(s));
                 }
             }
         }
     }
     let sentence_initial = toks[..start].iter().all(|t| !t.word);
-    classify(text, &toks[start..=b], sentence_initial)
+    let found = classify(text, &toks[start..=b], sentence_initial);
+    prefer_name_before(text, toks, start, found)
+}
+
+/// `Michael Lamberty, a Lufthansa spokesman said`: a description right after a name and a
+/// comma is the name's.
+fn prefer_name_before(text: &str, toks: &[Tok], start: usize, found: Option<Speaker>) -> Option<Speaker> {
+    if found.as_ref().is_some_and(|s| s.kind == SpeakerKind::Description)
+        && start >= 2
+        && toks[start - 1].span.slice(text) == ","
+        && toks[start - 2].word
+        && is_cap(text, &toks[start - 2])
+    {
+        if let Some(name) = np_before(text, toks, start - 2, false).filter(|s| s.kind == SpeakerKind::Name) {
+            return Some(name);
+        }
+    }
+    found
 }
 
 fn pronoun(text: &str, t: &Tok) -> Option<Speaker> {

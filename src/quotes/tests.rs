@@ -264,3 +264,14 @@ fn listeners_and_objects_are_not_speakers() {
     let got = quotes_of("Chittabrata Majumdar, general secretary of the Centre of Indian Trade Unions (CITU), said allowing FDI is compromising India's own \"self reliance\".");
     assert_eq!(got[0].1, Some((SpeakerKind::Name, "Chittabrata Majumdar".to_string())));
 }
+
+#[test]
+fn a_name_before_its_role() {
+    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
+    assert_eq!(quotes_of("\"We are doing research,\" Michael Lamberty, a Lufthansa spokesman told the BBC.")[0].1, name("Michael Lamberty"));
+    assert_eq!(quotes_of("However, Matt Williams, a fund manager at Perpetual Trustees said taking the stake \"is a precursor\".")[0].1, name("Matt Williams"));
+    assert_eq!(
+        quotes_of("\"It is sensible,\" said one analyst quoted by the Agence France Presse news agency.")[0].1,
+        Some((SpeakerKind::Description, "one analyst".to_string()))
+    );
+}
