@@ -1654,7 +1654,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
                 && tight >= 0.6
                 && b.lead <= 1
                 && b.trail <= 1
-                && (b.speaker_same || b.context >= if n_eff <= 5 { 0.5 } else { 0.3 } || (n_eff >= 8 && share >= 0.8))
+                && (b.speaker_same || (n_eff > 5 && b.context >= 0.3) || (n_eff >= 8 && share >= 0.8))
         }
     });
     let Some(b) = misquote else {

@@ -275,3 +275,30 @@ fn a_name_before_its_role() {
         Some((SpeakerKind::Description, "one analyst".to_string()))
     );
 }
+
+#[test]
+fn arbitrary_text_never_panics() {
+    let alphabet: Vec<&str> = vec![
+        "\"", "“", "”", "‘", "’", "'", "«", "»", "„", " ", " ", "\n", "\n\n", "said", "he", "Barton", "the", "a", ",", ".", "...", "…",
+        "[", "]", "(", ")", "sic", "we", "don't", "Alibaba’s", "—", "-", "30%", "per cent", "according", "to", "who", "that", "Mr", "é", "王文",
+    ];
+    let corpus = Corpus::builtin();
+    let mut seed: u64 = 1;
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..60 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            text.push_str(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            if (seed >> 20) % 3 == 0 {
+                text.push(' ');
+            }
+        }
+        let prose = Prose::new(&text, Format::Markdown);
+        let quotations = extract(&prose);
+        for q in &quotations {
+            assert!(q.span.end <= text.len() && q.parts.iter().all(|p| q.span.start <= p.start && p.end <= q.span.end));
+        }
+        let mut report = Report::default();
+        check_quotes(&text, &prose, &quotations, &corpus, &mut report);
+    }
+}
