@@ -1647,7 +1647,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         } else {
             // Short quotations need a closer match: different remarks share a few words. The
             // two ends must agree (a remark that goes on differently is another remark).
-            let (needed, content) = if n_eff <= 5 { (0.75, 2) } else { (0.7, 3) };
+            let (needed, content) = if n_eff <= 5 || b.speaker_same { (if n_eff <= 5 { 0.75 } else { 0.7 }, 2) } else { (0.7, 3) };
             b.matched >= 2
                 && b.content >= content
                 && share >= needed
