@@ -1191,6 +1191,8 @@ fn align(pattern: &Pattern, source: &[QTok]) -> Vec<Op> {
 struct SourcePara {
     doc: u32,
     paragraph: usize,
+    /// The sentence retrieval found here.
+    sentence: usize,
     toks: Vec<QTok>,
     quotes: Vec<Quotation>,
     /// For each token, the quotation it is inside.
@@ -1205,7 +1207,7 @@ impl SourcePara {
         (0..self.toks.len()).filter(|&j| self.in_quote[j] == Some(k)).collect()
     }
 
-    fn new(corpus: &Corpus, doc: u32, paragraph: usize) -> SourcePara {
+    fn new(corpus: &Corpus, doc: u32, paragraph: usize, sentence: usize) -> SourcePara {
         let d = corpus.document(doc);
         let span = d.prose.paragraphs[paragraph];
         let toks = plain_tokens(&d.prose.masked, span);
@@ -1215,7 +1217,7 @@ impl SourcePara {
         if paragraph > 0 {
             context.extend(words::tokens(&d.prose.masked, d.prose.paragraphs[paragraph - 1]).into_iter().map(|t| t.term));
         }
-        SourcePara { doc, paragraph, toks, quotes, in_quote, context }
+        SourcePara { doc, paragraph, sentence, toks, quotes, in_quote, context }
     }
 }
 
@@ -1243,24 +1245,24 @@ fn context_score(draft: &HashMap<String, f32>, source: &HashSet<String>) -> f32 
     draft.iter().filter(|(t, _)| source.contains(*t)).map(|(_, w)| w).sum::<f32>() / total
 }
 
-/// Paragraphs of the corpus that may hold the quotation.
-fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<String, f32>) -> Vec<(u32, usize)> {
+/// Paragraphs of the corpus that may hold the quotation, best first, each with its best
+/// sentence (an index into the document's sentences).
+fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<String, f32>) -> Vec<(u32, usize, usize)> {
     let mut quote_terms: Vec<String> = Vec::new();
     for part in &q.parts {
         quote_terms.extend(words::tokens(&prose.masked, *part).into_iter().map(|t| t.term));
     }
     let mut both = quote_terms.clone();
     both.extend(context.keys().cloned());
-    let mut out: Vec<(u32, usize)> = Vec::new();
+    let mut out: Vec<(u32, usize, usize)> = Vec::new();
     for (terms, k) in [(&quote_terms, 12), (&both, 8)] {
         if terms.is_empty() {
             continue;
         }
         for (id, _) in corpus.index.search(terms, k) {
             let s = corpus.index.sentences[id as usize];
-            let key = (s.doc, s.paragraph as usize);
-            if !out.contains(&key) {
-                out.push(key);
+            if !out.iter().any(|c| c.0 == s.doc && c.1 == s.paragraph as usize) {
+                out.push((s.doc, s.paragraph as usize, s.sentence as usize));
             }
         }
     }
@@ -1525,7 +1527,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
     let short = n <= 2;
     let context = draft_context(prose, q, corpus);
     let sources: Vec<SourcePara> =
-        candidates(corpus, prose, q, &context).into_iter().map(|(d, p)| SourcePara::new(corpus, d, p)).collect();
+        candidates(corpus, prose, q, &context).into_iter().map(|(d, p, s)| SourcePara::new(corpus, d, p, s)).collect();
 
     // Verbatim occurrences: (source, matched token indices, quotation it is inside). Each
     // source quotation is read on its own first (its parts joined, without the attribution
@@ -1658,11 +1660,19 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         }
     });
     let Some(b) = misquote else {
-        let ev = best.as_ref().filter(|b| b.matched as f32 / n as f32 >= 0.4).map(|b| {
+        let near = best.as_ref().filter(|b| b.matched as f32 / n as f32 >= 0.4).map(|b| {
             let sp = &sources[b.source];
             let figure = Span::new(sp.toks[b.first].span.start, sp.toks[b.last].span.end);
             evidence(corpus, sp, figure, sp.quotes[b.quote].speaker.as_ref())
         });
+        // Else the passage retrieval found closest, for the editor to look at.
+        let retrieved = || {
+            sources.first().map(|sp| {
+                let sentence = corpus.document(sp.doc).prose.sentences[sp.sentence].span;
+                evidence(corpus, sp, sentence, None)
+            })
+        };
+        let ev = near.clone().or_else(retrieved);
         // The source quotes only part of it, or leaves words out where the draft has them.
         let partial = best.as_ref().filter(|b| b.real == 0 && b.matched as f32 >= 0.5 * n as f32 && b.matched >= 3);
         if partial.is_some_and(|b| b.free_added == 0) {
@@ -1671,7 +1681,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         }
         report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: ev.clone(), finding: None });
         if !short {
-            let message = match (&ev, partial) {
+            let message = match (&near, partial) {
                 (Some(ev), Some(_)) => format!("a source quotes only part of this: \"{}\"", ev.text),
                 (Some(ev), None) => format!("no source has this quotation; the closest source quotation says \"{}\"", ev.text),
                 (None, _) => "no source has this quotation".to_string(),
@@ -1732,70 +1742,57 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// Word-level differences: `"sometimes" where the source has "in some cases"`, `adds "very"`,
-/// `drops "not"`.
+/// Word-level differences, each with a matching word on either side for context:
+/// `"in most cases" where the source has "in some cases"`, `"work very well" where the source
+/// has "work well"`.
 fn describe_differences(draft_text: &str, source_text: &str, pat: &Pattern, source: &[QTok], ops: &[Op], index: &[usize]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut draft_run: Vec<Span> = Vec::new();
-    let mut source_run: Vec<Span> = Vec::new();
-    let mut started = false;
-    let flush = |draft_run: &mut Vec<Span>, source_run: &mut Vec<Span>, out: &mut Vec<String>| {
-        let cover = |spans: &[Span], text: &str| -> String {
-            let span = Span::new(spans[0].start, spans[spans.len() - 1].end);
-            span.slice(text).split_whitespace().collect::<Vec<_>>().join(" ")
-        };
-        match (draft_run.is_empty(), source_run.is_empty()) {
-            (false, false) => out.push(format!(
-                "\"{}\" where the source has \"{}\"",
-                cover(draft_run, draft_text),
-                cover(source_run, source_text)
-            )),
-            (false, true) => out.push(format!("adds \"{}\"", cover(draft_run, draft_text))),
-            (true, false) => out.push(format!("drops \"{}\"", cover(source_run, source_text))),
-            (true, true) => {}
+    let is_difference = |op: &Op| matches!(op, Op::Sub(..) | Op::Added(_, false) | Op::Dropped(_, false));
+    // Source words dropped before the first aligned word or after the last are outside the
+    // draft's quotation.
+    let Some(first) = ops.iter().position(|op| !matches!(op, Op::Dropped(..))) else { return Vec::new() };
+    let last = ops.iter().rposition(|op| !matches!(op, Op::Dropped(..))).unwrap_or(first);
+    let render = |spans: &[Span], text: &str| -> String {
+        match (spans.first(), spans.last()) {
+            (Some(a), Some(b)) => Span::new(a.start, b.end).slice(text).split_whitespace().collect::<Vec<_>>().join(" "),
+            _ => String::new(),
         }
-        draft_run.clear();
-        source_run.clear();
     };
-    // Trailing source words the draft never reached are not differences.
-    let last_aligned = ops.iter().rposition(|op| matches!(op, Op::Match(..) | Op::Sub(..) | Op::Added(..))).unwrap_or(0);
-    for (k, op) in ops.iter().enumerate() {
-        match *op {
-            Op::Match(..) => {
-                started = true;
-                flush(&mut draft_run, &mut source_run, &mut out);
-            }
-            Op::Sub(i, j) => {
-                started = true;
-                if draft_run.last() != Some(&pat.toks[i].span) {
-                    draft_run.push(pat.toks[i].span);
+    let mut out = Vec::new();
+    let mut k = first;
+    while k <= last {
+        if !is_difference(&ops[k]) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k <= last && (is_difference(&ops[k]) || matches!(ops[k], Op::Dropped(_, true) | Op::Added(_, true)) && k + 1 <= last && is_difference(&ops[k + 1])) {
+            k += 1;
+        }
+        let mut draft_spans: Vec<Span> = Vec::new();
+        let mut source_spans: Vec<Span> = Vec::new();
+        let context_before = start.checked_sub(1).filter(|&i| i >= first).map(|i| ops[i]);
+        let context_after = (k <= last).then(|| ops[k]);
+        for op in context_before.into_iter().chain(ops[start..k].iter().copied()).chain(context_after) {
+            match op {
+                Op::Match(i, j) | Op::Sub(i, j) => {
+                    push_span(&mut draft_spans, pat.toks[i].span);
+                    push_span(&mut source_spans, source[index[j]].span);
                 }
-                push_span(&mut source_run, source[index_of(index, j)].span);
-            }
-            Op::Added(_, true) => {
-                flush(&mut draft_run, &mut source_run, &mut out);
-            }
-            Op::Added(i, false) => {
-                started = true;
-                if draft_run.last() != Some(&pat.toks[i].span) {
-                    draft_run.push(pat.toks[i].span);
-                }
-            }
-            Op::Dropped(j, free) => {
-                if free {
-                    flush(&mut draft_run, &mut source_run, &mut out);
-                } else if started && k < last_aligned {
-                    push_span(&mut source_run, source[index_of(index, j)].span);
-                }
+                Op::Added(i, false) => push_span(&mut draft_spans, pat.toks[i].span),
+                Op::Dropped(j, false) => push_span(&mut source_spans, source[index[j]].span),
+                _ => {}
             }
         }
+        let draft = render(&draft_spans, draft_text);
+        let source = render(&source_spans, source_text);
+        out.push(match (draft.is_empty(), source.is_empty()) {
+            (false, false) => format!("\"{draft}\" where the source has \"{source}\""),
+            (false, true) => format!("adds \"{draft}\""),
+            (true, false) => format!("leaves out \"{source}\""),
+            (true, true) => continue,
+        });
     }
-    flush(&mut draft_run, &mut source_run, &mut out);
     out
-}
-
-fn index_of(index: &[usize], j: usize) -> usize {
-    index[j]
 }
 
 fn push_span(run: &mut Vec<Span>, span: Span) {

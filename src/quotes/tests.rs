@@ -169,7 +169,7 @@ fn misquote_message_and_fix_carry_the_source_words() {
     let draft = "Wang Wen said open models “are cheap — in most cases free — and they work well.”";
     let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
     let f = &report.findings[0];
-    assert!(f.message.contains("\"most\" where the source has \"some\""), "{}", f.message);
+    assert!(f.message.contains("\"in most cases\" where the source has \"in some cases\""), "{}", f.message);
     let fix = f.fix.as_ref().unwrap();
     assert_eq!(fix.replacement, "are cheap — in some cases free — and they work well");
     assert_eq!(f.evidence[0].speaker.as_deref(), Some("Wang Wen"));
