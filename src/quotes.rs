@@ -1341,8 +1341,7 @@ fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara
         .text
         .split(|c: char| c.is_whitespace())
         .map(|w| w.trim_end_matches("'s").trim_end_matches("’s"))
-        .filter(|w| w.chars().count() >= 2 && w.chars().next().is_some_and(|c| c.is_uppercase()))
-        .last()
+        .rfind(|w| w.chars().count() >= 2 && w.chars().next().is_some_and(|c| c.is_uppercase()))
         .into_iter()
         .collect();
     if name_words.is_empty() {
@@ -1765,7 +1764,7 @@ fn describe_differences(draft_text: &str, source_text: &str, pat: &Pattern, sour
             continue;
         }
         let start = k;
-        while k <= last && (is_difference(&ops[k]) || matches!(ops[k], Op::Dropped(_, true) | Op::Added(_, true)) && k + 1 <= last && is_difference(&ops[k + 1])) {
+        while k <= last && (is_difference(&ops[k]) || matches!(ops[k], Op::Dropped(_, true) | Op::Added(_, true)) && k < last && is_difference(&ops[k + 1])) {
             k += 1;
         }
         let mut draft_spans: Vec<Span> = Vec::new();
