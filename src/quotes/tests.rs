@@ -4,7 +4,10 @@ use crate::corpus::Document;
 use crate::findings::Severity;
 use crate::prose::Format;
 
-fn quotes_of(text: &str) -> Vec<(Vec<String>, Option<(SpeakerKind, String)>)> {
+/// Parts of a quotation and its speaker (kind and text).
+type Found = (Vec<String>, Option<(SpeakerKind, String)>);
+
+fn quotes_of(text: &str) -> Vec<Found> {
     let prose = Prose::new(text, Format::PlainText);
     extract(&prose)
         .into_iter()
@@ -20,7 +23,8 @@ fn extraction_and_speakers() {
     use SpeakerKind::*;
     let name = |s: &str| Some((Name, s.to_string()));
     let role = |s: &str| Some((Description, s.to_string()));
-    let cases: Vec<(&str, Vec<(Vec<&str>, Option<(SpeakerKind, String)>)>)> = vec![
+    type Case<'a> = (&'a str, Vec<(Vec<&'a str>, Option<(SpeakerKind, String)>)>);
+    let cases: Vec<Case> = vec![
         ("\"It works,\" said Mark Barton of OMNIUX.", vec![(vec!["It works,"], name("Mark Barton"))]),
         ("“It works,” Barton said.", vec![(vec!["It works,"], name("Barton"))]),
         ("Barton told AFP: “It works.”", vec![(vec!["It works."], name("Barton"))]),
@@ -53,7 +57,7 @@ fn extraction_and_speakers() {
     ];
     for (text, expected) in cases {
         let got = quotes_of(text);
-        let expected: Vec<(Vec<String>, Option<(SpeakerKind, String)>)> =
+        let expected: Vec<Found> =
             expected.into_iter().map(|(p, s)| (p.into_iter().map(String::from).collect(), s)).collect();
         assert_eq!(got, expected, "{text}");
     }
@@ -289,7 +293,7 @@ fn arbitrary_text_never_panics() {
         for _ in 0..60 {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             text.push_str(alphabet[(seed >> 33) as usize % alphabet.len()]);
-            if (seed >> 20) % 3 == 0 {
+            if (seed >> 20).is_multiple_of(3) {
                 text.push(' ');
             }
         }
