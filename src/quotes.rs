@@ -1411,10 +1411,23 @@ fn evidence(corpus: &Corpus, sp: &SourcePara, figure: Span, speaker: Option<&Spe
     }
 }
 
+/// Words that carry a quotation's meaning: not function words, but numbers, number words and
+/// negations count.
+fn is_content(word: &str) -> bool {
+    !words::is_stopword(word)
+        || word.chars().any(|c| c.is_ascii_digit())
+        || matches!(
+            word,
+            "not" | "no" | "nor" | "never" | "million" | "billion" | "trillion" | "thousand" | "hundred" | "percent" | "most"
+                | "less" | "more" | "least" | "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten"
+        )
+}
+
 /// A near match of a draft quotation in a source quotation.
 struct Near {
     source: usize,
-    quote: usize,
+    /// The source quotation, or None for a match in the source's own prose.
+    quote: Option<usize>,
     /// Paragraph token indices of the first and last aligned source words.
     first: usize,
     last: usize,
@@ -1439,7 +1452,7 @@ struct Near {
 }
 
 impl Near {
-    fn new(pat: &Pattern, ops: Vec<Op>, index: Vec<usize>, source: usize, quote: usize) -> Option<Near> {
+    fn new(pat: &Pattern, ops: Vec<Op>, index: Vec<usize>, source: usize, quote: Option<usize>) -> Option<Near> {
         let mut matched = 0;
         let mut content = 0;
         let mut first = None;
@@ -1451,7 +1464,7 @@ impl Near {
             match *op {
                 Op::Match(i, j) => {
                     matched += 1;
-                    if !words::is_stopword(&pat.toks[i].norm) {
+                    if is_content(&pat.toks[i].norm) {
                         content += 1;
                     }
                     first.get_or_insert(j);
@@ -1614,7 +1627,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
             }
             let source_toks: Vec<QTok> = index.iter().map(|&j| sp.toks[j].clone()).collect();
             let ops = align(&pat, &source_toks);
-            let Some(near) = Near::new(&pat, ops, index, si, k) else { continue };
+            let Some(near) = Near::new(&pat, ops, index, si, Some(k)) else { continue };
             let near = Near {
                 context: context_score(&context, &sp.context),
                 speaker_same: match (&q.speaker, &sq.speaker) {
@@ -1643,12 +1656,17 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         if short {
             // A changed word in a short quotation is a misquote only when the same speaker
             // says the other word in the same context; scare quotes are never misquotes.
-            let whole = sources[b.source].in_quote.iter().filter(|x| **x == Some(b.quote)).count();
+            let whole = sources[b.source].in_quote.iter().filter(|x| **x == b.quote).count();
             n == 2 && b.matched == 1 && b.window == 2 && whole <= 3 && b.content >= 1 && b.speaker_same && b.context >= 0.3
         } else {
             // Short quotations need a closer match: different remarks share a few words. The
             // two ends must agree (a remark that goes on differently is another remark).
-            let (needed, content) = if n_eff <= 5 || b.speaker_same { (if n_eff <= 5 { 0.75 } else { 0.7 }, 2) } else { (0.7, 3) };
+            let (needed, content) = match (n_eff <= 5, b.speaker_same) {
+                (true, true) => (0.75, 1),
+                (true, false) => (0.75, 2),
+                (false, true) => (0.7, 2),
+                (false, false) => (0.7, 3),
+            };
             b.matched >= 2
                 && b.content >= content
                 && share >= needed
@@ -1658,11 +1676,19 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
                 && (b.speaker_same || (n_eff > 5 && b.context >= 0.3) || (n_eff >= 8 && share >= 0.8))
         }
     });
+    // A source whose quotation marks are lost or never closed (a truncated page) still has the
+    // speaker's words in its prose: a close match there, next to the speaker's name, counts.
+    let prose_match = if misquote.is_none() && !short {
+        q.speaker.as_ref().filter(|s| s.kind == SpeakerKind::Name && !s.resolved).and_then(|speaker| prose_near(corpus, &pat, speaker, &sources))
+    } else {
+        None
+    };
+    let misquote = misquote.or(prose_match.as_ref());
     let Some(b) = misquote else {
         let near = best.as_ref().filter(|b| b.matched as f32 / n as f32 >= 0.4).map(|b| {
             let sp = &sources[b.source];
             let figure = Span::new(sp.toks[b.first].span.start, sp.toks[b.last].span.end);
-            evidence(corpus, sp, figure, sp.quotes[b.quote].speaker.as_ref())
+            evidence(corpus, sp, figure, b.quote.and_then(|k| sp.quotes[k].speaker.as_ref()))
         });
         // Else the passage retrieval found closest, for the editor to look at.
         let retrieved = || {
@@ -1699,19 +1725,21 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
     let sp = &sources[b.source];
     let doc = corpus.document(sp.doc);
     let figure = Span::new(sp.toks[b.first].span.start, sp.toks[b.last].span.end);
-    let source_speaker = sp.quotes[b.quote].speaker.as_ref();
+    let source_speaker = b.quote.and_then(|k| sp.quotes[k].speaker.as_ref());
     let mut ev = evidence(corpus, sp, figure, source_speaker);
     // The source's words, without an attribution that splits them.
-    ev.text = sp.quotes[b.quote]
-        .parts
-        .iter()
-        .filter_map(|part| {
-            let inside: Vec<usize> = (b.first..=b.last).filter(|&j| sp.in_quote[j] == Some(b.quote) && part.contains(sp.toks[j].span.start)).collect();
-            let (first, last) = (inside.first()?, inside.last()?);
-            Some(Span::new(sp.toks[*first].span.start, sp.toks[*last].span.end).slice(&doc.text).to_string())
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+    if let Some(k) = b.quote {
+        ev.text = sp.quotes[k]
+            .parts
+            .iter()
+            .filter_map(|part| {
+                let inside: Vec<usize> = (b.first..=b.last).filter(|&j| sp.in_quote[j] == Some(k) && part.contains(sp.toks[j].span.start)).collect();
+                let (first, last) = (inside.first()?, inside.last()?);
+                Some(Span::new(sp.toks[*first].span.start, sp.toks[*last].span.end).slice(&doc.text).to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     let differences = describe_differences(text, &doc.text, &pat, &sp.toks, &b.ops, &b.index);
     let who = match source_speaker {
         Some(s) if s.kind != SpeakerKind::Pronoun => format!("{} said", s.text),
@@ -1731,6 +1759,52 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         fix,
     });
     report.checked.push(Checked { span, verdict: Verdict::Flagged, evidence: Some(ev), finding: None });
+}
+
+/// A close match of the draft's words in a source's prose, in or right after the sentence that
+/// names the draft's speaker.
+fn prose_near(corpus: &Corpus, pat: &Pattern, speaker: &Speaker, sources: &[SourcePara]) -> Option<Near> {
+    let n = pat.toks.len();
+    let surname = speaker.text.split_whitespace().next_back()?.trim_end_matches("'s").trim_end_matches("’s");
+    if surname.chars().count() < 2 || n > 400 {
+        return None;
+    }
+    let mut best: Option<Near> = None;
+    for (si, sp) in sources.iter().enumerate() {
+        let doc = corpus.document(sp.doc);
+        let para = doc.prose.paragraphs[sp.paragraph];
+        if !has_word(para.slice(&doc.text), surname) || sp.toks.len() > 3000 {
+            continue;
+        }
+        let index: Vec<usize> = (0..sp.toks.len()).collect();
+        let Some(near) = Near::new(pat, align(pat, &sp.toks), index, si, None) else { continue };
+        let n_eff = (n - near.free_added).max(1);
+        let share = near.matched as f32 / n_eff as f32;
+        let tight = near.matched as f32 / near.window.max(1) as f32;
+        let ok = near.real >= 1
+            && n_eff >= 6
+            && share >= 0.75
+            && near.content >= 3
+            && tight >= 0.7
+            && near.lead <= 1
+            && near.trail <= 1;
+        // Words inside a source quotation were judged with that quotation.
+        if !ok || (near.first..=near.last).any(|j| sp.in_quote[j].is_some()) {
+            continue;
+        }
+        // The speaker is named in the window's sentence or the one before it.
+        let first_sentence = doc.prose.sentence_at(sp.toks[near.first].span.start)?;
+        let last_sentence = doc.prose.sentence_at(sp.toks[near.last].span.start)?;
+        let from = doc.prose.sentences[first_sentence.saturating_sub(1)].span.start;
+        let to = doc.prose.sentences[last_sentence].span.end;
+        if !has_word(&doc.text[from..to], surname) {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| near.matched > b.matched) {
+            best = Some(near);
+        }
+    }
+    best
 }
 
 fn lower_first(s: &str) -> String {

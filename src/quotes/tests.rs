@@ -306,3 +306,21 @@ fn arbitrary_text_never_panics() {
         check_quotes(&text, &prose, &quotations, &corpus, &mut report);
     }
 }
+
+#[test]
+fn a_changed_number_in_words_the_source_never_closed() {
+    let source = "Washington — The United States should quit trying to compete with China, Republican U.S. Sen. Bernie Moreno said Tuesday. “We were ahead of them by a mile, by 10 miles, on the internal combustion engine. They went into EVs, and then they convinced";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“We were ahead of them by a mile, by 100 miles, on the internal combustion engine,” Moreno said.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert_eq!(report.findings.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::Misquote], "{:?}", report.findings);
+    let draft = "“We were ahead of them by a mile, by 10 miles, on the internal combustion engine,” Moreno said.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    // A short quotation by the same speaker with a number word left out.
+    let source = "Treasury Secretary Scott Bessent predicted in August that tariffs would raise “well over half a trillion, maybe toward a trillion-dollar number,” but data show less.";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "Bessent predicted that tariffs would raise “well over a trillion” in revenue.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert_eq!(report.findings.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::Misquote], "{:?}", report.findings);
+}
