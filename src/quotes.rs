@@ -1254,8 +1254,14 @@ fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<S
     }
     let mut both = quote_terms.clone();
     both.extend(context.keys().cloned());
+    // The quotation's rarest words alone find a source sentence that is long (BM25 favours
+    // short ones) or buried in page furniture.
+    let mut rare = quote_terms.clone();
+    rare.sort_by(|a, b| corpus.index.idf(b).total_cmp(&corpus.index.idf(a)).then(a.cmp(b)));
+    rare.dedup();
+    rare.truncate(4);
     let mut out: Vec<(u32, usize, usize)> = Vec::new();
-    for (terms, k) in [(&quote_terms, 12), (&both, 8)] {
+    for (terms, k) in [(&quote_terms, 12), (&both, 8), (&rare, 6)] {
         if terms.is_empty() {
             continue;
         }
