@@ -3,27 +3,40 @@
 //!
 //! Words inside quotation marks promise that someone said exactly that. One extractor serves
 //! drafts and sources alike: it reads the *masked* prose (see [`crate::prose`]), so every span is
-//! a byte span of the original file. It pairs straight and curly double quotes, curly single
-//! quotes (headline style), and guillemets; apostrophes (`don't`, `Alibaba’s`, `’90s`) are not
+//! a byte span of the original file. It pairs straight and curly double quotes, single quotes
+//! (headline style), and guillemets; apostrophes (`don't`, `Alibaba’s`, `’90s`) are not
 //! quotation marks, and an opening mark that is never closed is dropped rather than allowed to
-//! swallow the rest of its paragraph. A quotation split by an attribution
-//! (`"We wouldn't ...," he said. "If Alibaba ..."`) is one quotation of several parts.
+//! swallow the rest of its paragraph. A quotation split by nothing but an attribution
+//! (`"We wouldn't ...," he said. "If Alibaba ..."`) is one quotation of several parts. Quoted
+//! code, URLs and encoded strings are not quotations.
 //!
-//! Speakers come from the attribution next to the quotation (`said X`, `X said`, `X told AFP`,
-//! `according to X`, `X argued that`, `the entrepreneur said`, `a recent study posited that`);
+//! Speakers come from the attribution next to the quotation: after it (`," said X`, `," X
+//! said`), between its parts, or before it in the same sentence (`X told AFP:`, `according to
+//! X,`, `X argued that`, `the entrepreneur said`, `A recent Stanford study posited that`).
+//! Titles, affiliations and appositives are read past (`WTO spokesman Keith Rockwell`, `Wang
+//! Wen of Renmin University`, `Gao Fei, chief technology officer at BOK Health, agreed`).
 //! `he`/`she` resolve to the nearest preceding named speaker in the same or previous paragraph.
 //!
 //! Checking compares word sequences after normalising what carries no meaning (quote and
-//! apostrophe styles, dashes, ellipsis forms, whitespace, case, edge punctuation, contractions).
-//! A draft may omit words with an ellipsis, insert `[bracketed]` words and add `[sic]`.
-//! - verbatim in a source where someone else is the speaker: `misattribution` (error);
-//! - not verbatim, but a source quotation nearly matches (most words in order, and the same
-//!   speaker or the same surrounding context): `misquote` (error), with a word-level diff;
+//! apostrophe styles, dashes, ellipsis forms, whitespace, case, edge punctuation, contractions,
+//! `%`/`per cent`). A draft may omit words with an ellipsis, insert `[bracketed]` words, write
+//! `[t]he` and add `[sic]`; a source's own ellipses and parentheticals, and a source that quotes
+//! less than the draft, are not held against the draft. Source paragraphs are found with BM25
+//! (the quotation's words, its sentence, its rarest words) and their quotations extracted on
+//! demand.
+//! - verbatim in a source where someone else surely is the speaker: `misattribution` (error);
+//! - not verbatim, but a source quotation nearly matches (most words in order, both ends
+//!   agreeing, and the same speaker or the same surrounding context): `misquote` (error), with a
+//!   word-level diff; also a close match in a source's prose right by the speaker's name (a
+//!   quotation whose marks the source lost);
 //! - found nowhere: `unsupported-claim` at info level.
 //!
-//! Quotations of one or two words are terms or scare quotes: they only need their words in a
-//! source, except that a two-word quotation whose source counterpart differs by one word, in the
-//! same context, is a misquote. When unsure, nothing above info is said.
+//! Precision comes first. A speaker the draft only implies with a pronoun is never called
+//! wrong; a source speaker read from a pronoun or from before the quotation yields when the
+//! draft's speaker is named nearby; a role (`the entrepreneur`) yields when the article names
+//! the draft's speaker where it introduces that role. Quotations of one or two words are terms
+//! or scare quotes: they only need their words in a source, except that a two-word quotation
+//! whose counterpart by the same speaker differs by one word is a misquote.
 
 use std::collections::{HashMap, HashSet};
 
