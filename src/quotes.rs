@@ -94,6 +94,9 @@ pub struct Speaker {
     /// (`," Barton said`), or just before it with nothing reported in between
     /// (`Barton said the firm "..."`).
     pub follows: bool,
+    /// From `according to X`: X may have reported the words (a publication, a filing) rather
+    /// than spoken them.
+    pub reported: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,7 +429,7 @@ fn attributions(prose: &Prose, p: usize, inner: &[Span]) -> Vec<Attribution> {
 fn speaker_for_verb(text: &str, toks: &[Tok], v: usize) -> Option<Speaker> {
     if lower(text, &toks[v]) == "according" {
         return match toks.get(v + 1) {
-            Some(t) if t.word && lower(text, t) == "to" => np_after(text, toks, v + 2),
+            Some(t) if t.word && lower(text, t) == "to" => np_after(text, toks, v + 2).map(|s| Speaker { reported: true, ..s }),
             _ => None,
         };
     }
@@ -565,7 +568,7 @@ fn prefer_name_before(text: &str, toks: &[Tok], start: usize, found: Option<Spea
 fn pronoun(text: &str, t: &Tok) -> Option<Speaker> {
     let w = lower(text, t);
     if matches!(w.as_str(), "he" | "she" | "they" | "it" | "we" | "i" | "you") {
-        Some(Speaker { kind: SpeakerKind::Pronoun, text: w, span: t.span, resolved: false, follows: false })
+        Some(Speaker { kind: SpeakerKind::Pronoun, text: w, span: t.span, resolved: false, follows: false, reported: false })
     } else {
         None
     }
@@ -610,11 +613,11 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
             let w = lower(text, &name[0]);
             if w.ends_with('s') && !w.ends_with("ss") {
                 let (t, span) = phrase(text, name);
-                return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false });
+                return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false });
             }
         }
         let (t, span) = phrase(text, name);
-        return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false });
+        return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false, reported: false });
     }
     // A description: from its determiner, or its last three words.
     let d = words.iter().rposition(|t| DETERMINERS.contains(&lower(text, t).as_str()));
@@ -633,7 +636,7 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
         return None;
     }
     let (t, span) = phrase(text, desc);
-    Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false })
+    Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false })
 }
 
 /// The noun phrase starting at token `i`, after an inverted verb (`," said Mark Barton of X`).
@@ -1350,6 +1353,9 @@ fn has_word(text: &str, word: &str) -> bool {
 
 /// Whether the source surely gives the quotation to someone other than the draft's speaker.
 fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara, quote_start: usize) -> bool {
+    if draft.reported || source.reported {
+        return false;
+    }
     if draft.kind != SpeakerKind::Name || same_speaker(draft, source) != Some(false) && source.kind == SpeakerKind::Name {
         return false;
     }
@@ -1598,7 +1604,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         let figure = Span::new(sp.toks[best.1[0]].span.start, sp.toks[*best.1.last().expect("non-empty")].span.end);
         let ev = evidence(corpus, sp, figure, source_speaker(best));
         // Only a speaker the draft names outright is compared: a resolved pronoun is a guess.
-        if let Some(draft_speaker) = q.speaker.as_ref().filter(|s| n >= 4 && !s.resolved) {
+        if let Some(draft_speaker) = q.speaker.as_ref().filter(|s| n >= 4 && !s.resolved && !s.reported) {
             let all_conflict = found.iter().all(|f| {
                 source_speaker(f).is_some_and(|s| {
                     let sp = &sources[f.0];

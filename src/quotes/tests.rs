@@ -324,3 +324,11 @@ fn a_changed_number_in_words_the_source_never_closed() {
     let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
     assert_eq!(report.findings.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::Misquote], "{:?}", report.findings);
 }
+
+#[test]
+fn according_to_a_publication_is_no_misattribution() {
+    let draft = "“If you need cutting-edge capabilities, you go back to OpenAI, Anthropic or Google,” according to the Taipei Times.";
+    assert_eq!(codes(draft), vec![]);
+    let got = quotes_of(draft);
+    assert!(got[0].1.is_some());
+}
