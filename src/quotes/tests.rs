@@ -332,3 +332,18 @@ fn according_to_a_publication_is_no_misattribution() {
     let got = quotes_of(draft);
     assert!(got[0].1.is_some());
 }
+
+#[test]
+fn flagged_quotations_link_their_findings() {
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, SOURCE.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "Paul Triolo saw no “salient issues”.\n\n“If you need cutting-edge capabilities, you go back to OpenAI, Anthropic or Google,” said Mark Barton.\n\nWang Wen said open models “are cheap — in most cases free — and they work well.”";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert_eq!(report.checked.len(), 3);
+    assert_eq!(report.checked[0].verdict, Verdict::Supported);
+    for c in &report.checked[1..] {
+        assert_eq!(c.verdict, Verdict::Flagged);
+        let f = &report.findings[c.finding.expect("linked")];
+        assert_eq!(f.span, c.span);
+        assert!(!f.evidence.is_empty());
+    }
+}
