@@ -363,6 +363,14 @@ const REPORTING_NOUNS: &[&str] = &[
     "slogan", "motto", "headline", "title", "term", "message", "memo", "letter", "report",
 ];
 
+/// Titles that name a role, not a person.
+const TITLES: &[&str] = &[
+    "ceo", "cto", "cfo", "coo", "cio", "president", "chairman", "chairwoman", "chair", "chief", "director",
+    "minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "founder", "cofounder", "co-founder",
+    "senator", "sen", "governor", "professor", "prof", "dr", "mr", "ms", "mrs", "sir", "executive", "officer",
+    "head", "vice", "general", "manager", "analyst", "economist", "lawmaker", "representative", "rep", "judge",
+];
+
 const NAME_PARTICLES: &[&str] = &["de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "du", "di", "ter"];
 
 fn lower(text: &str, t: &Tok) -> String {
@@ -607,6 +615,11 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
         if name.is_empty() {
             return None;
         }
+        // "CEO", "President": a title alone names nobody.
+        if name.iter().all(|t| TITLES.contains(&lower(text, t).as_str())) {
+            let (t, span) = phrase(text, words);
+            return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false });
+        }
         let initial = sentence_initial && !cut && run == words.len();
         if name.len() == 1 && initial {
             // "Officials said", "Analysts said": a plural at the start of a sentence is no name.
@@ -705,7 +718,17 @@ fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
         if end == i {
             return None;
         }
-        return classify(text, &toks[i..=end], false);
+        let found = classify(text, &toks[i..=end], false);
+        // `said the company's CEO, Sam Altman`: the name after the role is the speaker.
+        if found.as_ref().is_some_and(|s| s.kind == SpeakerKind::Description)
+            && toks.get(end + 1).is_some_and(|t| t.span.slice(text) == ",")
+            && toks.get(end + 2).is_some_and(|t| t.word && is_cap(text, t))
+        {
+            if let Some(name) = np_after(text, toks, end + 2).filter(|s| s.kind == SpeakerKind::Name) {
+                return Some(name);
+            }
+        }
+        return found;
     }
     None
 }

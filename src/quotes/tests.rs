@@ -347,3 +347,10 @@ fn flagged_quotations_link_their_findings() {
         assert!(!f.evidence.is_empty());
     }
 }
+
+#[test]
+fn titles_alone_are_roles() {
+    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
+    assert_eq!(quotes_of("\"It works,\" said the company's CEO, Sam Altman.")[0].1, name("Sam Altman"));
+    assert_eq!(quotes_of("\"It works,\" said the company's CEO.")[0].1, Some((SpeakerKind::Description, "CEO".to_string())));
+}
