@@ -851,6 +851,17 @@ fn build_quotations(prose: &Prose, p: usize, marks: &[(Span, Span)], attribution
             .and_then(|i| attributions[i].speaker.clone())
             .filter(|s| !s.text.is_empty())
             .map(|s| Speaker { follows, ..s });
+        // `X described it as "A" and "B"`: a second quotation joined by a word or two shares
+        // the first one's speaker.
+        let speaker = speaker.or_else(|| {
+            let last: &Quotation = out.last()?;
+            let gap = Span::new(last.span.end, open.start);
+            let words = lex(text, gap).into_iter().filter(|t| t.word).count();
+            let same_sentence = prose.sentence_at(last.span.start) == prose.sentence_at(open.start);
+            (same_sentence && words <= 3 && !attributions.iter().any(|a| gap.contains(a.verb.start)))
+                .then(|| last.speaker.clone().map(|s| Speaker { follows: false, ..s }))
+                .flatten()
+        });
         out.push(Quotation { span: Span::new(open.start, close.end), parts, paragraph: p, speaker });
         previous_end = close.end;
     }

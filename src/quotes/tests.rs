@@ -354,3 +354,9 @@ fn titles_alone_are_roles() {
     assert_eq!(quotes_of("\"It works,\" said the company's CEO, Sam Altman.")[0].1, name("Sam Altman"));
     assert_eq!(quotes_of("\"It works,\" said the company's CEO.")[0].1, Some((SpeakerKind::Description, "CEO".to_string())));
 }
+
+#[test]
+fn a_second_quotation_shares_the_first_ones_speaker() {
+    let got = quotes_of("Starmer described China as a “nation of immense scale” and a “defining force in technology”.");
+    assert_eq!(got[1].1, Some((SpeakerKind::Name, "Starmer".to_string())));
+}
