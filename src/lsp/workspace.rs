@@ -1,0 +1,57 @@
+//! Workspace notifications and commands: `workspace/didChangeConfiguration`,
+//! `workspace/didChangeWatchedFiles` and `workspace/executeCommand` (`copydesk.reloadCorpus`).
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::lsp_types::{DidChangeConfigurationParams, DidChangeWatchedFilesParams, ExecuteCommandParams};
+
+use super::settings::Settings;
+use super::sources;
+use super::state::{lock, Shared};
+
+pub const RELOAD_COMMAND: &str = "copydesk.reloadCorpus";
+
+/// Applies new settings; reloads the corpus when its paths changed.
+pub async fn did_change_configuration(shared: &Arc<Shared>, params: DidChangeConfigurationParams) {
+    if params.settings.is_null() {
+        return;
+    }
+    let (settings, warnings) = Settings::from_json(&params.settings);
+    for warning in warnings {
+        shared.log.warn(warning);
+    }
+    let corpus_changed = {
+        let mut current = lock(&shared.settings);
+        let changed = current.corpus != settings.corpus;
+        *current = settings;
+        changed
+    };
+    shared.log.info("settings updated");
+    if corpus_changed {
+        sources::reload(shared, "settings changed").await;
+    }
+}
+
+pub async fn did_change_watched_files(shared: &Arc<Shared>, params: DidChangeWatchedFilesParams) {
+    let relevant = params.changes.iter().filter(|c| sources::affects_corpus(shared, &c.uri)).count();
+    if relevant == 0 {
+        return;
+    }
+    sources::reload(shared, &format!("{relevant} corpus files changed")).await;
+}
+
+pub async fn execute_command(shared: &Arc<Shared>, params: ExecuteCommandParams) -> jsonrpc::Result<Option<Value>> {
+    match params.command.as_str() {
+        RELOAD_COMMAND => match sources::reload(shared, "reload command").await {
+            Some(count) => Ok(Some(json!({ "documents": count }))),
+            None => Err(jsonrpc::Error {
+                code: jsonrpc::ErrorCode::InternalError,
+                message: "could not load the corpus (see the log)".into(),
+                data: None,
+            }),
+        },
+        other => Err(jsonrpc::Error::invalid_params(format!("unknown command {other}"))),
+    }
+}

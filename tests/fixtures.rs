@@ -1,0 +1,85 @@
+//! Matcher tests as data: every `tests/fixtures/drafts/NAME.md` is checked against the seeds
+//! and must get exactly the errors and warnings its `NAME.expect` lists (`LINE | CODE | TEXT`,
+//! TEXT a piece of the line the finding must cover), no more and no fewer.
+
+use std::path::Path;
+
+use copydesk::check::{check, CheckOptions};
+use copydesk::corpus::Corpus;
+use copydesk::findings::Severity;
+use copydesk::position::LineIndex;
+use copydesk::prose::Format;
+
+#[test]
+fn fixture_drafts_get_exactly_their_expected_findings() {
+    let corpus = Corpus::load(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")], None).expect("seeds load");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drafts");
+    let mut drafts: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+    drafts.sort();
+    assert!(!drafts.is_empty());
+    let mut failures = Vec::new();
+    for draft in drafts {
+        let text = std::fs::read_to_string(&draft).unwrap();
+        let expect = std::fs::read_to_string(draft.with_extension("expect")).unwrap();
+        let lines = LineIndex::new(&text);
+        let (report, _) = check(&text, Format::Markdown, &corpus, &CheckOptions::default());
+        let mut found: Vec<(usize, String, String)> = report
+            .findings
+            .iter()
+            .filter(|f| matches!(f.severity, Severity::Error | Severity::Warning))
+            .map(|f| (lines.line_of(f.span.start) + 1, f.code.to_string(), f.span.slice(&text).to_string()))
+            .collect();
+        for row in expect.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+            let parts: Vec<&str> = row.splitn(3, '|').map(str::trim).collect();
+            let (line, code, piece) = (parts[0].parse::<usize>().unwrap(), parts[1], parts[2]);
+            match found.iter().position(|(l, c, t)| *l == line && c == code && (t.contains(piece) || piece.contains(t.as_str()))) {
+                Some(i) => {
+                    found.remove(i);
+                }
+                None => failures.push(format!("{}: missing {line} | {code} | {piece}", draft.display())),
+            }
+        }
+        for (line, code, t) in found {
+            failures.push(format!("{}: unexpected {line} | {code} | {t}", draft.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_seed_checked_against_the_seeds_raises_nothing() {
+    let corpus = Corpus::builtin();
+    for (path, text) in copydesk::corpus::BUILTIN_SEEDS {
+        let (report, _) = check(text, Format::PlainText, &corpus, &CheckOptions::default());
+        let loud: Vec<_> = report.findings.iter().filter(|f| f.severity <= Severity::Warning).map(|f| &f.message).collect();
+        assert!(loud.is_empty(), "{path}: {loud:?}");
+    }
+}
+
+#[test]
+fn checking_is_deterministic() {
+    let corpus = Corpus::builtin();
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample.md")).unwrap();
+    let first = check(&text, Format::Markdown, &corpus, &CheckOptions::default()).0;
+    for _ in 0..3 {
+        assert_eq!(check(&text, Format::Markdown, &corpus, &CheckOptions::default()).0, first);
+    }
+}
+
+#[test]
+fn cached_checks_equal_fresh_checks_across_edits() {
+    use copydesk::check::{check_with_cache, SentenceCache};
+    let corpus = Corpus::builtin();
+    let options = CheckOptions::default();
+    let cache = SentenceCache::new();
+    let mut text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample.md")).unwrap();
+    for edit in 0..4 {
+        let fresh = check(&text, Format::Markdown, &corpus, &options).0;
+        let cached = check_with_cache(&text, Format::Markdown, &corpus, &options, Some(&cache)).0;
+        assert_eq!(cached, fresh, "after edit {edit}");
+        // Shift everything after the first paragraph, and change one figure.
+        text.insert_str(text.find("# ").unwrap(), "New opening line. ");
+        text = text.replacen("US$4 million", if edit % 2 == 0 { "US$400,000" } else { "US$4 million" }, 1);
+    }
+    assert!(!cache.is_empty());
+}
