@@ -40,7 +40,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, SearchScratch};
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
 use crate::position::Span;
 use crate::prose::Prose;
@@ -1302,7 +1302,7 @@ fn context_score(draft: &HashMap<String, f32>, source: &HashSet<String>) -> f32 
 
 /// Paragraphs of the corpus that may hold the quotation, best first, each with its best
 /// sentence (an index into the document's sentences).
-fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<String, f32>) -> Vec<(u32, usize, usize)> {
+fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<String, f32>, scratch: &mut SearchScratch) -> Vec<(u32, usize, usize)> {
     let mut quote_terms: Vec<String> = Vec::new();
     for part in &q.parts {
         quote_terms.extend(words::tokens(&prose.masked, *part).into_iter().map(|t| t.term));
@@ -1320,7 +1320,7 @@ fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<S
         if terms.is_empty() {
             continue;
         }
-        for (id, _) in corpus.index.search(terms, k) {
+        for (id, _) in corpus.index.search_with(scratch, terms, k) {
             let s = corpus.index.sentences[id as usize];
             if !out.iter().any(|c| c.0 == s.doc && c.1 == s.paragraph as usize) {
                 out.push((s.doc, s.paragraph as usize, s.sentence as usize));
@@ -1589,12 +1589,13 @@ impl Near {
 
 /// Checks every draft quotation and adds findings and checked entries to `report`.
 pub fn check_quotes(text: &str, prose: &Prose, quotations: &[Quotation], corpus: &Corpus, report: &mut Report) {
+    let mut scratch = SearchScratch::default();
     for q in quotations {
-        check_one(text, prose, q, corpus, report);
+        check_one(text, prose, q, corpus, report, &mut scratch);
     }
 }
 
-fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: &mut Report) {
+fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: &mut Report, scratch: &mut SearchScratch) {
     let pat = pattern(&prose.masked, q);
     let n = pat.toks.len();
     if n == 0 {
@@ -1603,7 +1604,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
     let short = n <= 2;
     let context = draft_context(prose, q, corpus);
     let sources: Vec<SourcePara> =
-        candidates(corpus, prose, q, &context).into_iter().map(|(d, p, s)| SourcePara::new(corpus, d, p, s)).collect();
+        candidates(corpus, prose, q, &context, scratch).into_iter().map(|(d, p, s)| SourcePara::new(corpus, d, p, s)).collect();
 
     // Verbatim occurrences: (source, matched token indices, quotation it is inside). Each
     // source quotation is read on its own first (its parts joined, without the attribution
