@@ -481,29 +481,26 @@ fn spells_acronym(text: &str, letters: &str) -> bool {
 }
 
 /// Terms around a figure, weighted by closeness (1 inside the figure, falling with distance).
+/// `tokens` are in text order; only the tokens near the figure are looked at.
 fn window(tokens: &[Token], figure: Span) -> Vec<(String, f32)> {
     let mut out: Vec<(String, f32)> = Vec::new();
-    let first_after = tokens.iter().position(|t| t.span.start >= figure.end).unwrap_or(tokens.len());
-    let last_before = tokens.iter().rposition(|t| t.span.end <= figure.start);
-    for (i, t) in tokens.iter().enumerate() {
-        let distance = if t.span.overlaps(figure) {
-            0
-        } else if t.span.start >= figure.end {
-            i - first_after + 1
-        } else {
-            match last_before {
-                Some(lb) => lb - i + 1,
-                None => continue,
-            }
-        };
-        if distance > WINDOW {
-            continue;
-        }
+    let first_overlap = tokens.partition_point(|t| t.span.end <= figure.start);
+    let first_after = tokens.partition_point(|t| t.span.start < figure.end).max(first_overlap);
+    let mut add = |term: &str, distance: usize| {
         let weight = 1.0 / (1.0 + distance as f32 * 0.5);
-        match out.iter_mut().find(|(term, _)| *term == t.term) {
+        match out.iter_mut().find(|(t, _)| t == term) {
             Some((_, w)) => *w = w.max(weight),
-            None => out.push((t.term.clone(), weight)),
+            None => out.push((term.to_string(), weight)),
         }
+    };
+    for t in &tokens[first_overlap..first_after] {
+        add(&t.term, 0);
+    }
+    for (k, t) in tokens[first_overlap.saturating_sub(WINDOW)..first_overlap].iter().rev().enumerate() {
+        add(&t.term, k + 1);
+    }
+    for (k, t) in tokens[first_after..(first_after + WINDOW).min(tokens.len())].iter().enumerate() {
+        add(&t.term, k + 1);
     }
     out
 }

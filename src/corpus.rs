@@ -29,6 +29,23 @@ pub enum CorpusError {
     Walk { path: String, message: String },
     #[error("the corpus is empty: no .txt, .md, .markdown, .html or .htm files under {paths}")]
     Empty { paths: String },
+    #[error("{path}: more than {limit} corpus files; point --corpus at the articles, or raise max-files in copydesk.toml")]
+    TooManyFiles { path: String, limit: usize },
+}
+
+/// Safety limits on what a corpus load reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Files larger than this are skipped with a note.
+    pub max_file_bytes: u64,
+    /// Past this many files the load stops with an error rather than index a whole disk.
+    pub max_files: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_bytes: 20_000_000, max_files: 200_000 }
+    }
 }
 
 /// Something worth telling the user about a corpus file that was still loaded, or skipped.
@@ -311,11 +328,21 @@ impl Corpus {
         Corpus::from_documents(documents, Vec::new(), 0)
     }
 
-    /// Loads every supported file under `paths` (files or directories, walked with ignore rules).
+    /// Loads every supported file under `paths` (files or directories, walked with ignore rules)
+    /// with the default limits.
     pub fn load(paths: &[PathBuf], progress: Option<Progress>) -> Result<Corpus, CorpusError> {
+        Corpus::load_with(paths, &Limits::default(), progress)
+    }
+
+    /// Loads a corpus within `limits`. Files that cannot be used (too large, binary, vanished,
+    /// unreadable, behind a symlink that leaves the roots) are skipped with a note; only a
+    /// missing root, too many files or an empty result stop the load.
+    pub fn load_with(paths: &[PathBuf], limits: &Limits, progress: Option<Progress>) -> Result<Corpus, CorpusError> {
         let mut files = Vec::new();
         let mut skipped = 0;
         let mut notes = Vec::new();
+        let note = |path: &Path, message: String| CorpusNote { path: path.display().to_string(), message };
+        let roots: Vec<PathBuf> = paths.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
         for root in paths {
             if !root.exists() {
                 return Err(CorpusError::Missing { path: root.display().to_string() });
@@ -328,22 +355,54 @@ impl Corpus {
                 }
                 continue;
             }
-            let walker = ignore::WalkBuilder::new(root).follow_links(false).build();
+            let walker = ignore::WalkBuilder::new(root).follow_links(true).build();
             for entry in walker {
-                let entry = entry.map_err(|e| CorpusError::Walk { path: root.display().to_string(), message: e.to_string() })?;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(err) => {
+                        // Loops, unreadable folders, entries that vanished: note and go on.
+                        notes.push(note(root, format!("skipped: {err}")));
+                        continue;
+                    }
+                };
                 if !entry.file_type().is_some_and(|t| t.is_file()) {
                     continue;
                 }
                 let path = entry.into_path();
-                if Format::from_path(&path.to_string_lossy()).is_some() {
-                    files.push(path);
-                } else {
+                if Format::from_path(&path.to_string_lossy()).is_none() {
                     skipped += 1;
+                    continue;
+                }
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) || path.ancestors().any(|a| a.is_symlink()) {
+                    let inside = std::fs::canonicalize(&path).is_ok_and(|real| roots.iter().any(|r| real.starts_with(r)));
+                    if !inside {
+                        notes.push(note(&path, "skipped: a symbolic link that leads outside the corpus".into()));
+                        continue;
+                    }
+                }
+                files.push(path);
+                if files.len() > limits.max_files {
+                    return Err(CorpusError::TooManyFiles { path: root.display().to_string(), limit: limits.max_files });
                 }
             }
         }
         files.sort();
         files.dedup();
+        files.retain(|path| match std::fs::metadata(path) {
+            Ok(meta) if meta.len() > limits.max_file_bytes => {
+                notes.push(note(path, format!("skipped: {} MB is over the {} MB file size limit", meta.len() / 1_000_000, limits.max_file_bytes / 1_000_000)));
+                false
+            }
+            Ok(meta) if !meta.is_file() => {
+                notes.push(note(path, "skipped: not a regular file".into()));
+                false
+            }
+            Ok(_) => true,
+            Err(err) => {
+                notes.push(note(path, format!("skipped: {err}")));
+                false
+            }
+        });
         let total = files.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let loaded: Vec<Result<(Option<Document>, Option<CorpusNote>), CorpusError>> = files
@@ -361,12 +420,12 @@ impl Corpus {
             .collect();
         let mut documents = Vec::new();
         for result in loaded {
-            let (doc, note) = result?;
-            if let Some(note) = note {
-                notes.push(note);
-            }
-            if let Some(doc) = doc {
-                documents.push(doc);
+            match result {
+                Ok((doc, note)) => {
+                    notes.extend(note);
+                    documents.extend(doc);
+                }
+                Err(err) => return Err(err),
             }
         }
         if documents.is_empty() {
@@ -410,7 +469,11 @@ fn normalise_url(url: &str) -> String {
 /// lossily with a note.
 fn load_file(path: &Path) -> Result<(Option<Document>, Option<CorpusNote>), CorpusError> {
     let display = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| CorpusError::Io { path: display.clone(), source })?;
+    // A file that vanished or became unreadable after listing is skipped, not fatal.
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return Ok((None, Some(CorpusNote { path: display, message: format!("skipped: {err}") }))),
+    };
     let format = Format::from_path(&display).unwrap_or(Format::PlainText);
     let (text, note) = decode(&display, bytes);
     let Some(text) = text else {

@@ -69,28 +69,53 @@ pub struct Range {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// Every `CHECKPOINT` bytes within a line: (byte offset, UTF-16 column there), so a column
+    /// on a very long line is counted from a nearby checkpoint, not from the line start.
+    checkpoints: Vec<(usize, u32)>,
     len: usize,
 }
+
+const CHECKPOINT: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
+        let mut checkpoints = Vec::new();
+        let mut column: u32 = 0;
+        let mut since_checkpoint = 0;
         let mut i = 0;
         while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
+            let b = bytes[i];
+            match b {
+                b'\n' => {
+                    line_starts.push(i + 1);
+                    column = 0;
+                    since_checkpoint = 0;
+                }
                 b'\r' => {
                     if bytes.get(i + 1) == Some(&b'\n') {
                         i += 1;
                     }
                     line_starts.push(i + 1);
+                    column = 0;
+                    since_checkpoint = 0;
                 }
-                _ => {}
+                _ => {
+                    if since_checkpoint >= CHECKPOINT && (b & 0xC0) != 0x80 {
+                        checkpoints.push((i, column));
+                        since_checkpoint = 0;
+                    }
+                    // UTF-16 units: one per character, two for four-byte characters.
+                    if (b & 0xC0) != 0x80 {
+                        column += if b >= 0xF0 { 2 } else { 1 };
+                    }
+                    since_checkpoint += 1;
+                }
             }
             i += 1;
         }
-        LineIndex { line_starts, len: text.len() }
+        LineIndex { line_starts, checkpoints, len: text.len() }
     }
 
     pub fn line_count(&self) -> usize {
@@ -127,10 +152,17 @@ impl LineIndex {
         }
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let column_text = &text[start..offset];
         let character = match encoding {
-            PositionEncoding::Utf8 => column_text.len(),
-            PositionEncoding::Utf16 => column_text.chars().map(char::len_utf16).sum(),
+            PositionEncoding::Utf8 => offset - start,
+            PositionEncoding::Utf16 => {
+                // Count from the last checkpoint on this line before the offset.
+                let i = self.checkpoints.partition_point(|(at, _)| *at <= offset);
+                let (from, base) = match i.checked_sub(1).map(|k| self.checkpoints[k]) {
+                    Some((at, column)) if at >= start && at <= offset && text.is_char_boundary(at) => (at, column as usize),
+                    _ => (start, 0),
+                };
+                base + text[from..offset].chars().map(char::len_utf16).sum::<usize>()
+            }
         };
         Position { line: line as u32, character: character as u32 }
     }
@@ -230,6 +262,16 @@ mod tests {
         assert_eq!(index.offset(text, pos(0, 2), PositionEncoding::Utf8), (0, true));
         assert_eq!(index.position(text, 2, PositionEncoding::Utf16), pos(0, 0));
         assert_eq!(index.position(text, 99, PositionEncoding::Utf16), pos(0, 3));
+    }
+
+    #[test]
+    fn long_lines_use_checkpoints_and_agree_with_counting() {
+        let text: String = (0..3000).map(|i| if i % 7 == 0 { "😀é " } else { "ab " }).collect();
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(97) {
+            let counted: usize = text[..offset].chars().map(char::len_utf16).sum();
+            assert_eq!(index.position(&text, offset, PositionEncoding::Utf16).character as usize, counted);
+        }
     }
 
     #[test]
