@@ -771,7 +771,7 @@ fn is_prose(text: &str) -> bool {
         .filter(|c| c.is_alphanumeric() || c.is_whitespace() || ",.;:'’‘“”!?—–-()%$€£&/…[]".contains(*c))
         .count();
     let longest = text.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0);
-    plain * 100 >= total * 97 && longest <= 40
+    plain * 100 >= total * 92 && longest <= 40
 }
 
 fn only_punctuation(text: &str) -> bool {
