@@ -108,6 +108,9 @@ pub fn check_with_cache(
     let prose = Prose::new(text, format);
     let mut quantities = extract::extract(&prose.masked);
     apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
+    // Numbers inside a quotation are quote wording, checked with the quotation.
+    let quotations = crate::quotes::extract(&prose);
+    quantities.retain(|q| !crate::quotes::inside(&quotations, q.span));
     let linked: HashSet<u32> = linked_documents(text, corpus);
     let mut report = Report::default();
     let mut trace = Vec::new();
@@ -148,6 +151,7 @@ pub fn check_with_cache(
         report.findings.extend(part.findings);
         report.checked.extend(part.checked);
     }
+    crate::quotes::check_quotes(text, &prose, &quotations, corpus, &mut report);
     crate::suppress::apply(text, &mut report);
     report.findings.retain_mut(|f| match options.severity.get(&f.code) {
         Some(Some(severity)) => {

@@ -10,6 +10,7 @@
 //! - [`words`]: content words for retrieval and alignment;
 //! - [`extract`]: quantities (one extractor for drafts and sources);
 //! - [`corpus`]: loading source documents and retrieving passages;
+//! - [`quotes`]: quotations and their speakers, checked against the corpus;
 //! - [`check`]: pairing draft statistics with source figures and judging them;
 //! - [`findings`]: what a check reports;
 //! - [`render`]: human and JSON output;
@@ -26,6 +27,7 @@ pub mod html;
 pub mod markdown;
 pub mod position;
 pub mod prose;
+pub mod quotes;
 pub mod render;
 pub mod suppress;
 pub mod words;

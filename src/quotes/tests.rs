@@ -1,0 +1,362 @@
+use super::*;
+use crate::check::{check, CheckOptions};
+use crate::corpus::Document;
+use crate::findings::Severity;
+use crate::prose::Format;
+
+/// Parts of a quotation and its speaker (kind and text).
+type Found = (Vec<String>, Option<(SpeakerKind, String)>);
+
+fn quotes_of(text: &str) -> Vec<Found> {
+    let prose = Prose::new(text, Format::PlainText);
+    extract(&prose)
+        .into_iter()
+        .map(|q| {
+            let parts = q.parts.iter().map(|p| p.slice(text).trim().to_string()).collect();
+            (parts, q.speaker.map(|s| (s.kind, s.text)))
+        })
+        .collect()
+}
+
+#[test]
+fn extraction_and_speakers() {
+    use SpeakerKind::*;
+    let name = |s: &str| Some((Name, s.to_string()));
+    let role = |s: &str| Some((Description, s.to_string()));
+    type Case<'a> = (&'a str, Vec<(Vec<&'a str>, Option<(SpeakerKind, String)>)>);
+    let cases: Vec<Case> = vec![
+        ("\"It works,\" said Mark Barton of OMNIUX.", vec![(vec!["It works,"], name("Mark Barton"))]),
+        ("“It works,” Barton said.", vec![(vec!["It works,"], name("Barton"))]),
+        ("Barton told AFP: “It works.”", vec![(vec!["It works."], name("Barton"))]),
+        ("“It works,” according to Mark Barton.", vec![(vec!["It works,"], name("Mark Barton"))]),
+        ("Gao Fei noted that “open models build trust.”", vec![(vec!["open models build trust."], name("Gao Fei"))]),
+        ("Gao Fei argued that \"open models build trust\" in the field.", vec![(vec!["open models build trust"], name("Gao Fei"))]),
+        ("“If you need it, you go back,” the entrepreneur said.", vec![(vec!["If you need it, you go back,"], role("the entrepreneur"))]),
+        ("A recent Stanford study posited that “open releases enable scrutiny” of the tech.", vec![(vec!["open releases enable scrutiny"], role("A recent Stanford study"))]),
+        ("A recent Stanford study published posited that “open releases enable scrutiny.”", vec![(vec!["open releases enable scrutiny."], role("A recent Stanford study"))]),
+        ("Airbnb's Brian Chesky said the company “relies heavily” on Qwen.", vec![(vec!["relies heavily"], name("Brian Chesky"))]),
+        ("Western offerings are “just not as interesting,” said the US entrepreneur who uses Qwen.", vec![(vec!["just not as interesting,"], role("the US entrepreneur"))]),
+        ("A telling example comes from Brian Chesky, co-founder of Airbnb, who openly said that the firm “relies heavily” on Qwen.", vec![(vec!["relies heavily"], name("Brian Chesky"))]),
+        ("Barton said: \"We are done.\"", vec![(vec!["We are done."], name("Barton"))]),
+        // A quotation split by its attribution is one quotation.
+        (
+            "“We wouldn’t want to go all-in,” he said. “If Alibaba were sanctioned, we would leave.”",
+            vec![(vec!["We wouldn’t want to go all-in,", "If Alibaba were sanctioned, we would leave."], Some((Pronoun, "he".to_string())))],
+        ),
+        // Headline single quotes and guillemets.
+        ("Airbnb ‘relies heavily’ on Alibaba’s Qwen", vec![(vec!["relies heavily"], None)]),
+        ("Il a dit «c'est fini» hier.", vec![(vec!["c'est fini"], None)]),
+        // Apostrophes are not quotation marks.
+        ("Alibaba’s models don't date from the ’90s, the farmers’ union said.", vec![]),
+        ("It's the '90s and rock 'n' roll.", vec![]),
+        // An unclosed mark never swallows the paragraph.
+        ("He said “we are done. Then she said “fine” and left.", vec![(vec!["fine"], Some((Pronoun, "she".to_string())))]),
+        ("He said \"we are done. Then she left.", vec![]),
+        // Nested quotations belong to the outer one.
+        ("“He called it ‘real progress’ today,” Barton said.", vec![(vec!["He called it ‘real progress’ today,"], name("Barton"))]),
+    ];
+    for (text, expected) in cases {
+        let got = quotes_of(text);
+        let expected: Vec<Found> =
+            expected.into_iter().map(|(p, s)| (p.into_iter().map(String::from).collect(), s)).collect();
+        assert_eq!(got, expected, "{text}");
+    }
+}
+
+#[test]
+fn pronouns_resolve_to_the_nearest_named_speaker() {
+    let text = "Mark Barton, chief technology officer at OMNIUX, said he liked Qwen.\n\n“It works,” he said. “It is cheap.”\n\nGao Fei, chief technology officer at BOK Health, agreed.\n\n“Open source builds trust,” he said.";
+    let got = quotes_of(text);
+    assert_eq!(got[0].1, Some((SpeakerKind::Name, "Mark Barton".to_string())));
+    assert_eq!(got[0].0.len(), 2);
+    assert_eq!(got[1].1, Some((SpeakerKind::Name, "Gao Fei".to_string())));
+    // A pronoun with no named speaker in this or the previous paragraph stays unresolved.
+    let text = "Mark Barton spoke.\n\nNothing here.\n\nStill nothing, the report said.\n\n“It works,” he said.";
+    assert_eq!(quotes_of(text)[0].1, Some((SpeakerKind::Pronoun, "he".to_string())));
+}
+
+#[test]
+fn surnames_match_full_names() {
+    assert!(names_match("Barton", "Mark Barton"));
+    assert!(names_match("Mark Barton", "Barton"));
+    assert!(names_match("Wang", "Wang Wen"));
+    assert!(names_match("OpenAI CEO Sam Altman", "Sam Altman"));
+    assert!(!names_match("Mark Barton", "Mark Zuckerberg"));
+    assert!(!names_match("Gao Fei", "Paul Triolo"));
+}
+
+#[test]
+fn normalisation_ignores_what_carries_no_meaning() {
+    let norm = |s: &str| -> Vec<String> { plain_tokens(s, Span::new(0, s.len())).into_iter().map(|t| t.norm).collect() };
+    assert_eq!(norm("We don’t — ever — sell 30% of it"), norm("we do not -- ever -- sell 30 per cent of it"));
+    assert_eq!(norm("“It’s 1,200 units…”"), norm("\"it's 1200 units...\""));
+    assert_ne!(norm("in most cases"), norm("in some cases"));
+}
+
+const SOURCE: &str = "Mark Barton, chief technology officer at OMNIUX, said he was considering using Qwen.
+“We would not go all-in with one specific model provider in most cases, and prices will rise 30 percent next year,” he said. “If Alibaba were sanctioned, we would be caught in that trap.”
+Wang Wen said open models “are cheap — in some cases free — and they work well.”
+One American entrepreneur, speaking on condition of anonymity, said their business saves money with Qwen.
+“If you need cutting-edge capabilities, you go back to OpenAI, Anthropic or Google,” the entrepreneur said.
+Paul Triolo said there were no “salient issues” surrounding data security.
+";
+
+fn codes(draft: &str) -> Vec<(Code, String)> {
+    let corpus = Corpus::from_documents(
+        vec![Document::new("source.txt".into(), None, SOURCE.to_string(), Format::PlainText)],
+        Vec::new(),
+        0,
+    );
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    // Every quotation gets a checked entry.
+    let prose = Prose::new(draft, Format::PlainText);
+    for q in extract(&prose) {
+        assert!(report.checked.iter().any(|c| c.span.overlaps(q.span)), "no checked entry for {:?}", q.span.slice(draft));
+    }
+    report
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info && f.severity != Severity::Hint)
+        .map(|f| (f.code, f.span.slice(draft).to_string()))
+        .collect()
+}
+
+#[test]
+fn allowed_edits_raise_nothing() {
+    let clean = [
+        // Verbatim, with curly or straight quotes, contractions, dashes and case.
+        "Barton said: \"We wouldn't go all-in with one specific model provider in most cases.\"",
+        "Wang Wen said open models \"are cheap -- in some cases free -- and they work well.\"",
+        "Wang Wen said open models \"Are cheap - in some cases free - and they work well\".",
+        // An ellipsis for omitted words, a bracketed insertion, [sic], brackets inside a word.
+        "Barton said \"we would not go all-in ... in most cases.\"",
+        "Barton said \"[OMNIUX] would not go all-in with one specific model provider in most cases.\"",
+        "Wang Wen said open models \"are cheap [sic] — in some cases free — and they work well.\"",
+        "Barton said “[w]e would not go all-in with one specific model provider.”",
+        // A quotation split by an attribution, and one the source splits.
+        "“We would not go all-in with one specific model provider,” Barton said, “in most cases.”",
+        "“If Alibaba were sanctioned, we would be caught in that trap,” Barton said.",
+        // A role matches the same role; a pronoun resolves to the named speaker.
+        "“If you need cutting-edge capabilities, you go back to OpenAI,” the entrepreneur said.",
+        "Mark Barton leads OMNIUX.\n\n“We would not go all-in with one specific model provider in most cases,” he said.",
+        // Short quotations only need their words in a source.
+        "Paul Triolo saw no “salient issues” there.",
+        "Barton warned of a “specific model” problem.",
+        // A quotation found nowhere is at most info.
+        "“Nothing like this was ever said by anyone in these sources,” Barton said.",
+        // Numbers inside a quotation are not statistics.
+        "Barton said \"prices will rise 30 percent next year.\"",
+    ];
+    for draft in clean {
+        assert_eq!(codes(draft), vec![], "{draft}");
+    }
+}
+
+#[test]
+fn changed_wording_is_a_misquote() {
+    let cases = [
+        // A single-word substitution.
+        ("Wang Wen said open models “are cheap — in most cases free — and they work well.”", "are cheap — in most cases free — and they work well"),
+        // A dropped negation.
+        ("Barton said \"we would go all-in with one specific model provider in most cases.\"", "we would go all-in with one specific model provider in most cases"),
+        // A changed number inside the quotation.
+        ("Barton said \"prices will rise 40 percent next year.\"", "prices will rise 40 percent next year"),
+    ];
+    for (draft, quoted) in cases {
+        assert_eq!(codes(draft), vec![(Code::Misquote, quoted.to_string())], "{draft}");
+    }
+}
+
+#[test]
+fn misquote_message_and_fix_carry_the_source_words() {
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, SOURCE.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "Wang Wen said open models “are cheap — in most cases free — and they work well.”";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    let f = &report.findings[0];
+    assert!(f.message.contains("\"in most cases\" where the source has \"in some cases\""), "{}", f.message);
+    let fix = f.fix.as_ref().unwrap();
+    assert_eq!(fix.replacement, "are cheap — in some cases free — and they work well");
+    assert_eq!(f.evidence[0].speaker.as_deref(), Some("Wang Wen"));
+}
+
+#[test]
+fn someone_else_is_a_misattribution() {
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, SOURCE.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“If you need cutting-edge capabilities, you go back to OpenAI, Anthropic or Google,” said Mark Barton.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    let f: Vec<&Finding> = report.findings.iter().filter(|f| f.code == Code::Misattribution).collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].evidence[0].speaker.as_deref(), Some("the entrepreneur"));
+    let fix = f[0].fix.as_ref().unwrap();
+    assert_eq!(fix.span.slice(draft), "Mark Barton");
+    assert_eq!(fix.replacement, "the entrepreneur");
+    // Named speakers that differ.
+    let draft = "Barton said open models “are cheap — in some cases free — and they work well.”";
+    assert_eq!(codes(draft).iter().map(|c| c.0).collect::<Vec<_>>(), vec![Code::Misattribution]);
+    // The right speaker, by surname.
+    assert_eq!(codes("Wang said open models “are cheap — in some cases free — and they work well.”"), vec![]);
+}
+
+#[test]
+fn a_quotation_given_to_a_neighbouring_speaker_is_a_misattribution() {
+    let source = "“We are not going all-in with one provider,” said Mark Barton of OMNIUX.\n\n“Open source models are cheap and they work well for most tasks,” Wang Wen said.\n";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“Open source models are cheap and they work well for most tasks,” Barton said.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert_eq!(report.findings.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::Misattribution]);
+    // A pronoun the source resolves is less sure: a name mentioned right there keeps it silent.
+    let source = "Mark Barton and Wang Wen spoke on a panel.\n\n“Open source models are cheap and they work well for most tasks,” he said.\n";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“Open source models are cheap and they work well for most tasks,” Wang Wen said.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert!(report.findings.iter().all(|f| f.code != Code::Misattribution));
+}
+
+#[test]
+fn speakers_with_affiliations() {
+    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
+    assert_eq!(quotes_of("Wang Wen of Renmin University said models “are cheap.”")[0].1, name("Wang Wen"));
+    assert_eq!(quotes_of("Gao Fei at BOK Health said “it works.”")[0].1, name("Gao Fei"));
+    assert_eq!(quotes_of("A partner at DGA said “it works.”")[0].1, Some((SpeakerKind::Description, "A partner".to_string())));
+    assert_eq!(quotes_of("OpenAI CEO Sam Altman said “it works.”")[0].1, name("OpenAI CEO Sam Altman"));
+}
+
+#[test]
+fn names_spelt_two_ways_match() {
+    assert!(names_match("Thomas Meuller", "Mueller"));
+    assert!(!names_match("Li", "Lu"));
+}
+
+#[test]
+fn code_and_urls_are_not_quotations() {
+    assert_eq!(quotes_of("See \"https://example.com/a?b=c\" and \"x=edok})c(edoCrahCmorf.gnirtS=+x;821=+c)0<c(fi;3-)\".").len(), 0);
+}
+
+#[test]
+fn only_an_attribution_joins_two_quotations() {
+    let got = quotes_of("It is “safe” generation: its model is, it says, “trained on licensed content.”");
+    assert_eq!(got.len(), 2);
+}
+
+#[test]
+fn a_source_that_quotes_less_is_no_misquote() {
+    let source = "In a 2016 article, Mr. Altman said he was amassing “guns, gold, potassium iodide, antibiotics, batteries and water.”\n\n“If you’re very biased, you might only cater to one population … it’s actually a good business decision,” he said.\n";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    for draft in [
+        "Altman once said: “I have guns, gold, potassium iodide, antibiotics, batteries and water.”",
+        "Altman said: “If you’re very biased, you might only cater to one population, and so it’s actually a good business decision.”",
+    ] {
+        let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+        assert!(report.findings.iter().all(|f| f.severity == Severity::Info), "{draft}: {:?}", report.findings);
+    }
+}
+
+#[test]
+fn titles_and_roles_around_names() {
+    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
+    assert_eq!(quotes_of("\"Trade must not be a race,\" Mr Pendleton added.")[0].1, name("Pendleton"));
+    assert_eq!(quotes_of("\"It will take time,\" said WTO spokesman Keith Rockwell.")[0].1, name("Keith Rockwell"));
+    assert_eq!(quotes_of("\"It is odd,\" said retail analyst Nick Bubb of Evolution Securities.")[0].1, name("Nick Bubb"));
+    // A quotation that ends its sentence takes no attribution from the next one.
+    assert_eq!(quotes_of("Carol Lam said: \"All firms should take note.\" The company said nothing.")[0].1, name("Carol Lam"));
+}
+
+#[test]
+fn listeners_and_objects_are_not_speakers() {
+    let got = quotes_of("Anshuman Magazine, managing director, of CB Richard Ellis - an estate company - told the BBC this was \"a big positive step.\"");
+    assert_ne!(got[0].1, Some((SpeakerKind::Name, "BBC".to_string())));
+    let got = quotes_of("Chittabrata Majumdar, general secretary of the Centre of Indian Trade Unions (CITU), said allowing FDI is compromising India's own \"self reliance\".");
+    assert_eq!(got[0].1, Some((SpeakerKind::Name, "Chittabrata Majumdar".to_string())));
+}
+
+#[test]
+fn a_name_before_its_role() {
+    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
+    assert_eq!(quotes_of("\"We are doing research,\" Michael Lamberty, a Lufthansa spokesman told the BBC.")[0].1, name("Michael Lamberty"));
+    assert_eq!(quotes_of("However, Matt Williams, a fund manager at Perpetual Trustees said taking the stake \"is a precursor\".")[0].1, name("Matt Williams"));
+    assert_eq!(
+        quotes_of("\"It is sensible,\" said one analyst quoted by the Agence France Presse news agency.")[0].1,
+        Some((SpeakerKind::Description, "one analyst".to_string()))
+    );
+}
+
+#[test]
+fn arbitrary_text_never_panics() {
+    let alphabet: Vec<&str> = vec![
+        "\"", "“", "”", "‘", "’", "'", "«", "»", "„", " ", " ", "\n", "\n\n", "said", "he", "Barton", "the", "a", ",", ".", "...", "…",
+        "[", "]", "(", ")", "sic", "we", "don't", "Alibaba’s", "—", "-", "30%", "per cent", "according", "to", "who", "that", "Mr", "é", "王文",
+    ];
+    let corpus = Corpus::builtin();
+    let mut seed: u64 = 1;
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..60 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            text.push_str(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            if (seed >> 20).is_multiple_of(3) {
+                text.push(' ');
+            }
+        }
+        let prose = Prose::new(&text, Format::Markdown);
+        let quotations = extract(&prose);
+        for q in &quotations {
+            assert!(q.span.end <= text.len() && q.parts.iter().all(|p| q.span.start <= p.start && p.end <= q.span.end));
+        }
+        let mut report = Report::default();
+        check_quotes(&text, &prose, &quotations, &corpus, &mut report);
+    }
+}
+
+#[test]
+fn a_changed_number_in_words_the_source_never_closed() {
+    let source = "Washington — The United States should quit trying to compete with China, Republican U.S. Sen. Bernie Moreno said Tuesday. “We were ahead of them by a mile, by 10 miles, on the internal combustion engine. They went into EVs, and then they convinced";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“We were ahead of them by a mile, by 100 miles, on the internal combustion engine,” Moreno said.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert_eq!(report.findings.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::Misquote], "{:?}", report.findings);
+    let draft = "“We were ahead of them by a mile, by 10 miles, on the internal combustion engine,” Moreno said.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    // A short quotation by the same speaker with a number word left out.
+    let source = "Treasury Secretary Scott Bessent predicted in August that tariffs would raise “well over half a trillion, maybe toward a trillion-dollar number,” but data show less.";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "Bessent predicted that tariffs would raise “well over a trillion” in revenue.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert_eq!(report.findings.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::Misquote], "{:?}", report.findings);
+}
+
+#[test]
+fn according_to_a_publication_is_no_misattribution() {
+    let draft = "“If you need cutting-edge capabilities, you go back to OpenAI, Anthropic or Google,” according to the Taipei Times.";
+    assert_eq!(codes(draft), vec![]);
+    let got = quotes_of(draft);
+    assert!(got[0].1.is_some());
+}
+
+#[test]
+fn flagged_quotations_link_their_findings() {
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, SOURCE.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "Paul Triolo saw no “salient issues”.\n\n“If you need cutting-edge capabilities, you go back to OpenAI, Anthropic or Google,” said Mark Barton.\n\nWang Wen said open models “are cheap — in most cases free — and they work well.”";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert_eq!(report.checked.len(), 3);
+    assert_eq!(report.checked[0].verdict, Verdict::Supported);
+    for c in &report.checked[1..] {
+        assert_eq!(c.verdict, Verdict::Flagged);
+        let f = &report.findings[c.finding.expect("linked")];
+        assert_eq!(f.span, c.span);
+        assert!(!f.evidence.is_empty());
+    }
+}
+
+#[test]
+fn titles_alone_are_roles() {
+    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
+    assert_eq!(quotes_of("\"It works,\" said the company's CEO, Sam Altman.")[0].1, name("Sam Altman"));
+    assert_eq!(quotes_of("\"It works,\" said the company's CEO.")[0].1, Some((SpeakerKind::Description, "CEO".to_string())));
+}
+
+#[test]
+fn a_second_quotation_shares_the_first_ones_speaker() {
+    let got = quotes_of("Starmer described China as a “nation of immense scale” and a “defining force in technology”.");
+    assert_eq!(got[1].1, Some((SpeakerKind::Name, "Starmer".to_string())));
+}
