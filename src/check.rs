@@ -87,6 +87,10 @@ const IDF_CAP: f32 = 4.0;
 /// Words around a figure that count as its local context.
 const WINDOW: usize = 8;
 
+/// The largest draft checked: drafts are articles, and a larger file is almost surely not one
+/// (the CLI reports it as an error, the server logs it and skips the buffer).
+pub const MAX_DRAFT_BYTES: usize = 16_000_000;
+
 /// Checks one draft against the corpus.
 pub fn check(text: &str, format: Format, corpus: &Corpus, options: &CheckOptions) -> (Report, Vec<String>) {
     check_with_cache(text, format, corpus, options, None)

@@ -183,6 +183,13 @@ struct DraftInput {
 }
 
 fn read_text(path: &str, bytes: Vec<u8>) -> std::result::Result<String, String> {
+    if bytes.len() > copydesk::check::MAX_DRAFT_BYTES {
+        return Err(format!(
+            "{} MB is over the {} MB draft size limit; is this a draft?",
+            bytes.len() / 1_000_000,
+            copydesk::check::MAX_DRAFT_BYTES / 1_000_000
+        ));
+    }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return decode(path, bytes).0.ok_or_else(|| "cannot decode UTF-16".to_string());
     }
@@ -231,10 +238,13 @@ fn collect_drafts(args: &LintArgs) -> Vec<DraftInput> {
             }
             continue;
         }
-        let text = match std::fs::read(path) {
-            Ok(bytes) => read_text(raw, bytes),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err("no such file or directory".into()),
-            Err(err) => Err(err.to_string()),
+        let text = match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => Err("not a regular file (a FIFO, socket or device); drafts must be files".into()),
+            _ => match std::fs::read(path) {
+                Ok(bytes) => read_text(raw, bytes),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err("no such file or directory".into()),
+                Err(err) => Err(err.to_string()),
+            },
         };
         out.push(DraftInput { path: raw.clone(), text, explicit: true });
     }

@@ -39,6 +39,15 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
         }
         (doc.rope.to_string(), doc.format, doc.version)
     };
+    if text.len() > crate::check::MAX_DRAFT_BYTES {
+        shared.log.warn(format!(
+            "{} is {} MB: copydesk checks drafts up to {} MB, so it is not checked",
+            uri.as_str(),
+            text.len() / 1_000_000,
+            crate::check::MAX_DRAFT_BYTES / 1_000_000
+        ));
+        return None;
+    }
     let delay = shared.options.check_delay;
     let panic_marker = shared.options.panic_marker.clone();
     let checked_sources = sources.clone();
