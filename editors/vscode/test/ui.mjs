@@ -1,0 +1,157 @@
+// Drives code-server (VS Code in a browser) with headless Chromium: opens the draft, checks the
+// status bar, the Problems panel and the hover on the figure, runs "copydesk: Reload corpus",
+// and saves a screenshot of the hover.
+//
+// node ui.mjs URL SCREENSHOT   (env: CHROMIUM, default /usr/bin/chromium; PROFILE, a fresh dir)
+
+import { chromium } from "playwright-core";
+
+const [url, screenshot] = process.argv.slice(2);
+if (!url || !screenshot) {
+  console.error("usage: node ui.mjs URL SCREENSHOT");
+  process.exit(2);
+}
+const expected = {
+  problem: /unit-mismatch/,
+  problemSource: "US$1.8 billion",
+  // The hover quotes the source passage, with the source's figure in bold.
+  hoverFigure: "US$1.8 billion",
+  hoverPassage: "Powerchip",
+};
+
+const failures = [];
+const report = {};
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+function check(ok, message) {
+  if (!ok) failures.push(message);
+  return ok;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
+
+try {
+  await page.goto(url, { waitUntil: "domcontentloaded" });
+  await page.waitForSelector(".monaco-workbench", { timeout: 120_000 });
+  await page.waitForSelector(".explorer-folders-view, .explorer-viewlet", { timeout: 60_000 }).catch(() => {});
+  console.error(`${elapsed()} workbench loaded`);
+
+  // Open the draft with Quick Open.
+  await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } }).catch(() => {});
+  let opened = false;
+  for (let attempt = 0; attempt < 5 && !opened; attempt++) {
+    await page.keyboard.press("Control+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible", timeout: 10_000 }).catch(() => {});
+    await input.fill("draft.md").catch(() => {});
+    await page.waitForTimeout(1000);
+    await page.keyboard.press("Enter");
+    opened = await page
+      .locator('.tab[aria-label^="draft.md"], .tab:has-text("draft.md")')
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+  }
+  check(opened, "the draft did not open");
+  await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30_000 });
+  console.error(`${elapsed()} draft opened`);
+
+  // The status bar reports the corpus once it is indexed.
+  const statusItem = page.locator('.statusbar-item:has-text("copydesk:")').first();
+  const indexed = await statusItem
+    .filter({ hasText: /documents indexed/ })
+    .waitFor({ timeout: 60_000 })
+    .then(() => true)
+    .catch(() => false);
+  report.status = (await statusItem.textContent().catch(() => null))?.trim();
+  check(indexed, `the status bar does not say the corpus is indexed: ${report.status}`);
+  console.error(`${elapsed()} status bar: ${report.status}`);
+
+  // The Problems panel lists the finding.
+  await page.keyboard.press("Control+Shift+M");
+  const markers = page.locator(".markers-panel .monaco-list-row");
+  const listed = await page
+    .locator(".markers-panel .monaco-list-row", { hasText: expected.problemSource })
+    .first()
+    .waitFor({ timeout: 60_000 })
+    .then(() => true)
+    .catch(() => false);
+  report.problems = (await markers.allTextContents()).map((t) => t.trim());
+  check(listed, `the Problems panel does not list the finding: ${JSON.stringify(report.problems)}`);
+  check(report.problems.some((t) => expected.problem.test(t)), `no unit-mismatch in the Problems panel: ${JSON.stringify(report.problems)}`);
+  console.error(`${elapsed()} problems: ${JSON.stringify(report.problems)}`);
+
+  // Hover the figure in the editor.
+  const figure = page.locator(".monaco-editor .view-lines span", { hasText: "NT$1.8" }).last();
+  await figure.waitFor({ timeout: 10_000 });
+  const box = await figure.boundingBox();
+  const hover = page.locator(".monaco-hover:not(.hidden)").filter({ hasText: expected.hoverPassage });
+  let hovered = false;
+  for (let attempt = 0; attempt < 4 && !hovered && box; attempt++) {
+    await page.mouse.move(box.x + 2, box.y - 40);
+    await page.waitForTimeout(300);
+    // Find the "NT$1.8" text inside the span and hover a few characters in.
+    const text = (await figure.textContent()) ?? "";
+    const at = Math.max(0, text.indexOf("NT$1.8"));
+    const charWidth = text.length ? box.width / text.length : 8;
+    await page.mouse.move(box.x + (at + 3) * charWidth, box.y + box.height / 2, { steps: 5 });
+    hovered = await hover
+      .first()
+      .waitFor({ state: "visible", timeout: 8_000 })
+      .then(() => true)
+      .catch(() => false);
+  }
+  report.hover = hovered ? (await hover.first().innerText()).trim() : null;
+  check(hovered, "no hover with the source passage on the figure");
+  if (hovered) {
+    check(report.hover.includes(expected.hoverFigure), `the hover lacks the source's figure: ${report.hover}`);
+    const bold = await hover.first().locator("strong", { hasText: expected.hoverFigure }).count();
+    check(bold > 0, "the source's figure is not in bold in the hover");
+  }
+  await page.screenshot({ path: screenshot });
+  console.error(`${elapsed()} hover: ${JSON.stringify(report.hover)}; screenshot ${screenshot}`);
+
+  // copydesk: Reload corpus from the command palette re-indexes (the status bar says so again).
+  await page.mouse.move(10, 10);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("F1");
+  const palette = page.locator(".quick-input-widget input");
+  await palette.waitFor({ state: "visible", timeout: 10_000 });
+  await palette.fill(">copydesk: Reload corpus");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "Reload corpus" }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press("Enter");
+  const reloaded = await page
+    .locator(".statusbar", { hasText: /copydesk: corpus reloaded, \d+ documents/ })
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .then(() => true)
+    .catch(() => false);
+  check(reloaded, "copydesk: Reload corpus did not report the re-indexed documents");
+  report.reloaded = reloaded;
+  console.error(`${elapsed()} reload corpus: ${reloaded}`);
+} catch (err) {
+  failures.push(`error: ${err instanceof Error ? err.stack : String(err)}`);
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-error.png") }).catch(() => {});
+} finally {
+  await browser.close();
+}
+
+report.failures = failures;
+report.seconds = (Date.now() - t0) / 1000;
+console.log(JSON.stringify(report, null, 2));
+for (const f of failures) console.error(`FAIL: ${f}`);
+process.exit(failures.length ? 1 : 0);
