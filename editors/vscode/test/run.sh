@@ -16,9 +16,10 @@ ext=$(cd "$here/.." && pwd)
 repo=$(cd "$ext/../.." && pwd)
 shot=${SHOT:-/tmp/copydesk-vscode-hover.png}
 cs_version=4.139.1
-node24=/tmp/node24
-node24bin=/tmp/node24bin
-csdir=/tmp/cs
+# Install locations (caches); override to test a fresh install.
+node24=${NODE24_DIR:-/tmp/node24}
+node24bin=${NODE24_BIN_DIR:-/tmp/node24bin}
+csdir=${CODE_SERVER_DIR:-/tmp/cs}
 start=$(date +%s)
 step() { echo "== [$(( $(date +%s) - start ))s] $*"; }
 

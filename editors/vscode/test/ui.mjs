@@ -46,25 +46,24 @@ page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
 try {
   await page.goto(url, { waitUntil: "domcontentloaded" });
   await page.waitForSelector(".monaco-workbench", { timeout: 120_000 });
-  await page.waitForSelector(".explorer-folders-view, .explorer-viewlet", { timeout: 60_000 }).catch(() => {});
   console.error(`${elapsed()} workbench loaded`);
 
-  // Open the draft with Quick Open.
-  await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } }).catch(() => {});
+  // Open the draft from the Explorer (Quick Open as a fallback).
+  const tab = page.locator('.tabs-container .tab', { hasText: "draft.md" }).first();
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: "draft.md" }).first();
   let opened = false;
-  for (let attempt = 0; attempt < 5 && !opened; attempt++) {
+  if (await row.waitFor({ timeout: 60_000 }).then(() => true).catch(() => false)) {
+    await row.click();
+    opened = await tab.waitFor({ timeout: 15_000 }).then(() => true).catch(() => false);
+  }
+  for (let attempt = 0; attempt < 3 && !opened; attempt++) {
     await page.keyboard.press("Control+P");
     const input = page.locator(".quick-input-widget input");
     await input.waitFor({ state: "visible", timeout: 10_000 }).catch(() => {});
     await input.fill("draft.md").catch(() => {});
     await page.waitForTimeout(1000);
     await page.keyboard.press("Enter");
-    opened = await page
-      .locator('.tab[aria-label^="draft.md"], .tab:has-text("draft.md")')
-      .first()
-      .waitFor({ timeout: 10_000 })
-      .then(() => true)
-      .catch(() => false);
+    opened = await tab.waitFor({ timeout: 10_000 }).then(() => true).catch(() => false);
   }
   check(opened, "the draft did not open");
   await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30_000 });
