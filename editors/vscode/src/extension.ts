@@ -31,6 +31,10 @@ let startedWith: string | undefined;
 // Serialises starts and stops so quick setting changes cannot interleave them.
 let lifecycle: Promise<void> = Promise.resolve();
 
+function plural(documents: number): string {
+  return documents === 1 ? "1 document" : `${documents} documents`;
+}
+
 /** The corpus state in the status bar: starting, indexing (with progress), ready, or an error. */
 class CorpusStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -58,7 +62,7 @@ class CorpusStatus implements vscode.Disposable {
   }
 
   ready(documents: number | string): void {
-    const count = typeof documents === "number" ? `${documents} documents` : documents;
+    const count = typeof documents === "number" ? plural(documents) : documents.replace(/^1 documents$/, "1 document");
     this.set(`$(book) copydesk: ${count} indexed`, "Corpus indexed. Click to show the output.");
   }
 
@@ -257,7 +261,7 @@ async function reloadCorpus(): Promise<void> {
     })) as { documents?: number } | null;
     if (result && typeof result.documents === "number") {
       status.ready(result.documents);
-      void vscode.window.setStatusBarMessage(`copydesk: corpus reloaded, ${result.documents} documents`, 5000);
+      void vscode.window.setStatusBarMessage(`copydesk: corpus reloaded, ${plural(result.documents)}`, 5000);
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -4,7 +4,8 @@
 # seeds/ as the corpus, and drives it with headless Chromium (test/ui.mjs): the status bar says
 # the corpus is indexed, the Problems panel lists the unit-mismatch, hovering the figure shows
 # the source passage (screenshot: $SHOT, default /tmp/copydesk-vscode-hover.png), and
-# "copydesk: Reload corpus" re-indexes.
+# "copydesk: Reload corpus" re-indexes; changing copydesk.corpus and copydesk.server.path in the
+# workspace settings takes effect without a reload (re-index; error state; restart).
 #
 # Installs what is missing (cached under /tmp, so reruns take about a minute): Debian's chromium
 # and the headers code-server's native modules build against (apt, as root), Node 24 from the
@@ -114,7 +115,8 @@ done
 
 # 4. The browser.
 step "driving VS Code with headless chromium"
-if ! node "$here/ui.mjs" "http://127.0.0.1:$port/?folder=$work/ws" "$shot"; then
+if ! WS_SETTINGS="$work/ws/.vscode/settings.json" COPYDESK_BIN="$bin" ONE_SOURCE="$repo/seeds/002_db7a498f618b8102.txt" \
+  node "$here/ui.mjs" "http://127.0.0.1:$port/?folder=$work/ws" "$shot"; then
   echo "--- code-server log" >&2; tail -n 40 "$work/code-server.log" >&2
   find "$work/data/logs" -name '*copydesk*' -exec sh -c 'echo "--- $1"; tail -n 40 "$1"' _ {} \; >&2 2>/dev/null || true
   exit 1

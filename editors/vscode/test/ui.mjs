@@ -2,8 +2,13 @@
 // status bar, the Problems panel and the hover on the figure, runs "copydesk: Reload corpus",
 // and saves a screenshot of the hover.
 //
-// node ui.mjs URL SCREENSHOT   (env: CHROMIUM, default /usr/bin/chromium; PROFILE, a fresh dir)
+// Then edits the workspace settings: a one-file corpus must be re-indexed without a reload, a
+// missing server path must show the error state, and the real path must bring the server back.
+//
+// node ui.mjs URL SCREENSHOT   (env: CHROMIUM, default /usr/bin/chromium; WS_SETTINGS, the
+// workspace's .vscode/settings.json; COPYDESK_BIN; ONE_SOURCE, a corpus file)
 
+import { writeFileSync } from "fs";
 import { chromium } from "playwright-core";
 
 const [url, screenshot] = process.argv.slice(2);
@@ -134,7 +139,7 @@ try {
   await page.locator(".quick-input-list .monaco-list-row", { hasText: "Reload corpus" }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press("Enter");
   const reloaded = await page
-    .locator(".statusbar", { hasText: /copydesk: corpus reloaded, \d+ documents/ })
+    .locator(".statusbar", { hasText: /copydesk: corpus reloaded, \d+ documents?/ })
     .first()
     .waitFor({ timeout: 30_000 })
     .then(() => true)
@@ -142,6 +147,34 @@ try {
   check(reloaded, "copydesk: Reload corpus did not report the re-indexed documents");
   report.reloaded = reloaded;
   console.error(`${elapsed()} reload corpus: ${reloaded}`);
+
+  // Settings apply without a reload: a one-file corpus is re-indexed (didChangeConfiguration).
+  const settingsPath = process.env.WS_SETTINGS;
+  const writeSettings = (settings) => writeFileSync(settingsPath, JSON.stringify(settings, null, 2));
+  const base = { "copydesk.server.path": process.env.COPYDESK_BIN, "copydesk.debounceMs": 0 };
+  const statusIs = (re, timeout = 30_000) =>
+    page
+      .locator(".statusbar-item", { hasText: re })
+      .first()
+      .waitFor({ timeout })
+      .then(() => true)
+      .catch(() => false);
+  writeSettings({ ...base, "copydesk.corpus": [process.env.ONE_SOURCE] });
+  report.corpusChange = await statusIs(/copydesk: 1 document indexed/);
+  check(report.corpusChange, "changing copydesk.corpus did not re-index a one-document corpus");
+  console.error(`${elapsed()} corpus setting change: ${report.corpusChange}`);
+
+  // A missing binary: the client restarts and the status bar shows the error.
+  writeSettings({ ...base, "copydesk.server.path": "/nonexistent/copydesk", "copydesk.corpus": [process.env.ONE_SOURCE] });
+  report.badPath = await statusIs(/copydesk: server not started/);
+  check(report.badPath, "a missing copydesk.server.path did not show the error state");
+  console.error(`${elapsed()} missing server path: ${report.badPath}`);
+
+  // The real binary again: the client restarts and indexes.
+  writeSettings({ ...base, "copydesk.corpus": [process.env.ONE_SOURCE] });
+  report.restart = await statusIs(/copydesk: 1 document indexed/);
+  check(report.restart, "restoring copydesk.server.path did not restart the server");
+  console.error(`${elapsed()} server path restored: ${report.restart}`);
 } catch (err) {
   failures.push(`error: ${err instanceof Error ? err.stack : String(err)}`);
   await page.screenshot({ path: screenshot.replace(/\.png$/, "-error.png") }).catch(() => {});
