@@ -148,6 +148,21 @@ try {
   report.reloaded = reloaded;
   console.error(`${elapsed()} reload corpus: ${reloaded}`);
 
+  // copydesk: Show output opens the channel with the server's window/logMessage lines.
+  await page.keyboard.press("F1");
+  await palette.waitFor({ state: "visible", timeout: 10_000 });
+  await palette.fill(">copydesk: Show output");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "Show output" }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press("Enter");
+  report.output = await page
+    .locator(".part.panel .view-lines", { hasText: "corpus ready" })
+    .first()
+    .waitFor({ timeout: 15_000 })
+    .then(() => true)
+    .catch(() => false);
+  check(report.output, "copydesk: Show output did not show the server's log (\"corpus ready\")");
+  console.error(`${elapsed()} show output: ${report.output}`);
+
   // Settings apply without a reload: a one-file corpus is re-indexed (didChangeConfiguration).
   const settingsPath = process.env.WS_SETTINGS;
   const writeSettings = (settings) => writeFileSync(settingsPath, JSON.stringify(settings, null, 2));
