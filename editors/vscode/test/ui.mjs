@@ -129,6 +129,44 @@ try {
   await page.screenshot({ path: screenshot });
   console.error(`${elapsed()} hover: ${JSON.stringify(report.hover)}; screenshot ${screenshot}`);
 
+  // The quick fix (Ctrl+.) on the figure puts in the source's wording; the problem goes away.
+  await page.mouse.move(10, 10);
+  await page.keyboard.press("Escape");
+  if (box) {
+    await page.mouse.click(box.x + 4, box.y + box.height / 2);
+  }
+  const fixTitle = 'Replace with "US$1.8 billion"';
+  let fixShown = false;
+  for (let attempt = 0; attempt < 3 && !fixShown; attempt++) {
+    await page.keyboard.press("Control+.");
+    fixShown = await page
+      .locator(".action-widget .monaco-list-row", { hasText: fixTitle })
+      .first()
+      .waitFor({ timeout: 8_000 })
+      .then(() => true)
+      .catch(() => false);
+  }
+  check(fixShown, `the quick fix '${fixTitle}' is not offered`);
+  if (fixShown) {
+    await page.locator(".action-widget .monaco-list-row", { hasText: fixTitle }).first().click();
+    const fixed = await page
+      .locator(".monaco-editor .view-lines", { hasText: "Micron will pay US$1.8 billion" })
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    check(fixed, "the quick fix did not change the draft to US$1.8 billion");
+    const cleared = await page
+      .locator(".markers-panel .monaco-list-row", { hasText: "NT$1.8 billion" })
+      .first()
+      .waitFor({ state: "detached", timeout: 20_000 })
+      .then(() => true)
+      .catch(() => false);
+    check(cleared, "the problem stayed after the quick fix");
+    report.quickFix = fixed && cleared;
+  }
+  console.error(`${elapsed()} quick fix: ${report.quickFix}`);
+
   // copydesk: Reload corpus from the command palette re-indexes (the status bar says so again).
   await page.mouse.move(10, 10);
   await page.keyboard.press("Escape");
