@@ -76,9 +76,14 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/ws/.vscode" "$work/data/User" "$work/ext"
 printf '%s\n' '# Fabs' '' "Micron will pay NT\$1.8 billion for Powerchip's P5 fab site." > "$work/ws/draft.md"
+# No copydesk.server.path: the extension finds copydesk on PATH. VS Code takes PATH from a login
+# shell, not from its own environment, so a throwaway HOME's .profile puts copydesk on it.
+mkdir -p "$work/bin" "$work/home"
+ln -s "$bin" "$work/bin/copydesk"
+printf 'export PATH="%s:$PATH"\n' "$work/bin" > "$work/home/.profile"
+cp "$work/home/.profile" "$work/home/.bash_profile"
 cat > "$work/ws/.vscode/settings.json" <<JSON
 {
-  "copydesk.server.path": "$bin",
   "copydesk.corpus": ["$repo/seeds"],
   "copydesk.debounceMs": 0
 }
@@ -103,7 +108,7 @@ ls "$work/ext" | grep -q '^copydesk\.copydesk-' || { echo "FAIL: the extension i
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 step "starting code-server on 127.0.0.1:$port"
-PATH=$node24bin:$PATH "$cs" --auth none --bind-addr "127.0.0.1:$port" --user-data-dir "$work/data" \
+HOME=$work/home SHELL=/bin/bash PATH=$work/bin:$node24bin:$PATH "$cs" --auth none --bind-addr "127.0.0.1:$port" --user-data-dir "$work/data" \
   --extensions-dir "$work/ext" --disable-telemetry --disable-update-check --disable-workspace-trust \
   --disable-getting-started-override "$work/ws" > "$work/code-server.log" 2>&1 &
 server_pid=$!
@@ -113,7 +118,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-# 4. The browser.
+# 4. The browser (the server comes from PATH first, then from copydesk.server.path).
 step "driving VS Code with headless chromium"
 if ! WS_SETTINGS="$work/ws/.vscode/settings.json" COPYDESK_BIN="$bin" ONE_SOURCE="$repo/seeds/002_db7a498f618b8102.txt" \
   node "$here/ui.mjs" "http://127.0.0.1:$port/?folder=$work/ws" "$shot"; then

@@ -204,7 +204,8 @@ try {
   // Settings apply without a reload: a one-file corpus is re-indexed (didChangeConfiguration).
   const settingsPath = process.env.WS_SETTINGS;
   const writeSettings = (settings) => writeFileSync(settingsPath, JSON.stringify(settings, null, 2));
-  const base = { "copydesk.server.path": process.env.COPYDESK_BIN, "copydesk.debounceMs": 0 };
+  // The server was started from PATH (no copydesk.server.path) until the last step.
+  const base = { "copydesk.debounceMs": 0 };
   const statusIs = (re, timeout = 30_000) =>
     page
       .locator(".statusbar-item", { hasText: re })
@@ -224,7 +225,7 @@ try {
   console.error(`${elapsed()} missing server path: ${report.badPath}`);
 
   // The real binary again: the client restarts and indexes.
-  writeSettings({ ...base, "copydesk.corpus": [process.env.ONE_SOURCE] });
+  writeSettings({ ...base, "copydesk.server.path": process.env.COPYDESK_BIN, "copydesk.corpus": [process.env.ONE_SOURCE] });
   report.restart = await statusIs(/copydesk: 1 document indexed/);
   check(report.restart, "restoring copydesk.server.path did not restart the server");
   console.error(`${elapsed()} server path restored: ${report.restart}`);
