@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # CI for the editor integrations: builds and packages the VS Code extension, runs the Neovim
-# test (0.11 from pip, and Debian's 0.7 for the plugin), the Emacs eglot test (installing Emacs 30
-# from bookworm-backports when run as root on Debian 12), and the real-VS-Code test (code-server + headless Chromium) unless
-# COPYDESK_SKIP_VSCODE_UI=1. COPYDESK_BIN picks the copydesk binary (default: a release build).
+# test (0.11 from pip, and Debian's 0.7 for the plugin), the Emacs eglot test (installing Emacs
+# 30 from bookworm-backports when run as root on Debian 12), and the real-VS-Code test
+# (code-server + headless Chromium; about 9 minutes the first time, 1 minute with the caches in
+# /tmp) unless COPYDESK_SKIP_VSCODE_UI=1. COPYDESK_BIN picks the copydesk binary (default: a
+# release build).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
