@@ -32,7 +32,7 @@ local function finish()
     io.stderr:write("FAIL: " .. f .. "\n")
   end
   if #failures == 0 then
-    io.stderr:write("ok: the plugin attaches to markdown and text, reloads the corpus and follows edits (nvim " .. report.nvim .. ")\n")
+    io.stderr:write("ok: the plugin attaches to markdown and text, reloads the corpus and follows edits (nvim " .. report.nvim .. ", " .. tostring(report.mode) .. ")\n")
   end
   local all = vim.lsp.get_clients or vim.lsp.get_active_clients
   for _, client in pairs(all()) do
@@ -55,11 +55,22 @@ vim.notify = function(msg, level)
   table.insert(notes, { msg = msg, level = level })
 end
 
+vim.opt.swapfile = false
 vim.opt.runtimepath:prepend(plugin)
 vim.cmd("filetype on")
 local copydesk = require("copydesk")
+-- COPYDESK_HIDE_ENABLE=1 hides vim.lsp.enable during setup(), so Neovim 0.11 takes the
+-- plugin's 0.8-0.10 path (FileType autocmd + vim.lsp.start).
+local enable = vim.lsp.enable
+if os.getenv("COPYDESK_HIDE_ENABLE") == "1" then
+  vim.lsp.enable = nil
+end
 -- The binary as a string: setup() appends "lsp".
 local ok = copydesk.setup({ cmd = bin, corpus = { seeds }, debounce_ms = 0 })
+vim.lsp.enable = enable
+report.mode = copydesk.mode
+local expected_mode = os.getenv("COPYDESK_EXPECT_MODE")
+check(expected_mode == nil or copydesk.mode == expected_mode, "setup() used " .. tostring(copydesk.mode) .. ", expected " .. tostring(expected_mode))
 if not check(ok == true, "setup() did not return true") then
   finish()
 end

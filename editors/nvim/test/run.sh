@@ -48,14 +48,16 @@ mkdir -p "$work/plugin"
 printf '%s\n' '# Fabs' '' "Micron will pay NT\$1.8 billion for Powerchip's P5 fab site." > "$work/plugin/draft.md"
 printf '%s\n' "Micron will pay NT\$1.8 billion for Powerchip's P5 fab site." > "$work/plugin/notes.txt"
 plugin_test() {
-  COPYDESK_BIN="$bin" COPYDESK_WORK="$work/plugin" COPYDESK_SEEDS="$repo/seeds" COPYDESK_PLUGIN="$repo/editors/nvim" \
+  COPYDESK_EXPECT_MODE="$2" COPYDESK_BIN="$bin" COPYDESK_WORK="$work/plugin" COPYDESK_SEEDS="$repo/seeds" COPYDESK_PLUGIN="$repo/editors/nvim" \
     timeout 180 "$1" --headless -u NONE -i NONE -c "luafile $here/plugin.lua"
 }
-plugin_test "$venv/bin/nvim"
+plugin_test "$venv/bin/nvim" vim.lsp.enable
+# The 0.8-0.10 path (no 0.8-0.10 binary here): 0.11 with vim.lsp.enable hidden during setup().
+COPYDESK_HIDE_ENABLE=1 plugin_test "$venv/bin/nvim" vim.lsp.start
 
 old=${NVIM_OLD:-/usr/bin/nvim}
 if [ -x "$old" ]; then
-  plugin_test "$old"
+  plugin_test "$old" vim.lsp.start_client
 else
   echo "skipping the plugin test on Debian's Neovim 0.7: $old not installed (apt-get install -y neovim)"
 fi

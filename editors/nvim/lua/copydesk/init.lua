@@ -144,7 +144,8 @@ local function start_legacy(config, bufnr)
   return id
 end
 
---- Configures and enables the server. Returns true when it is set up.
+--- Configures and enables the server. Returns true when it is set up; M.mode then says how
+--- ("vim.lsp.enable", "vim.lsp.start" or "vim.lsp.start_client").
 function M.setup(user)
   local opts = vim.tbl_deep_extend("force", {}, defaults, user or {})
   opts.cmd = normalize_cmd(opts.cmd)
@@ -166,6 +167,7 @@ function M.setup(user)
       on_attach = opts.on_attach,
     })
     vim.lsp.enable(M.name)
+    M.mode = "vim.lsp.enable"
     return true
   end
 
@@ -173,6 +175,7 @@ function M.setup(user)
     vim.notify("copydesk: Neovim 0.7 or newer is needed", vim.log.levels.ERROR)
     return false
   end
+  M.mode = vim.lsp.start and "vim.lsp.start" or "vim.lsp.start_client"
   local group = vim.api.nvim_create_augroup("copydesk", { clear = true })
   vim.api.nvim_create_autocmd("FileType", {
     group = group,
