@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs check.lua in a headless Neovim 0.11 against `copydesk lsp`.
-# Installs Neovim with pip into $NVIM_VENV (default /tmp/nvim-venv) when it is not there yet;
+# Runs check.lua (the protocol: diagnostics, hover, definition in UTF-8 and UTF-16) and
+# plugin.lua (the plugin's setup(), :CopydeskReloadCorpus, markdown and text buffers, edits) in a
+# headless Neovim 0.11 against `copydesk lsp`, then plugin.lua in Debian's Neovim 0.7 when
+# /usr/bin/nvim is there (NVIM_OLD picks another old Neovim; the plugin's 0.7 path).
+# Installs Neovim 0.11 with pip into $NVIM_VENV (default /tmp/nvim-venv) when it is not there yet;
 # exits 0 with a message when that is impossible. COPYDESK_BIN picks the binary (default: a
 # debug build of this repository).
 set -euo pipefail
@@ -39,3 +42,22 @@ printf '%s\n' \
   > "$work/draft.md"
 
 timeout 180 "$venv/bin/nvim" --headless -u NONE -l "$here/check.lua" "$bin" "$work" "$repo/seeds"
+
+# The plugin: a draft and a note that say NT$ where the source says US$.
+mkdir -p "$work/plugin"
+printf '%s\n' '# Fabs' '' "Micron will pay NT\$1.8 billion for Powerchip's P5 fab site." > "$work/plugin/draft.md"
+printf '%s\n' "Micron will pay NT\$1.8 billion for Powerchip's P5 fab site." > "$work/plugin/notes.txt"
+plugin_test() {
+  COPYDESK_EXPECT_MODE="$2" COPYDESK_BIN="$bin" COPYDESK_WORK="$work/plugin" COPYDESK_SEEDS="$repo/seeds" COPYDESK_PLUGIN="$repo/editors/nvim" \
+    timeout 180 "$1" --headless -u NONE -i NONE -c "luafile $here/plugin.lua"
+}
+plugin_test "$venv/bin/nvim" vim.lsp.enable
+# The 0.8-0.10 path (no 0.8-0.10 binary here): 0.11 with vim.lsp.enable hidden during setup().
+COPYDESK_HIDE_ENABLE=1 plugin_test "$venv/bin/nvim" vim.lsp.start
+
+old=${NVIM_OLD:-/usr/bin/nvim}
+if [ -x "$old" ]; then
+  plugin_test "$old" vim.lsp.start_client
+else
+  echo "skipping the plugin test on Debian's Neovim 0.7: $old not installed (apt-get install -y neovim)"
+fi
