@@ -924,3 +924,18 @@ async fn project_file_changes_apply_without_a_restart() {
     assert_eq!(diagnostics[0]["severity"], 2);
     client.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editor_severity_settings_apply_on_change() {
+    let Setup { mut client, draft_uri, .. } = setup(false).await;
+    let mark = client.mark();
+    client.open(&draft_uri, "markdown", 1, DRAFT).await;
+    assert_eq!(codes(&client.diagnostics(mark, &draft_uri, 1).await), ["unit-mismatch", "number-mismatch"]);
+    let mark = client.mark();
+    let settings = json!({"copydesk": {"corpus": [repo().join("seeds").display().to_string()], "debounceMs": 0, "severity": {"unit-mismatch": "off", "number-mismatch": "hint"}}});
+    client.notify("workspace/didChangeConfiguration", json!({"settings": settings})).await;
+    let diagnostics = client.diagnostics(mark, &draft_uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["number-mismatch"]);
+    assert_eq!(diagnostics[0]["severity"], 4);
+    client.stop().await;
+}

@@ -51,6 +51,9 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
     let delay = shared.options.check_delay;
     let panic_marker = shared.options.panic_marker.clone();
     let checked_sources = sources.clone();
+    // The project file's options, with the editor's severities on top.
+    let mut options = sources.options.clone();
+    options.severity.extend(lock(&shared.settings).severity.clone());
     let joined = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         if !delay.is_zero() {
@@ -59,7 +62,7 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
         if panic_marker.as_deref().is_some_and(|m| text.contains(m)) {
             panic!("test hook: panic marker found in draft");
         }
-        let (report, _trace) = check_with_cache(&text, format, &checked_sources.corpus, &checked_sources.options, Some(&checked_sources.cache));
+        let (report, _trace) = check_with_cache(&text, format, &checked_sources.corpus, &options, Some(&checked_sources.cache));
         let lines = LineIndex::new(&text);
         Analysis { version, text, lines, report, sources: checked_sources }
     })

@@ -13,11 +13,14 @@ pub struct Settings {
     /// Corpus paths as the user wrote them; `None` means the default corpus.
     pub corpus: Option<Vec<String>>,
     pub debounce: Duration,
+    /// Severity per code from the editor (`error`, `warning`, `info`, `hint`, `off`); these win
+    /// over the project file's.
+    pub severity: std::collections::BTreeMap<crate::findings::Code, Option<crate::findings::Severity>>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { corpus: None, debounce: DEFAULT_DEBOUNCE }
+        Settings { corpus: None, debounce: DEFAULT_DEBOUNCE, severity: Default::default() }
     }
 }
 
@@ -50,6 +53,28 @@ impl Settings {
                 }
             }
             Some(other) => warnings.push(format!("ignoring corpus setting {other}: expected a list of paths")),
+        }
+        if let Some(Value::Object(map)) = section.get("severity") {
+            use crate::findings::{Code, Severity};
+            for (key, value) in map {
+                let Some(code) = Code::parse(key) else {
+                    warnings.push(format!("ignoring severity for unknown code {key}"));
+                    continue;
+                };
+                let severity = match value.as_str() {
+                    Some("error") => Some(Severity::Error),
+                    Some("warning") => Some(Severity::Warning),
+                    Some("info" | "information") => Some(Severity::Info),
+                    Some("hint") => Some(Severity::Hint),
+                    Some("off") => None,
+                    Some("default") | None => continue,
+                    Some(other) => {
+                        warnings.push(format!("ignoring severity {other} for {key}: choose error, warning, info, hint or off"));
+                        continue;
+                    }
+                };
+                settings.severity.insert(code, severity);
+            }
         }
         match section.get("debounceMs") {
             None | Some(Value::Null) => {}

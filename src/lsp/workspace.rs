@@ -22,15 +22,21 @@ pub async fn did_change_configuration(shared: &Arc<Shared>, params: DidChangeCon
     for warning in warnings {
         shared.log.warn(warning);
     }
-    let corpus_changed = {
+    let (corpus_changed, severity_changed) = {
         let mut current = lock(&shared.settings);
-        let changed = current.corpus != settings.corpus;
+        let changed = (current.corpus != settings.corpus, current.severity != settings.severity);
         *current = settings;
         changed
     };
     shared.log.info("settings updated");
     if corpus_changed {
         sources::reload(shared, "settings changed").await;
+    } else if severity_changed {
+        // Cached analyses carry the old severities.
+        for doc in lock(&shared.docs).values_mut() {
+            doc.analysis = None;
+        }
+        crate::lsp::diagnostics::schedule_all(shared);
     }
 }
 
