@@ -57,6 +57,10 @@ pub async fn publish(shared: &Arc<Shared>, uri: &Uri, analysis: &Analysis) {
     let version = analysis.version;
     let mut pending = Some(diagnostics);
     {
+        // A result computed against a corpus that has since been reloaded is stale too.
+        if shared.sources().is_some_and(|current| current.generation != analysis.sources.generation) {
+            return;
+        }
         let docs = lock(&shared.docs);
         match docs.get(uri) {
             Some(doc) if doc.version == version => {}
@@ -75,6 +79,9 @@ pub async fn publish(shared: &Arc<Shared>, uri: &Uri, analysis: &Analysis) {
     }
     if let Some(diagnostics) = pending {
         {
+            if shared.sources().is_some_and(|current| current.generation != analysis.sources.generation) {
+                return;
+            }
             let docs = lock(&shared.docs);
             if docs.get(uri).is_none_or(|doc| doc.version != version) {
                 return;
