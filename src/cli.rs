@@ -171,6 +171,13 @@ fn load_corpus(paths: &[PathBuf]) -> Result<Corpus> {
     for note in &corpus.notes {
         eprintln!("copydesk: warning: {}: {}", note.path, note.message);
     }
+    if corpus.skipped > 0 {
+        eprintln!(
+            "copydesk: note: {} corpus file{} of other types skipped (copydesk reads .txt, .md, .markdown, .html and .htm)",
+            corpus.skipped,
+            if corpus.skipped == 1 { "" } else { "s" }
+        );
+    }
     Ok(corpus)
 }
 

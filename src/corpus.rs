@@ -71,6 +71,8 @@ pub struct Document {
     pub lines: LineIndex,
     /// Quantities of each paragraph, extracted on first use.
     paragraph_quantities: Vec<OnceLock<Vec<Quantity>>>,
+    /// Words and quotations of each paragraph, read on first use by the quotation check.
+    paragraph_quotes: Vec<OnceLock<std::sync::Arc<crate::quotes::ParagraphQuotes>>>,
 }
 
 impl Document {
@@ -91,6 +93,7 @@ impl Document {
         });
         let lines = LineIndex::new(&text);
         let paragraph_quantities = (0..prose.paragraphs.len()).map(|_| OnceLock::new()).collect();
+        let paragraph_quotes = (0..prose.paragraphs.len()).map(|_| OnceLock::new()).collect();
         Document {
             path,
             disk_path,
@@ -102,6 +105,7 @@ impl Document {
             prose,
             lines,
             paragraph_quantities,
+            paragraph_quotes,
         }
     }
 
@@ -112,6 +116,13 @@ impl Document {
         } else {
             &self.prose.masked
         }
+    }
+
+    /// The words and quotations of paragraph `index` (cached).
+    pub fn paragraph_quotes(&self, index: usize) -> std::sync::Arc<crate::quotes::ParagraphQuotes> {
+        self.paragraph_quotes[index]
+            .get_or_init(|| std::sync::Arc::new(crate::quotes::ParagraphQuotes::read(self, index)))
+            .clone()
     }
 
     /// The quantities of paragraph `index`, with spans into the document.
@@ -181,7 +192,7 @@ impl Index {
 
     /// The best `limit` sentences for these query terms, by BM25, best first (ties by id).
     ///
-    /// On a large corpus, terms found in more than one sentence in a hundred are skipped when
+    /// On a large corpus, terms found in more than one sentence in two hundred are skipped when
     /// the query has enough rarer terms: they barely move the ranking and their postings would
     /// dominate the time of a query.
     pub fn search(&self, query: &[String], limit: usize) -> Vec<(u32, f32)> {
@@ -199,7 +210,7 @@ impl Index {
             }
         }
         terms.sort_by_key(|&(id, df)| (df, id));
-        let common = (self.sentences.len() / 100).max(1000);
+        let common = (self.sentences.len() / 200).max(1000);
         let rare = terms.iter().filter(|(_, df)| *df <= common).count();
         if rare >= 3 {
             terms.retain(|(_, df)| *df <= common);
@@ -223,16 +234,26 @@ impl Index {
                 *slot += idf * norm;
             }
         }
-        let mut ranked: Vec<(u32, f32)> = scratch.touched.iter().map(|&s| (s, scratch.scores[s as usize])).collect();
-        for &s in &scratch.touched {
-            scratch.scores[s as usize] = 0.0;
+        // Keep the best `limit` while walking the touched sentences: most fall below the
+        // current worst and cost one comparison.
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(limit + 1);
+        for &sentence in &scratch.touched {
+            let entry = (sentence, scratch.scores[sentence as usize]);
+            scratch.scores[sentence as usize] = 0.0;
+            if ranked.len() == limit && limit > 0 {
+                let worst = ranked[limit - 1];
+                if by_score(&entry, &worst) != std::cmp::Ordering::Less {
+                    continue;
+                }
+                ranked.pop();
+            } else if limit == 0 {
+                continue;
+            }
+            let at = ranked.partition_point(|e| by_score(e, &entry) == std::cmp::Ordering::Less);
+            ranked.insert(at, entry);
         }
         scratch.touched.clear();
-        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if ranked.len() > limit {
-            ranked.select_nth_unstable_by(limit, by_score);
-            ranked.truncate(limit);
-        }
         ranked.sort_by(by_score);
         ranked
     }

@@ -1247,6 +1247,13 @@ struct SourcePara {
     paragraph: usize,
     /// The sentence retrieval found here.
     sentence: usize,
+    /// What the paragraph holds, read once per corpus and cached in its document.
+    data: std::sync::Arc<ParagraphQuotes>,
+}
+
+/// A source paragraph's words and quotations, as the quotation check needs them.
+#[derive(Debug)]
+pub struct ParagraphQuotes {
     toks: Vec<QTok>,
     quotes: Vec<Quotation>,
     /// For each token, the quotation it is inside.
@@ -1255,14 +1262,16 @@ struct SourcePara {
     context: HashSet<String>,
 }
 
-impl SourcePara {
-    /// Paragraph token indices of the words inside quotation `k`.
-    fn quote_tokens(&self, k: usize) -> Vec<usize> {
-        (0..self.toks.len()).filter(|&j| self.in_quote[j] == Some(k)).collect()
+impl std::ops::Deref for SourcePara {
+    type Target = ParagraphQuotes;
+    fn deref(&self) -> &ParagraphQuotes {
+        &self.data
     }
+}
 
-    fn new(corpus: &Corpus, doc: u32, paragraph: usize, sentence: usize) -> SourcePara {
-        let d = corpus.document(doc);
+impl ParagraphQuotes {
+    /// Reads paragraph `paragraph` of `d`.
+    pub fn read(d: &crate::corpus::Document, paragraph: usize) -> ParagraphQuotes {
         let span = d.prose.paragraphs[paragraph];
         let prose_text = d.prose_text();
         let toks = plain_tokens(prose_text, span);
@@ -1272,7 +1281,19 @@ impl SourcePara {
         if paragraph > 0 {
             context.extend(words::tokens(prose_text, d.prose.paragraphs[paragraph - 1]).into_iter().map(|t| t.term));
         }
-        SourcePara { doc, paragraph, sentence, toks, quotes, in_quote, context }
+        ParagraphQuotes { toks, quotes, in_quote, context }
+    }
+}
+
+impl SourcePara {
+    /// Paragraph token indices of the words inside quotation `k`.
+    fn quote_tokens(&self, k: usize) -> Vec<usize> {
+        (0..self.toks.len()).filter(|&j| self.in_quote[j] == Some(k)).collect()
+    }
+
+    fn new(corpus: &Corpus, doc: u32, paragraph: usize, sentence: usize) -> SourcePara {
+        let data = corpus.document(doc).paragraph_quotes(paragraph);
+        SourcePara { doc, paragraph, sentence, data }
     }
 }
 
