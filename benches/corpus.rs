@@ -5,7 +5,9 @@
 //! dev drafts. It prints one line per figure and, with `--check`, exits non-zero when a target
 //! is missed: indexing >= 40 MB/s, lint <= 20 ms, peak memory <= 3x the corpus size.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::time::Instant;
 
 use copydesk::check::{check, CheckOptions};
@@ -17,36 +19,6 @@ fn peak_rss_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
-}
-
-/// A 2,000-word draft made of the paragraphs of the dev drafts, repeated.
-fn draft(dev: &Path) -> String {
-    let mut paragraphs = Vec::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dev)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect())
-        .unwrap_or_default();
-    files.sort();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        for p in text.split("\n\n") {
-            let p = p.trim();
-            if !p.is_empty() && !p.starts_with(['-', '#', '|', '`', '<']) {
-                paragraphs.push(p.to_string());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut words = 0;
-    'fill: while !paragraphs.is_empty() {
-        for p in &paragraphs {
-            words += p.split_whitespace().count();
-            out.push(p.clone());
-            if words >= 2000 {
-                break 'fill;
-            }
-        }
-    }
-    out.join("\n\n")
 }
 
 fn main() {
@@ -71,7 +43,7 @@ fn main() {
     let corpus = corpus.expect("loaded");
     let mb = corpus.bytes as f64 / 1e6;
     let throughput = mb / best;
-    let text = draft(&shared.join("eval/dev"));
+    let text = common::draft(&shared.join("eval/dev"));
     let words = text.split_whitespace().count();
     let options = CheckOptions::default();
     let _ = check(&text, Format::Markdown, &corpus, &options); // warm the paragraph caches

@@ -23,9 +23,11 @@
 //! 1,000 and 10,000); with `COPYDESK_BENCH_BURST=n` the long run sends n edits at a time and
 //! waits only for the last one's diagnostics (default 1: every edit).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod common;
 
 use copydesk::lsp::{serve, ServerOptions};
 use serde_json::{json, Value};
@@ -34,35 +36,6 @@ use tokio::sync::{mpsc, Mutex};
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-/// A 2,000-word draft made of the paragraphs of the dev drafts, repeated (as in `corpus.rs`).
-fn draft(dev: &Path) -> String {
-    let mut paragraphs = Vec::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dev)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect())
-        .unwrap_or_default();
-    files.sort();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        for p in text.split("\n\n") {
-            let p = p.trim();
-            if !p.is_empty() && !p.starts_with(['-', '#', '|', '`', '<']) {
-                paragraphs.push(p.to_string());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut words = 0;
-    'fill: while !paragraphs.is_empty() {
-        for p in &paragraphs {
-            words += p.split_whitespace().count();
-            out.push(p.clone());
-            if words >= 2000 {
-                break 'fill;
-            }
-        }
-    }
-    out.join("\n\n")
-}
 
 fn status_kb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -305,7 +278,7 @@ fn main() {
     }
     let corpus_dir = std::fs::canonicalize(&corpus_dir).expect("corpus path");
     let seeds = std::fs::canonicalize(manifest.join("seeds")).expect("seeds path");
-    let text = draft(&shared.join("eval/dev"));
+    let text = common::draft(&shared.join("eval/dev"));
     let words = text.split_whitespace().count();
     let edits = env_usize("COPYDESK_BENCH_EDITS", 1000).max(1);
     let long_edits = env_usize("COPYDESK_BENCH_LONG_EDITS", 10_000);
