@@ -155,7 +155,26 @@ pub fn check_with_cache(
         report.findings.extend(part.findings);
         report.checked.extend(part.checked);
     }
-    crate::quotes::check_quotes(text, &prose, &quotations, corpus, &mut report);
+    for q in &quotations {
+        // A quotation's verdict depends on its paragraph and the one before (speakers): reuse
+        // it while those are unchanged.
+        let base = prose.paragraphs.get(q.paragraph).map_or(0, |p| p.start);
+        let key = cache.map(|_| quotation_key(text, &prose, q));
+        if let (Some(cache), Some(key)) = (cache, key) {
+            if let Some(hit) = cache.get(key, base) {
+                report.findings.extend(hit.findings);
+                report.checked.extend(hit.checked);
+                continue;
+            }
+        }
+        let mut part = Report::default();
+        crate::quotes::check_quotes(text, &prose, std::slice::from_ref(q), corpus, &mut part);
+        if let (Some(cache), Some(key)) = (cache, key) {
+            cache.put(key, base, &part);
+        }
+        report.findings.extend(part.findings);
+        report.checked.extend(part.checked);
+    }
     crate::suppress::apply(text, &mut report);
     report.findings.retain_mut(|f| match options.severity.get(&f.code) {
         Some(Some(severity)) => {
@@ -194,7 +213,7 @@ struct CacheState {
 }
 
 /// Entries kept at most; past it the cache starts afresh, so memory stays flat over long edits.
-const CACHE_LIMIT: usize = 20_000;
+const CACHE_LIMIT: usize = 4_000;
 
 impl SentenceCache {
     pub fn new() -> Self {
@@ -269,6 +288,30 @@ fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, qu
     let mut linked: Vec<u32> = linked.iter().copied().collect();
     linked.sort_unstable();
     linked.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn quotation_key(text: &str, prose: &Prose, q: &crate::quotes::Quotation) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    "quotation".hash(&mut hasher);
+    let paragraph = prose.paragraphs.get(q.paragraph).copied().unwrap_or_default();
+    let base = paragraph.start;
+    paragraph.slice(&prose.masked).hash(&mut hasher);
+    paragraph.slice(text).hash(&mut hasher);
+    if let Some(previous) = q.paragraph.checked_sub(1).and_then(|i| prose.paragraphs.get(i)) {
+        previous.slice(&prose.masked).hash(&mut hasher);
+    }
+    let relative = |span: Span| (span.start.wrapping_sub(base), span.end.wrapping_sub(base));
+    relative(q.span).hash(&mut hasher);
+    for part in &q.parts {
+        relative(*part).hash(&mut hasher);
+    }
+    if let Some(speaker) = &q.speaker {
+        speaker.text.hash(&mut hasher);
+        relative(speaker.span).hash(&mut hasher);
+        (speaker.resolved, speaker.follows, format!("{:?}", speaker.kind)).hash(&mut hasher);
+    }
     hasher.finish()
 }
 

@@ -83,3 +83,22 @@ fn cached_checks_equal_fresh_checks_across_edits() {
     }
     assert!(!cache.is_empty());
 }
+
+#[test]
+fn cached_quotation_checks_equal_fresh_checks_across_edits() {
+    use copydesk::check::{check_with_cache, SentenceCache};
+    let corpus = Corpus::builtin();
+    let options = CheckOptions::default();
+    let cache = SentenceCache::new();
+    let mut text = String::from(
+        "Wang Wen said the models \"are cheap, sometimes free, and they work very well.\"\n\n\"We would never go all-in with a Chinese model provider,\" Barton said.\n\nWestern open-source offerings are \"just not as interesting,\" said Mark Barton.\n",
+    );
+    for edit in 0..4 {
+        let fresh = check(&text, Format::Markdown, &corpus, &options).0;
+        let cached = check_with_cache(&text, Format::Markdown, &corpus, &options, Some(&cache)).0;
+        assert_eq!(cached, fresh, "after edit {edit}");
+        assert!(fresh.findings.iter().any(|f| f.code.as_str() == "misquote"));
+        text.insert_str(0, "A new first paragraph.\n\n");
+        text = if edit % 2 == 0 { text.replacen("Mark Barton", "the entrepreneur", 1) } else { text.replacen("the entrepreneur", "Mark Barton", 1) };
+    }
+}
