@@ -903,8 +903,8 @@ fn push(report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>)
             if let Some(fix) = &mut f.fix {
                 fix.span = span;
             }
-            report.checked.push(Checked { span, verdict: Verdict::Flagged, evidence: Some(ev), finding: None });
-            report.findings.push(f);
+            // The finding carries the same evidence as its first item.
+            report.flag(f);
         }
     }
 }

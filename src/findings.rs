@@ -150,6 +150,17 @@ pub struct Report {
 }
 
 impl Report {
+    /// Records a finding and marks its span as flagged, with the finding's first evidence.
+    pub fn flag(&mut self, finding: Finding) {
+        self.checked.push(Checked {
+            span: finding.span,
+            verdict: Verdict::Flagged,
+            evidence: finding.evidence.first().cloned(),
+            finding: None,
+        });
+        self.findings.push(finding);
+    }
+
     /// The checked item covering byte `offset`, if any.
     pub fn checked_at(&self, offset: usize) -> Option<&Checked> {
         self.checked.iter().find(|c| c.span.start <= offset && offset <= c.span.end)

@@ -1687,15 +1687,14 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
                     draft_speaker.text, source.text
                 );
                 let fix = Fix { span: draft_speaker.span, title: format!("Attribute to {replacement}"), replacement };
-                report.findings.push(Finding {
+                report.flag(Finding {
                     code: Code::Misattribution,
                     severity: Code::Misattribution.default_severity(),
                     span,
                     message,
-                    evidence: vec![ev.clone()],
+                    evidence: vec![ev],
                     fix: Some(fix),
                 });
-                report.checked.push(Checked { span, verdict: Verdict::Flagged, evidence: Some(ev), finding: None });
                 return;
             }
         }
@@ -1836,15 +1835,14 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
     let single_part = q.parts.len() == 1;
     let span = if single_part { draft_words } else { q.span };
     let fix = single_part.then(|| Fix { span: draft_words, replacement: ev.text.clone(), title: format!("Use the source's words: \"{}\"", ev.text) });
-    report.findings.push(Finding {
+    report.flag(Finding {
         code: Code::Misquote,
         severity: Code::Misquote.default_severity(),
         span,
         message,
-        evidence: vec![ev.clone()],
+        evidence: vec![ev],
         fix,
     });
-    report.checked.push(Checked { span, verdict: Verdict::Flagged, evidence: Some(ev), finding: None });
 }
 
 /// A close match of the draft's words in a source's prose, in or right after the sentence that
