@@ -148,7 +148,7 @@ pub fn check_with_cache(
         let mut part = Report::default();
         let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
         let candidates = candidates(corpus, &draft, &linked, &mut scratch);
-        judge_sentence(text, corpus, &draft, &candidates, options, &mut part, &mut trace);
+        judge_sentence(text, &draft, &candidates, options, &mut part, &mut trace);
         if let (Some(cache), Some(key)) = (cache, key) {
             cache.put(key, sentence.span.start, &part);
         }
@@ -346,7 +346,7 @@ fn apply_extra_hedges(masked: &str, quantities: &mut [Quantity], hedges: &[(Stri
 /// Documents the draft links to by URL: these are checked first.
 fn linked_documents(text: &str, corpus: &Corpus) -> HashSet<u32> {
     let mut out = HashSet::new();
-    if corpus.documents.iter().all(|d| d.url.is_none()) {
+    if corpus.live_documents().all(|(_, d)| d.url.is_none()) {
         return out;
     }
     for word in text.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '<' || c == '>' || c == '"') {
@@ -408,13 +408,14 @@ fn term_weight(corpus: &Corpus, term: &str) -> f32 {
 }
 
 /// A source sentence with its figures and words.
-struct Candidate<'c> {
+struct Candidate {
     doc: u32,
+    document: std::sync::Arc<crate::corpus::Document>,
     sentence_span: Span,
     tokens: Vec<Token>,
     /// Terms of the neighbouring sentences in the paragraph.
     context: HashSet<String>,
-    quantities: Vec<&'c Quantity>,
+    quantities: Vec<Quantity>,
     /// Share of the draft sentence this sentence covers.
     coverage: f32,
     /// Draft terms found here: 1 for each in the sentence, 0.5 for each only in a neighbour.
@@ -423,16 +424,16 @@ struct Candidate<'c> {
     linked: bool,
 }
 
-fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch) -> Vec<Candidate<'c>> {
+fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch) -> Vec<Candidate> {
     let query: Vec<String> = draft.tokens.iter().map(|t| t.term.clone()).collect();
     let hits = corpus.index.search_with(scratch, &query, RETRIEVE);
     let mut chosen: Vec<u32> = Vec::new();
     for (id, _) in &hits {
-        let s = corpus.index.sentences[*id as usize];
+        let Some(s) = corpus.index.sentence(*id) else { continue };
         // The sentence and its neighbours in the paragraph: a figure is often one sentence
         // away from the words that say what it counts.
         for neighbour in [id.wrapping_sub(1), *id, id + 1] {
-            if let Some(n) = corpus.index.sentences.get(neighbour as usize) {
+            if let Some(n) = corpus.index.sentence(neighbour) {
                 if n.doc == s.doc && n.paragraph == s.paragraph && !chosen.contains(&neighbour) {
                     chosen.push(neighbour);
                 }
@@ -442,13 +443,15 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
     chosen.sort_unstable();
     let mut out = Vec::new();
     for id in chosen {
-        let s = corpus.index.sentences[id as usize];
-        let doc = corpus.document(s.doc);
-        let sentence = doc.prose.sentences[s.sentence as usize];
+        let Some(s) = corpus.index.sentence(id) else { continue };
+        // A source changed since it was indexed is left out until the index is refreshed.
+        let Some(doc) = corpus.document(s.doc) else { continue };
+        let Some(&sentence) = doc.prose.sentences.get(s.sentence as usize) else { continue };
         let paragraph_quantities = doc.paragraph_quantities(s.paragraph as usize);
-        let quantities: Vec<&Quantity> = paragraph_quantities
+        let quantities: Vec<Quantity> = paragraph_quantities
             .iter()
             .filter(|q| sentence.span.start <= q.number_span.start && q.number_span.start < sentence.span.end)
+            .cloned()
             .collect();
         let years: Vec<f64> = paragraph_quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
         if quantities.iter().all(|q| q.unit == Unit::Date) {
@@ -485,6 +488,7 @@ fn candidates<'c>(corpus: &'c Corpus, draft: &DraftSentence, linked: &HashSet<u3
         let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
         out.push(Candidate {
             doc: s.doc,
+            document: doc.clone(),
             sentence_span: sentence.span,
             tokens,
             context,
@@ -638,11 +642,11 @@ impl Alignment<'_> {
     }
 }
 
-fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &[Candidate<'c>]) -> Vec<Alignment<'c>> {
+fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Candidate]) -> Vec<Alignment<'c>> {
     let draft_window = window(&draft.tokens, q.span);
     let mut out = Vec::new();
     for (ci, c) in candidates.iter().enumerate() {
-        for &p in &c.quantities {
+        for p in &c.quantities {
             if p.unit == Unit::Date || family(&p.unit) != family(&q.unit) {
                 continue;
             }
@@ -697,8 +701,8 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &[Candidate<'c>]) 
     out
 }
 
-fn evidence(text_of: &Corpus, c: &Candidate, p: &Quantity) -> Evidence {
-    let doc = text_of.document(c.doc);
+fn evidence(c: &Candidate, p: &Quantity) -> Evidence {
+    let doc = &c.document;
     Evidence {
         doc: c.doc,
         passage: c.sentence_span,
@@ -727,7 +731,6 @@ fn significant_digits(value: f64) -> usize {
 
 fn judge_sentence(
     text: &str,
-    corpus: &Corpus,
     draft: &DraftSentence,
     candidates: &[Candidate],
     options: &CheckOptions,
@@ -755,7 +758,7 @@ fn judge_sentence(
             for a in list.iter().take(3) {
                 trace.push(format!(
                     "{draft_text:?} ~ {:?} coverage {:.2} shared {:.1} local {:.2} score {:.2}{}",
-                    a.source.span.slice(&corpus.document(candidates[a.candidate].doc).text),
+                    a.source.span.slice(&candidates[a.candidate].document.text),
                     a.coverage,
                     a.shared,
                     a.local,
@@ -767,7 +770,7 @@ fn judge_sentence(
         if let Some(k) = supported[i] {
             let a = &list[k];
             let c = &candidates[a.candidate];
-            let ev = evidence(corpus, c, a.source);
+            let ev = evidence(c, a.source);
             let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
             push(report, q.span, ev, finding);
             continue;
@@ -779,7 +782,7 @@ fn judge_sentence(
             continue;
         };
         let c = &candidates[a.candidate];
-        let ev = evidence(corpus, c, a.source);
+        let ev = evidence(c, a.source);
         let confident = a.confident();
         let (dv, _) = q.comparable();
         let (sv, _) = a.source.comparable();

@@ -1,4 +1,4 @@
-//! The command line: `copydesk lint`, `copydesk extract`, `copydesk lsp`.
+//! The command line: `copydesk lint`, `copydesk index`, `copydesk extract`, `copydesk lsp`.
 //!
 //! Exit status follows ripgrep's convention: 0 when no draft has an error finding, 1 when one
 //! does, 2 when copydesk could not do its job (bad arguments, unreadable paths, an empty
@@ -14,7 +14,8 @@ use copydesk::baseline::{self, Baseline};
 use copydesk::check::{check, CheckOptions};
 use copydesk::config::{self, Config};
 use copydesk::findings::Code;
-use copydesk::corpus::{decode, Corpus};
+use copydesk::corpus::store::{self, IndexLocation, Refresh};
+use copydesk::corpus::{decode, Corpus, Limits};
 use copydesk::extract;
 use copydesk::findings::Severity;
 use copydesk::prose::{Format, Prose};
@@ -31,6 +32,9 @@ struct Cli {
 enum Command {
     /// Check drafts against the corpus and report findings.
     Lint(LintArgs),
+    /// Build or refresh the on-disk corpus index ahead of time (lint and lsp also do it when
+    /// sources changed).
+    Index(IndexArgs),
     /// Print the quantities found in files (for measuring the extractor).
     Extract(ExtractArgs),
     /// Run the language server over stdio.
@@ -74,9 +78,51 @@ struct LintArgs {
     /// Record today's findings in FILE when it does not exist; report only findings not in it.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    #[command(flatten)]
+    index: IndexFlags,
     /// Drafts: .md, .markdown or .txt files, directories of them, or - for standard input.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<String>,
+}
+
+/// Where the corpus index lives.
+#[derive(clap::Args)]
+struct IndexFlags {
+    /// Keep the corpus index here (default: .copydesk/index beside copydesk.toml, else in the
+    /// first corpus folder; the user cache directory for the built-in seeds).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_index")]
+    index_dir: Option<PathBuf>,
+    /// Index the corpus in memory for this run; read and write no index on disk.
+    #[arg(long)]
+    no_index: bool,
+}
+
+impl IndexFlags {
+    fn location(&self, config: &Config) -> IndexLocation {
+        match (&self.index_dir, self.no_index) {
+            (_, true) => IndexLocation::Off,
+            (Some(dir), false) => IndexLocation::Dir(dir.clone()),
+            (None, false) => IndexLocation::Auto { config_file: config.path.clone() },
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct IndexArgs {
+    /// Source files or directories (repeatable). Default: corpus in copydesk.toml, else ./seeds
+    /// if present, else the built-in seeds.
+    #[arg(long, value_name = "PATH")]
+    corpus: Vec<PathBuf>,
+    /// Keep the index here (default: .copydesk/index beside copydesk.toml, else in the first
+    /// corpus folder; the user cache directory for the built-in seeds).
+    #[arg(long, value_name = "DIR")]
+    index_dir: Option<PathBuf>,
+    /// Use this copydesk.toml instead of the one in the current directory or above.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any copydesk.toml.
+    #[arg(long)]
+    no_config: bool,
 }
 
 #[derive(clap::Args)]
@@ -123,6 +169,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Lint(args) => lint(args),
+        Command::Index(args) => index(args),
         Command::Extract(args) => extract_cmd(args),
         Command::Lsp(args) => lsp(args),
         Command::Explain { code } => explain(code.as_deref()),
@@ -141,19 +188,26 @@ fn lsp(args: LspArgs) -> Result<i32> {
     copydesk::lsp::run_stdio(&args.log_level)
 }
 
-/// Loads the corpus the user asked for, or the default one.
-fn load_corpus(paths: &[PathBuf]) -> Result<Corpus> {
-    if paths.is_empty() {
+/// The corpus paths to use: those given, else `./seeds` when present, else none (the built-in
+/// seeds).
+fn corpus_paths(given: &[PathBuf]) -> Vec<PathBuf> {
+    if given.is_empty() {
         let local = Path::new("seeds");
         if local.is_dir() {
-            return load_corpus(&[local.to_path_buf()]);
+            return vec![local.to_path_buf()];
         }
-        return Ok(Corpus::builtin());
     }
+    given.to_vec()
+}
+
+/// Loads the corpus the user asked for, or the default one, through its index, with a progress
+/// bar on a terminal.
+fn load_corpus(paths: &[PathBuf], limits: &Limits, location: &IndexLocation) -> Result<(Corpus, Option<Refresh>)> {
+    let paths = corpus_paths(paths);
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} indexing corpus {pos}/{len} files {wide_bar}")
+            indicatif::ProgressStyle::with_template("{spinner} indexing corpus {pos}/{len} files {wide_bar} {eta}")
                 .expect("static template"),
         );
         bar
@@ -164,7 +218,7 @@ fn load_corpus(paths: &[PathBuf]) -> Result<Corpus> {
             bar.set_position(done as u64);
         }
     };
-    let corpus = Corpus::load(paths, Some(&progress))?;
+    let (corpus, refresh) = store::load(&paths, limits, location, Some(&progress))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -178,7 +232,55 @@ fn load_corpus(paths: &[PathBuf]) -> Result<Corpus> {
             if corpus.skipped == 1 { "" } else { "s" }
         );
     }
-    Ok(corpus)
+    if let Some(why) = refresh.as_ref().and_then(|r| r.rebuilt.as_ref()) {
+        eprintln!("copydesk: note: corpus index rebuilt: {why}");
+    }
+    Ok((corpus, refresh))
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// `copydesk index`: builds or refreshes the index and says what it holds.
+fn index(args: IndexArgs) -> Result<i32> {
+    let config = if args.no_config {
+        Config::default()
+    } else {
+        match args.config.clone().or_else(|| config::discover(Path::new("."))) {
+            Some(path) => config::load(&path)?,
+            None => Config::default(),
+        }
+    };
+    let given = if args.corpus.is_empty() { config.corpus.clone() } else { args.corpus.clone() };
+    let location = match &args.index_dir {
+        Some(dir) => IndexLocation::Dir(dir.clone()),
+        None => IndexLocation::Auto { config_file: config.path.clone() },
+    };
+    let started = std::time::Instant::now();
+    let (corpus, refresh) = load_corpus(&given, &Limits::default(), &location)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let Some(refresh) = refresh else {
+        anyhow::bail!("no index could be written; see the warning above");
+    };
+    let documents = corpus.live_count();
+    let passages = corpus.index.sentence_count();
+    let mut out = std::io::stdout().lock();
+    let what = if !refresh.wrote {
+        "index is up to date".to_string()
+    } else if refresh.full {
+        "indexed".to_string()
+    } else {
+        format!("refreshed ({} added, {} changed, {} removed)", refresh.added, refresh.changed, refresh.removed)
+    };
+    writeln!(
+        out,
+        "{what}: {documents} documents, {passages} passages, {} of text in {seconds:.2} s ({:.0} MB/s)",
+        megabytes(corpus.bytes as u64),
+        corpus.bytes as f64 / 1e6 / seconds.max(1e-6),
+    )?;
+    writeln!(out, "index: {} ({}, {} segment{})", refresh.dir.display(), megabytes(refresh.index_bytes), refresh.segments, if refresh.segments == 1 { "" } else { "s" })?;
+    Ok(0)
 }
 
 /// A draft to check: its name and text, or why it could not be read.
@@ -304,7 +406,7 @@ fn lint(args: LintArgs) -> Result<i32> {
     let config = project_config(&args)?;
     // Command-line flags first, then the project file, then the defaults.
     let corpus_paths = if args.corpus.is_empty() { config.corpus.clone() } else { args.corpus.clone() };
-    let corpus = load_corpus(&corpus_paths)?;
+    let (corpus, _) = load_corpus(&corpus_paths, &Limits::default(), &args.index.location(&config))?;
     let drafts: Vec<DraftInput> = collect_drafts(&args)
         .into_iter()
         .filter(|d| d.explicit || config.selects(Path::new(&d.path)))

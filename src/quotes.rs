@@ -1244,6 +1244,7 @@ fn align(pattern: &Pattern, source: &[QTok]) -> Vec<Op> {
 /// A source paragraph retrieved for a draft quotation.
 struct SourcePara {
     doc: u32,
+    document: std::sync::Arc<crate::corpus::Document>,
     paragraph: usize,
     /// The sentence retrieval found here.
     sentence: usize,
@@ -1291,9 +1292,14 @@ impl SourcePara {
         (0..self.toks.len()).filter(|&j| self.in_quote[j] == Some(k)).collect()
     }
 
-    fn new(corpus: &Corpus, doc: u32, paragraph: usize, sentence: usize) -> SourcePara {
-        let data = corpus.document(doc).paragraph_quotes(paragraph);
-        SourcePara { doc, paragraph, sentence, data }
+    /// `None` when the document cannot be read as it was indexed (changed since).
+    fn new(corpus: &Corpus, doc: u32, paragraph: usize, sentence: usize) -> Option<SourcePara> {
+        let document = corpus.document(doc)?;
+        if paragraph >= document.prose.paragraphs.len() || sentence >= document.prose.sentences.len() {
+            return None;
+        }
+        let data = document.paragraph_quotes(paragraph);
+        Some(SourcePara { doc, document, paragraph, sentence, data })
     }
 }
 
@@ -1342,7 +1348,7 @@ fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<S
             continue;
         }
         for (id, _) in corpus.index.search_with(scratch, terms, k) {
-            let s = corpus.index.sentences[id as usize];
+            let Some(s) = corpus.index.sentence(id) else { continue };
             if !out.iter().any(|c| c.0 == s.doc && c.1 == s.paragraph as usize) {
                 out.push((s.doc, s.paragraph as usize, s.sentence as usize));
             }
@@ -1412,14 +1418,14 @@ fn has_word(text: &str, word: &str) -> bool {
 }
 
 /// Whether the source surely gives the quotation to someone other than the draft's speaker.
-fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara, quote_start: usize) -> bool {
+fn conflicts(draft: &Speaker, source: &Speaker, sp: &SourcePara, quote_start: usize) -> bool {
     if draft.reported || source.reported {
         return false;
     }
     if draft.kind != SpeakerKind::Name || same_speaker(draft, source) != Some(false) && source.kind == SpeakerKind::Name {
         return false;
     }
-    let doc = corpus.document(sp.doc);
+    let doc = &sp.document;
     // The surname: titles and affiliations before it ("Progress CEO Adam Kovacevich") are
     // shared by too many people to tell anything.
     let name_words: Vec<&str> = draft
@@ -1479,8 +1485,8 @@ fn conflicts(draft: &Speaker, source: &Speaker, corpus: &Corpus, sp: &SourcePara
     }
 }
 
-fn evidence(corpus: &Corpus, sp: &SourcePara, figure: Span, speaker: Option<&Speaker>) -> Evidence {
-    let doc = corpus.document(sp.doc);
+fn evidence(sp: &SourcePara, figure: Span, speaker: Option<&Speaker>) -> Evidence {
+    let doc = &sp.document;
     let sentence = |offset: usize| doc.prose.sentence_at(offset).map(|i| doc.prose.sentences[i].span);
     let passage = match (sentence(figure.start), sentence(figure.end.saturating_sub(1))) {
         (Some(a), Some(b)) => a.cover(b),
@@ -1625,7 +1631,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
     let short = n <= 2;
     let context = draft_context(prose, q, corpus);
     let sources: Vec<SourcePara> =
-        candidates(corpus, prose, q, &context, scratch).into_iter().map(|(d, p, s)| SourcePara::new(corpus, d, p, s)).collect();
+        candidates(corpus, prose, q, &context, scratch).into_iter().filter_map(|(d, p, s)| SourcePara::new(corpus, d, p, s)).collect();
 
     // Verbatim occurrences: (source, matched token indices, quotation it is inside). Each
     // source quotation is read on its own first (its parts joined, without the attribution
@@ -1663,13 +1669,13 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
             .expect("non-empty");
         let sp = &sources[best.0];
         let figure = Span::new(sp.toks[best.1[0]].span.start, sp.toks[*best.1.last().expect("non-empty")].span.end);
-        let ev = evidence(corpus, sp, figure, source_speaker(best));
+        let ev = evidence(sp, figure, source_speaker(best));
         // Only a speaker the draft names outright is compared: a resolved pronoun is a guess.
         if let Some(draft_speaker) = q.speaker.as_ref().filter(|s| n >= 4 && !s.resolved && !s.reported) {
             let all_conflict = found.iter().all(|f| {
                 source_speaker(f).is_some_and(|s| {
                     let sp = &sources[f.0];
-                    s.kind != SpeakerKind::Pronoun && conflicts(draft_speaker, s, corpus, sp, sp.toks[f.1[0]].span.start)
+                    s.kind != SpeakerKind::Pronoun && conflicts(draft_speaker, s, sp, sp.toks[f.1[0]].span.start)
                 })
             });
             let ctx = context_score(&context, &sp.context);
@@ -1720,7 +1726,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
                     _ => false,
                 },
                 speaker_conflict: match (&q.speaker, &sq.speaker) {
-                    (Some(d), Some(s)) => conflicts(d, s, corpus, sp, sq.span.start),
+                    (Some(d), Some(s)) => conflicts(d, s, sp, sq.span.start),
                     _ => false,
                 },
                 ..near
@@ -1764,7 +1770,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
     // A source whose quotation marks are lost or never closed (a truncated page) still has the
     // speaker's words in its prose: a close match there, next to the speaker's name, counts.
     let prose_match = if misquote.is_none() && !short {
-        q.speaker.as_ref().filter(|s| s.kind == SpeakerKind::Name && !s.resolved).and_then(|speaker| prose_near(corpus, &pat, speaker, &sources))
+        q.speaker.as_ref().filter(|s| s.kind == SpeakerKind::Name && !s.resolved).and_then(|speaker| prose_near(&pat, speaker, &sources))
     } else {
         None
     };
@@ -1773,13 +1779,13 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         let near = best.as_ref().filter(|b| b.matched as f32 / n as f32 >= 0.4).map(|b| {
             let sp = &sources[b.source];
             let figure = Span::new(sp.toks[b.first].span.start, sp.toks[b.last].span.end);
-            evidence(corpus, sp, figure, b.quote.and_then(|k| sp.quotes[k].speaker.as_ref()))
+            evidence(sp, figure, b.quote.and_then(|k| sp.quotes[k].speaker.as_ref()))
         });
         // Else the passage retrieval found closest, for the editor to look at.
         let retrieved = || {
             sources.first().map(|sp| {
-                let sentence = corpus.document(sp.doc).prose.sentences[sp.sentence].span;
-                evidence(corpus, sp, sentence, None)
+                let sentence = sp.document.prose.sentences[sp.sentence].span;
+                evidence(sp, sentence, None)
             })
         };
         let ev = near.clone().or_else(retrieved);
@@ -1808,10 +1814,10 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         return;
     };
     let sp = &sources[b.source];
-    let doc = corpus.document(sp.doc);
+    let doc = &sp.document;
     let figure = Span::new(sp.toks[b.first].span.start, sp.toks[b.last].span.end);
     let source_speaker = b.quote.and_then(|k| sp.quotes[k].speaker.as_ref());
-    let mut ev = evidence(corpus, sp, figure, source_speaker);
+    let mut ev = evidence(sp, figure, source_speaker);
     // The source's words, without an attribution that splits them.
     if let Some(k) = b.quote {
         ev.text = sp.quotes[k]
@@ -1847,7 +1853,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
 
 /// A close match of the draft's words in a source's prose, in or right after the sentence that
 /// names the draft's speaker.
-fn prose_near(corpus: &Corpus, pat: &Pattern, speaker: &Speaker, sources: &[SourcePara]) -> Option<Near> {
+fn prose_near(pat: &Pattern, speaker: &Speaker, sources: &[SourcePara]) -> Option<Near> {
     let n = pat.toks.len();
     let surname = speaker.text.split_whitespace().next_back()?.trim_end_matches("'s").trim_end_matches("’s");
     if surname.chars().count() < 2 || n > 400 {
@@ -1855,7 +1861,7 @@ fn prose_near(corpus: &Corpus, pat: &Pattern, speaker: &Speaker, sources: &[Sour
     }
     let mut best: Option<Near> = None;
     for (si, sp) in sources.iter().enumerate() {
-        let doc = corpus.document(sp.doc);
+        let doc = &sp.document;
         let para = doc.prose.paragraphs[sp.paragraph];
         if !has_word(para.slice(&doc.text), surname) || sp.toks.len() > 3000 {
             continue;

@@ -80,13 +80,16 @@ impl Summary {
 }
 
 fn evidence_json<'a>(corpus: &'a Corpus, ev: &'a Evidence) -> JsonEvidence<'a> {
+    let info = corpus.documents.get(ev.doc as usize);
+    // The document as it was checked; if its file changed since, positions are left at zero.
     let doc = corpus.document(ev.doc);
+    let range = |span| doc.as_ref().map(|d| d.lines.range(&d.text, span, PositionEncoding::Utf16)).unwrap_or_default();
     JsonEvidence {
-        path: &doc.path,
-        title: &doc.title,
-        url: doc.url.as_deref(),
-        range: doc.lines.range(&doc.text, ev.figure, PositionEncoding::Utf16),
-        passage_range: doc.lines.range(&doc.text, ev.passage, PositionEncoding::Utf16),
+        path: info.map_or("", |d| &d.path),
+        title: info.map_or("", |d| &d.title),
+        url: info.and_then(|d| d.url.as_deref()),
+        range: range(ev.figure),
+        passage_range: range(ev.passage),
         excerpt: &ev.excerpt,
         text: &ev.text,
         speaker: ev.speaker.as_deref(),
@@ -146,7 +149,9 @@ pub fn human(corpus: &Corpus, draft: &DraftResult, color: bool) -> String {
             .evidence
             .iter()
             .map(|ev| {
-                let doc = corpus.document(ev.doc);
+                let Some(doc) = corpus.document(ev.doc) else {
+                    return format!("source: {}", excerpt(&ev.excerpt, 240));
+                };
                 let pos = doc.lines.position(&doc.text, ev.figure.start, PositionEncoding::Utf16);
                 format!("source: {}:{}:{} \u{201c}{}\u{201d}\n{}", doc.path, pos.line + 1, pos.character + 1, doc.title, excerpt(&ev.excerpt, 240))
             })
@@ -294,16 +299,16 @@ pub fn sarif(corpus: &Corpus, drafts: &[DraftResult]) -> String {
                 .evidence
                 .iter()
                 .enumerate()
-                .map(|(i, ev)| {
-                    let doc = corpus.document(ev.doc);
-                    serde_json::json!({
+                .filter_map(|(i, ev)| {
+                    let doc = corpus.document(ev.doc)?;
+                    Some(serde_json::json!({
                         "id": i + 1,
                         "message": {"text": format!("source passage in {}: {}", doc.title, excerpt(&ev.excerpt, 300))},
                         "physicalLocation": {
                             "artifactLocation": {"uri": uri_of(&doc.path)},
                             "region": sarif_region(&doc.lines, &doc.text, ev.passage),
                         },
-                    })
+                    }))
                 })
                 .collect();
             let mut result = serde_json::json!({

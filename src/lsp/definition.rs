@@ -19,7 +19,7 @@ pub async fn definition(shared: &Arc<Shared>, params: GotoDefinitionParams) -> O
     let checked = analysis.report.checked_at(offset)?;
     let evidence = checked.evidence.as_ref()?;
     let sources = &analysis.sources;
-    let doc = sources.corpus.documents.get(evidence.doc as usize)?;
+    let doc = sources.corpus.document(evidence.doc)?;
     let Some(target_uri) = sources.uris.get(evidence.doc as usize).cloned().flatten() else {
         shared.log.warn(format!("{}: no file on disk to point at", doc.path));
         return None;

@@ -111,7 +111,7 @@ pub fn build(shared: &Shared, analysis: &Analysis) -> Vec<Diagnostic> {
                 .evidence
                 .iter()
                 .filter_map(|ev| {
-                    let doc = sources.corpus.documents.get(ev.doc as usize)?;
+                    let doc = sources.corpus.document(ev.doc)?;
                     let uri = sources.uris.get(ev.doc as usize)?.clone()?;
                     Some(DiagnosticRelatedInformation {
                         location: Location { uri, range: to_proto::range(&doc.lines, &doc.text, ev.passage, encoding) },

@@ -49,7 +49,7 @@ pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Option<Hover> {
 }
 
 fn source_section(out: &mut String, sources: &super::state::Sources, evidence: &Evidence) {
-    let Some(doc) = sources.corpus.documents.get(evidence.doc as usize) else { return };
+    let Some(doc) = sources.corpus.document(evidence.doc) else { return };
     out.push_str(&format!("Source wording: **{}**\n\n", escape(&evidence.text)));
     if let Some(speaker) = &evidence.speaker {
         out.push_str(&format!("Said by: **{}**\n\n", escape(speaker)));

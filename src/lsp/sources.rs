@@ -120,6 +120,7 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
     let seed_cache = seed_cache_dir(shared);
     let load_plan = plan.clone();
+    let index_location = crate::corpus::store::IndexLocation::Auto { config_file: config.as_ref().and_then(|c| c.path.clone()) };
     let delay = shared.options.load_delay;
     let loader = tokio::task::spawn_blocking(move || -> Result<Sources, String> {
         if !delay.is_zero() {
@@ -130,7 +131,8 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
         };
         match &load_plan {
             Plan::Paths(paths) => {
-                let corpus = Corpus::load(paths, Some(&report)).map_err(|e| e.to_string())?;
+                let (corpus, _) = crate::corpus::store::load(paths, &crate::corpus::Limits::default(), &index_location, Some(&report))
+                    .map_err(|e| e.to_string())?;
                 let mut roots: Vec<PathBuf> = paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
                 roots.extend(config_file);
                 let mut sources = sources_from(corpus, roots, generation, describe(&load_plan));
@@ -138,7 +140,8 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
                 Ok(sources)
             }
             Plan::Builtin => {
-                let corpus = Corpus::builtin();
+                let (corpus, _) = crate::corpus::store::load(&[], &crate::corpus::Limits::default(), &index_location, None)
+                    .map_err(|e| e.to_string())?;
                 let mut sources = sources_from(corpus, config_file.into_iter().collect(), generation, describe(&load_plan));
                 sources.options = options;
                 write_seeds(&mut sources, seed_cache.as_deref());
@@ -164,7 +167,7 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
     };
     match result {
         Ok(sources) => {
-            let count = sources.corpus.documents.len();
+            let count = sources.corpus.live_count();
             if let Some(p) = progress {
                 p.finish_with_message(format!("{count} documents")).await;
             }
@@ -206,7 +209,7 @@ fn sources_from(corpus: Corpus, roots: Vec<PathBuf>, generation: u64, descriptio
         .documents
         .iter()
         .map(|doc| {
-            let path = doc.disk_path.as_ref()?;
+            let path = doc.disk_path.as_ref().filter(|_| doc.live)?;
             let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
             files.insert(canonical.clone());
             to_proto::file_uri(&canonical)
@@ -240,7 +243,7 @@ fn write_seeds(sources: &mut Sources, dir: Option<&Path>) {
         let path = dir.join(name);
         // The embedded text, not the parsed one, so positions computed on the document (which
         // equals the embedded text for the seeds) land on the file.
-        let text = BUILTIN_SEEDS.iter().find(|(p, _)| *p == doc.path).map(|(_, t)| *t).unwrap_or(&doc.text);
+        let Some(text) = BUILTIN_SEEDS.iter().find(|(p, _)| *p == doc.path).map(|(_, t)| *t) else { continue };
         let same = std::fs::read(&path).is_ok_and(|existing| existing == text.as_bytes());
         if !same && std::fs::write(&path, text).is_err() {
             continue;

@@ -1,0 +1,289 @@
+//! BM25 retrieval over the sentences of one or more index segments.
+//!
+//! A corpus index is a list of [`Segment`]s read in place (built in memory, or memory-mapped
+//! from the on-disk index) plus the sentences of documents removed since a segment was written.
+//! Sentence and document ids are global: a segment's ids follow those of the segments before it.
+//! Figures are not indexed: retrieval finds the passage by what it talks about, and alignment
+//! then compares the figures.
+
+use std::ops::Deref;
+
+use super::segment::{unpack, Layout, SegmentError, SegmentView};
+use crate::words;
+
+/// Segment bytes: owned, or a read-only memory map of an index file.
+#[derive(Debug)]
+pub enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// A segment and the bytes it is read from.
+#[derive(Debug)]
+pub struct Segment {
+    bytes: Bytes,
+    layout: Layout,
+}
+
+impl Segment {
+    /// Opens a segment; `verify` checks every section's checksum (for bytes read from disk).
+    pub fn open(bytes: Bytes, verify: bool) -> Result<Segment, SegmentError> {
+        let layout = SegmentView::open(&bytes, verify)?.layout;
+        Ok(Segment { bytes, layout })
+    }
+
+    pub fn view(&self) -> SegmentView<'_> {
+        SegmentView::with_layout(&self.bytes, self.layout)
+    }
+
+    pub fn documents(&self) -> u32 {
+        self.layout.documents
+    }
+
+    pub fn sentences(&self) -> u32 {
+        self.layout.sentences
+    }
+
+    pub fn terms(&self) -> u32 {
+        self.layout.terms
+    }
+
+    /// Bytes of index data.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// A sentence in the index, with its global document id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceRef {
+    pub doc: u32,
+    /// Index into the document's `prose.sentences`.
+    pub sentence: u32,
+    pub paragraph: u32,
+    /// Content words in the sentence (BM25 length).
+    pub length: u32,
+}
+
+/// BM25 over the sentences of every segment.
+#[derive(Debug, Default)]
+pub struct Index {
+    segments: Vec<Segment>,
+    /// Global id of each segment's first sentence and first document.
+    sentence_base: Vec<u32>,
+    doc_base: Vec<u32>,
+    /// Sentences of removed documents, one bit each (empty when none are removed).
+    removed: Vec<u64>,
+    sentence_total: u32,
+    document_total: u32,
+    average_length: f32,
+}
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+impl Index {
+    /// An index over `segments`, leaving out the documents in `removed` (global ids).
+    pub fn new(segments: Vec<Segment>, removed_documents: &[u32]) -> Index {
+        let mut sentence_base = Vec::with_capacity(segments.len());
+        let mut doc_base = Vec::with_capacity(segments.len());
+        let (mut sentences, mut documents, mut length) = (0u32, 0u32, 0u64);
+        for segment in &segments {
+            sentence_base.push(sentences);
+            doc_base.push(documents);
+            sentences = sentences.saturating_add(segment.sentences());
+            documents = documents.saturating_add(segment.documents());
+            length += segment.layout.total_length;
+        }
+        let mut index = Index {
+            segments,
+            sentence_base,
+            doc_base,
+            removed: Vec::new(),
+            sentence_total: sentences,
+            document_total: documents,
+            average_length: if sentences == 0 { 0.0 } else { length as f32 / sentences as f32 },
+        };
+        if !removed_documents.is_empty() {
+            index.removed = vec![0; (sentences as usize).div_ceil(64)];
+            for &doc in removed_documents {
+                if let Some((segment, local)) = index.locate_document(doc) {
+                    let base = index.sentence_base[segment];
+                    if let Some((first, count)) = index.segments[segment].view().document_sentences(local) {
+                        for s in first..first.saturating_add(count).min(index.segments[segment].sentences()) {
+                            let global = (base + s) as usize;
+                            index.removed[global / 64] |= 1 << (global % 64);
+                        }
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// Sentences in the index, removed ones included (ids run below this).
+    pub fn sentence_count(&self) -> usize {
+        self.sentence_total as usize
+    }
+
+    pub fn document_count(&self) -> usize {
+        self.document_total as usize
+    }
+
+    /// The segment and local id of a global document id.
+    pub fn locate_document(&self, doc: u32) -> Option<(usize, u32)> {
+        let segment = self.doc_base.partition_point(|&base| base <= doc).checked_sub(1)?;
+        let local = doc - self.doc_base[segment];
+        (local < self.segments[segment].documents()).then_some((segment, local))
+    }
+
+    fn locate_sentence(&self, id: u32) -> Option<(usize, u32)> {
+        let segment = self.sentence_base.partition_point(|&base| base <= id).checked_sub(1)?;
+        let local = id - self.sentence_base[segment];
+        (local < self.segments[segment].sentences()).then_some((segment, local))
+    }
+
+    fn is_removed(&self, id: u32) -> bool {
+        self.removed.get(id as usize / 64).is_some_and(|word| word & (1 << (id % 64)) != 0)
+    }
+
+    /// A sentence by global id; `None` past the end or for a removed document's sentence.
+    pub fn sentence(&self, id: u32) -> Option<SentenceRef> {
+        if self.is_removed(id) {
+            return None;
+        }
+        let (segment, local) = self.locate_sentence(id)?;
+        let record = self.segments[segment].view().sentence(local)?;
+        Some(SentenceRef {
+            doc: self.doc_base[segment].checked_add(record.doc)?,
+            sentence: record.sentence,
+            paragraph: record.paragraph,
+            length: record.length,
+        })
+    }
+
+    /// Inverse document frequency of a term over sentences (BM25's, always positive).
+    pub fn idf(&self, term: &str) -> f32 {
+        let hash = words::term_hash(term);
+        let df: usize = self.segments.iter().map(|s| s.view().postings(hash).len() / 4).sum();
+        self.idf_of_df(df)
+    }
+
+    fn idf_of_df(&self, df: usize) -> f32 {
+        let n = self.sentence_total.max(1) as f32;
+        let df = df as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The highest IDF a term can have here (a term the corpus never uses).
+    pub fn max_idf(&self) -> f32 {
+        self.idf_of_df(0)
+    }
+
+    /// The best `limit` sentences for these query terms, by BM25, best first (ties by id).
+    ///
+    /// On a large corpus, terms found in more than one sentence in two hundred are skipped when
+    /// the query has enough rarer terms: they barely move the ranking and their postings would
+    /// dominate the time of a query.
+    pub fn search(&self, query: &[String], limit: usize) -> Vec<(u32, f32)> {
+        self.search_with(&mut SearchScratch::default(), query, limit)
+    }
+
+    /// [`Index::search`] reusing score buffers across the queries of one check.
+    pub fn search_with(&self, scratch: &mut SearchScratch, query: &[String], limit: usize) -> Vec<(u32, f32)> {
+        let views: Vec<SegmentView> = self.segments.iter().map(Segment::view).collect();
+        // Per distinct term: its postings in each segment and its frequency over all of them.
+        let mut terms: Vec<(u64, usize, Vec<&[u8]>)> = Vec::new();
+        for term in query {
+            let hash = words::term_hash(term);
+            if terms.iter().any(|(h, _, _)| *h == hash) {
+                continue;
+            }
+            let lists: Vec<&[u8]> = views.iter().map(|v| v.postings(hash)).collect();
+            let df = lists.iter().map(|l| l.len() / 4).sum();
+            if df > 0 {
+                terms.push((hash, df, lists));
+            }
+        }
+        terms.sort_by_key(|&(hash, df, _)| (df, hash));
+        let common = (self.sentence_total as usize / 200).max(1000);
+        let rare = terms.iter().filter(|(_, df, _)| *df <= common).count();
+        if rare >= 3 {
+            terms.retain(|(_, df, _)| *df <= common);
+        }
+        if scratch.scores.len() != self.sentence_total as usize {
+            scratch.scores = vec![0.0; self.sentence_total as usize];
+            scratch.touched.clear();
+        }
+        let average = self.average_length.max(1.0);
+        for (_, df, lists) in &terms {
+            let idf = self.idf_of_df(*df);
+            for (segment, list) in lists.iter().enumerate() {
+                let base = self.sentence_base[segment];
+                let view = &views[segment];
+                for chunk in list.chunks_exact(4) {
+                    let (local, tf) = unpack(u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]));
+                    if local >= view.sentences {
+                        continue;
+                    }
+                    let sentence = base + local;
+                    let len = view.sentence_length(local) as f32;
+                    let tf = tf as f32;
+                    let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / average));
+                    let slot = &mut scratch.scores[sentence as usize];
+                    if *slot == 0.0 {
+                        scratch.touched.push(sentence);
+                    }
+                    *slot += idf * norm;
+                }
+            }
+        }
+        // Keep the best `limit` while walking the touched sentences: most fall below the
+        // current worst and cost one comparison.
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(limit + 1);
+        for &sentence in &scratch.touched {
+            let entry = (sentence, scratch.scores[sentence as usize]);
+            scratch.scores[sentence as usize] = 0.0;
+            if limit == 0 || self.is_removed(sentence) {
+                continue;
+            }
+            if ranked.len() == limit {
+                let worst = ranked[limit - 1];
+                if by_score(&entry, &worst) != std::cmp::Ordering::Less {
+                    continue;
+                }
+                ranked.pop();
+            }
+            let at = ranked.partition_point(|e| by_score(e, &entry) == std::cmp::Ordering::Less);
+            ranked.insert(at, entry);
+        }
+        scratch.touched.clear();
+        ranked
+    }
+}
+
+/// Score buffers for [`Index::search_with`].
+#[derive(Debug, Default)]
+pub struct SearchScratch {
+    scores: Vec<f32>,
+    touched: Vec<u32>,
+}

@@ -1,0 +1,722 @@
+//! The source corpus: loading documents, cutting them into passages, and retrieving the
+//! passages a draft sentence most likely reports.
+//!
+//! A corpus is a list of [`Document`]s (each with its metadata, text, masked prose and
+//! sentences) and a BM25 index over the content words of every sentence. Figures are not
+//! indexed: retrieval finds the passage by what it talks about, and alignment then compares
+//! the figures. Quantities of a source paragraph are extracted the first time a check looks
+//! at it and cached, so loading stays fast on large archives.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub mod index;
+pub mod segment;
+pub mod store;
+
+pub use index::{Bytes, Index, SearchScratch, Segment, SentenceRef};
+pub use segment::{Fingerprint, SegmentError};
+use segment::{DocumentMeta, SegmentBuilder, SentenceTerms};
+
+use rayon::prelude::*;
+
+use crate::extract::{self, Quantity};
+use crate::position::{LineIndex, Span};
+use crate::prose::{Format, Prose};
+use crate::words;
+
+/// Why a corpus could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    #[error("{path}: no such file or directory")]
+    Missing { path: String },
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Walk { path: String, message: String },
+    #[error("the corpus is empty: no .txt, .md, .markdown, .html or .htm files under {paths}")]
+    Empty { paths: String },
+    #[error("{path}: the index could not be used: {message}")]
+    Index { path: String, message: String },
+    #[error("{path}: more than {limit} corpus files; point --corpus at the articles, or raise max-files in copydesk.toml")]
+    TooManyFiles { path: String, limit: usize },
+}
+
+impl CorpusError {
+    fn empty(paths: &[PathBuf]) -> CorpusError {
+        CorpusError::Empty { paths: paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ") }
+    }
+}
+
+/// Safety limits on what a corpus load reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Files larger than this are skipped with a note.
+    pub max_file_bytes: u64,
+    /// Past this many files the load stops with an error rather than index a whole disk.
+    pub max_files: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_bytes: 20_000_000, max_files: 200_000 }
+    }
+}
+
+/// Something worth telling the user about a corpus file that was still loaded, or skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusNote {
+    pub path: String,
+    pub message: String,
+}
+
+/// One source article.
+#[derive(Debug)]
+pub struct Document {
+    /// The path shown to users (relative as given, or `seeds/<file>` for the built-in seeds).
+    pub path: String,
+    /// The file on disk, when there is one.
+    pub disk_path: Option<PathBuf>,
+    pub title: String,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<String>,
+    pub format: Format,
+    pub text: String,
+    pub prose: Prose,
+    pub lines: LineIndex,
+    /// Quantities of each paragraph, extracted on first use.
+    paragraph_quantities: Vec<OnceLock<Vec<Quantity>>>,
+    /// Words and quotations of each paragraph, read on first use by the quotation check.
+    paragraph_quotes: Vec<OnceLock<std::sync::Arc<crate::quotes::ParagraphQuotes>>>,
+}
+
+impl Document {
+    pub fn new(path: String, disk_path: Option<PathBuf>, text: String, format: Format) -> Document {
+        let mut prose = Prose::new(&text, format);
+        if format == Format::PlainText {
+            // Plain text differs from its masked copy only in line breaks and front matter,
+            // which sentence spans already leave out: keep one copy, not two.
+            prose.masked = String::new();
+        }
+        let fm = prose.front_matter.clone();
+        let title = fm.title.clone().unwrap_or_else(|| {
+            prose
+                .paragraphs
+                .first()
+                .map(|p| shorten(p.slice(&text).trim(), 100))
+                .unwrap_or_default()
+        });
+        let lines = LineIndex::new(&text);
+        let paragraph_quantities = (0..prose.paragraphs.len()).map(|_| OnceLock::new()).collect();
+        let paragraph_quotes = (0..prose.paragraphs.len()).map(|_| OnceLock::new()).collect();
+        Document {
+            path,
+            disk_path,
+            title,
+            url: fm.url,
+            publisher: fm.publisher,
+            date: fm.date,
+            format,
+            text,
+            prose,
+            lines,
+            paragraph_quantities,
+            paragraph_quotes,
+        }
+    }
+
+    /// The text to read prose from: the masked copy, or the text itself for plain text.
+    pub fn prose_text(&self) -> &str {
+        if self.prose.masked.is_empty() {
+            &self.text
+        } else {
+            &self.prose.masked
+        }
+    }
+
+    /// The words and quotations of paragraph `index` (cached).
+    pub fn paragraph_quotes(&self, index: usize) -> std::sync::Arc<crate::quotes::ParagraphQuotes> {
+        self.paragraph_quotes[index]
+            .get_or_init(|| std::sync::Arc::new(crate::quotes::ParagraphQuotes::read(self, index)))
+            .clone()
+    }
+
+    /// The quantities of paragraph `index`, with spans into the document.
+    pub fn paragraph_quantities(&self, index: usize) -> &[Quantity] {
+        let Some(cell) = self.paragraph_quantities.get(index) else { return &[] };
+        cell.get_or_init(|| {
+            let span = self.prose.paragraphs[index];
+            let mut found = extract::extract(span.slice(self.prose_text()));
+            for q in &mut found {
+                q.span = Span::new(q.span.start + span.start, q.span.end + span.start);
+                q.number_span = Span::new(q.number_span.start + span.start, q.number_span.end + span.start);
+            }
+            found
+        })
+    }
+}
+
+/// Hashing for keys that are already well-mixed integers (term hashes, sentence ids).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct BuildIdentity;
+
+#[derive(Debug, Default)]
+pub struct IdentityHasher(u64);
+
+impl std::hash::BuildHasher for BuildIdentity {
+    type Hasher = IdentityHasher;
+    fn build_hasher(&self) -> IdentityHasher {
+        IdentityHasher(0)
+    }
+}
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100000001b3);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        // Spread sentence ids over the table's high bits too.
+        self.0 = (n as u64).wrapping_mul(0x9E3779B97F4A7C15);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// What the corpus knows of a document without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentInfo {
+    /// The path shown to users (relative as given, or `seeds/<file>` for the built-in seeds).
+    pub path: String,
+    /// The file on disk, when there is one.
+    pub disk_path: Option<PathBuf>,
+    pub format: Format,
+    pub title: String,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<String>,
+    /// The version of the file that was indexed.
+    pub fingerprint: Fingerprint,
+    /// False for a document removed or changed since its index segment was written.
+    pub live: bool,
+}
+
+impl DocumentInfo {
+    fn of(doc: &Document, format: Format, fingerprint: Fingerprint) -> DocumentInfo {
+        DocumentInfo {
+            path: doc.path.clone(),
+            disk_path: doc.disk_path.clone(),
+            format,
+            title: doc.title.clone(),
+            url: doc.url.clone(),
+            publisher: doc.publisher.clone(),
+            date: doc.date.clone(),
+            fingerprint,
+            live: true,
+        }
+    }
+
+    fn meta(&self) -> DocumentMeta {
+        DocumentMeta {
+            path: self.path.clone(),
+            disk_path: self.disk_path.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            format: self.format,
+            title: self.title.clone(),
+            url: self.url.clone(),
+            publisher: self.publisher.clone(),
+            date: self.date.clone(),
+            fingerprint: self.fingerprint,
+        }
+    }
+
+    fn from_meta(meta: DocumentMeta) -> DocumentInfo {
+        DocumentInfo {
+            path: meta.path,
+            disk_path: meta.disk_path.map(PathBuf::from),
+            format: meta.format,
+            title: meta.title,
+            url: meta.url,
+            publisher: meta.publisher,
+            date: meta.date,
+            fingerprint: meta.fingerprint,
+            live: true,
+        }
+    }
+}
+
+/// Documents read from disk on demand and kept while they are in use: a check reads the few
+/// documents its passages come from, so a large archive is never held in memory whole.
+#[derive(Debug, Default)]
+struct DocumentCache {
+    /// Documents held for the corpus's lifetime (a corpus loaded into memory).
+    pinned: Vec<Option<Arc<Document>>>,
+    /// Documents read on demand, with the tick of their last use.
+    recent: Mutex<HashMap<u32, (Arc<Document>, u64)>>,
+    tick: std::sync::atomic::AtomicU64,
+}
+
+/// How many on-demand documents stay cached; past this the least recently used is dropped.
+const CACHED_DOCUMENTS: usize = 2048;
+
+/// A loaded, indexed corpus.
+#[derive(Debug)]
+pub struct Corpus {
+    /// Every document the index lists, by id (see [`DocumentInfo::live`]).
+    pub documents: Vec<DocumentInfo>,
+    pub index: Index,
+    /// Files skipped (unsupported type, binary) and files loaded with a caveat (lossy decoding).
+    pub notes: Vec<CorpusNote>,
+    /// Files skipped because they are not a supported type.
+    pub skipped: usize,
+    /// Bytes of text indexed.
+    pub bytes: usize,
+    cache: DocumentCache,
+}
+
+/// The built-in seeds, for running from any directory.
+pub const BUILTIN_SEEDS: &[(&str, &str)] = &[
+    ("seeds/000_7fed2c55703098c4.txt", include_str!("../../seeds/000_7fed2c55703098c4.txt")),
+    ("seeds/002_db7a498f618b8102.txt", include_str!("../../seeds/002_db7a498f618b8102.txt")),
+];
+
+/// Progress while loading: (files done, files total).
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// The corpus files under some roots, found by [`list_files`].
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Supported files with their size and modification time, sorted by path.
+    pub files: Vec<ListedFile>,
+    pub notes: Vec<CorpusNote>,
+    /// Files of unsupported types.
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedFile {
+    pub path: PathBuf,
+    pub size: u64,
+    pub mtime_ns: u64,
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos().min(u64::MAX as u128) as u64)
+}
+
+/// Lists every supported file under `paths` (files or directories, walked with ignore rules,
+/// hidden folders such as `.copydesk/` left out) within `limits`. Files that cannot be used (too
+/// large, not regular, behind a symlink that leaves the roots, vanished) are left out with a
+/// note; only a missing root or too many files stop the listing.
+pub fn list_files(paths: &[PathBuf], limits: &Limits) -> Result<Listing, CorpusError> {
+    let mut files = Vec::new();
+    let mut listing = Listing::default();
+    let note = |path: &Path, message: String| CorpusNote { path: path.display().to_string(), message };
+    let roots: Vec<PathBuf> = paths.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    for root in paths {
+        if !root.exists() {
+            return Err(CorpusError::Missing { path: root.display().to_string() });
+        }
+        if root.is_file() {
+            if Format::from_path(&root.to_string_lossy()).is_some() {
+                files.push(root.clone());
+            } else {
+                listing.skipped += 1;
+            }
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root).follow_links(true).build();
+        // Folders reached through a symbolic link: files under them may lie outside the roots.
+        // Tracked as the walk goes (a folder comes before its files), which costs no system
+        // call per file.
+        let mut linked_folders: Vec<PathBuf> = Vec::new();
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    // Loops, unreadable folders, entries that vanished: note and go on.
+                    listing.notes.push(note(root, format!("skipped: {err}")));
+                    continue;
+                }
+            };
+            if entry.path_is_symlink() && entry.file_type().is_some_and(|t| t.is_dir()) {
+                linked_folders.push(entry.path().to_path_buf());
+            }
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let linked = entry.path_is_symlink();
+            let path = entry.into_path();
+            if Format::from_path(&path.to_string_lossy()).is_none() {
+                listing.skipped += 1;
+                continue;
+            }
+            if linked || linked_folders.iter().any(|folder| path.starts_with(folder)) {
+                let inside = std::fs::canonicalize(&path).is_ok_and(|real| roots.iter().any(|r| real.starts_with(r)));
+                if !inside {
+                    listing.notes.push(note(&path, "skipped: a symbolic link that leads outside the corpus".into()));
+                    continue;
+                }
+            }
+            files.push(path);
+            if files.len() > limits.max_files {
+                return Err(CorpusError::TooManyFiles { path: root.display().to_string(), limit: limits.max_files });
+            }
+        }
+    }
+    // Byte order, not path-component order: as deterministic and much cheaper on large trees.
+    files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    files.dedup();
+    for path in files {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.len() > limits.max_file_bytes => listing.notes.push(note(
+                &path,
+                format!("skipped: {} MB is over the {} MB file size limit", meta.len() / 1_000_000, limits.max_file_bytes / 1_000_000),
+            )),
+            Ok(meta) if !meta.is_file() => listing.notes.push(note(&path, "skipped: not a regular file".into())),
+            Ok(meta) => listing.files.push(ListedFile { size: meta.len(), mtime_ns: mtime_ns(&meta), path }),
+            Err(err) => listing.notes.push(note(&path, format!("skipped: {err}"))),
+        }
+    }
+    Ok(listing)
+}
+
+/// A source file that was read: its document, or why it was left out.
+pub(crate) struct ReadFile {
+    pub document: Option<(Document, Format, Fingerprint)>,
+    pub note: Option<CorpusNote>,
+}
+
+/// What [`index_files`] produced.
+pub(crate) struct Indexed {
+    pub builder: SegmentBuilder,
+    pub infos: Vec<DocumentInfo>,
+    /// The documents themselves, when asked to keep them.
+    pub documents: Vec<Arc<Document>>,
+    /// Files read but left out (binary), with their size, time and note.
+    pub unusable: Vec<(ListedFile, CorpusNote)>,
+    /// Notes on files indexed with a caveat.
+    pub notes: Vec<CorpusNote>,
+    pub bytes: usize,
+}
+
+/// Reads and indexes `files` into one segment, a chunk at a time: each chunk is read and cut
+/// into sentences in parallel, then its terms are interned in order, so memory holds the
+/// postings and one chunk of documents, not the corpus.
+pub(crate) fn index_files(files: &[ListedFile], keep: bool, progress: Option<Progress>, read: &(dyn Fn(&ListedFile) -> ReadFile + Sync)) -> Indexed {
+    let mut out = Indexed {
+        builder: SegmentBuilder::new(),
+        infos: Vec::new(),
+        documents: Vec::new(),
+        unusable: Vec::new(),
+        notes: Vec::new(),
+        bytes: 0,
+    };
+    let total = files.len();
+    let mut done = 0;
+    for chunk in files.chunks(256) {
+        let read: Vec<(ReadFile, Vec<SentenceTerms>)> = chunk
+            .par_iter()
+            .map(|file| {
+                let read = read(file);
+                let terms = read.document.as_ref().map(|(doc, _, _)| sentence_terms(doc)).unwrap_or_default();
+                (read, terms)
+            })
+            .collect();
+        for (file, (read, terms)) in chunk.iter().zip(read) {
+            match read.document {
+                Some((doc, format, fingerprint)) => {
+                    out.notes.extend(read.note);
+                    let info = DocumentInfo::of(&doc, format, fingerprint);
+                    out.bytes += doc.text.len();
+                    out.builder.add(info.meta(), terms);
+                    out.infos.push(info);
+                    if keep {
+                        out.documents.push(Arc::new(doc));
+                    }
+                }
+                None => {
+                    if let Some(note) = read.note {
+                        out.unusable.push((file.clone(), note));
+                    }
+                }
+            }
+        }
+        done += chunk.len();
+        if let Some(progress) = progress {
+            progress(done, total);
+        }
+    }
+    out
+}
+
+impl Corpus {
+    /// A corpus of documents already in memory.
+    pub fn from_documents(documents: Vec<Document>, notes: Vec<CorpusNote>, skipped: usize) -> Corpus {
+        let mut builder = SegmentBuilder::new();
+        let mut infos = Vec::with_capacity(documents.len());
+        for doc in &documents {
+            let info = DocumentInfo::of(doc, doc.format, Fingerprint::of_bytes(doc.text.as_bytes(), 0));
+            builder.add(info.meta(), sentence_terms(doc));
+            infos.push(info);
+        }
+        let documents = documents.into_iter().map(Arc::new).collect();
+        Corpus::in_memory(builder, infos, documents, notes, skipped)
+    }
+
+    fn in_memory(builder: SegmentBuilder, infos: Vec<DocumentInfo>, documents: Vec<Arc<Document>>, notes: Vec<CorpusNote>, skipped: usize) -> Corpus {
+        let segment = Segment::open(Bytes::Owned(builder.into_bytes()), false).expect("a segment just written reads back");
+        let bytes = documents.iter().map(|d| d.text.len()).sum();
+        let cache = DocumentCache { pinned: documents.into_iter().map(Some).collect(), ..Default::default() };
+        Corpus { documents: infos, index: Index::new(vec![segment], &[]), notes, skipped, bytes, cache }
+    }
+
+    /// A corpus read from index segments (see [`store`]); documents are read from disk when a
+    /// check first needs them.
+    pub(crate) fn from_segments(segments: Vec<Segment>, mut documents: Vec<DocumentInfo>, removed: &[u32], notes: Vec<CorpusNote>, skipped: usize) -> Corpus {
+        for &id in removed {
+            if let Some(info) = documents.get_mut(id as usize) {
+                info.live = false;
+            }
+        }
+        let bytes = documents.iter().filter(|d| d.live).map(|d| d.fingerprint.size as usize).sum();
+        let index = Index::new(segments, removed);
+        Corpus { documents, index, notes, skipped, bytes, cache: DocumentCache::default() }
+    }
+
+    /// The documents listed in `segments`, in id order.
+    pub(crate) fn segment_documents(segments: &[Segment]) -> Result<Vec<DocumentInfo>, SegmentError> {
+        let mut documents = Vec::new();
+        for segment in segments {
+            let view = segment.view();
+            for doc in 0..view.documents {
+                documents.push(DocumentInfo::from_meta(view.document(doc)?));
+            }
+        }
+        Ok(documents)
+    }
+
+    /// The built-in seed articles.
+    pub fn builtin() -> Corpus {
+        let documents = BUILTIN_SEEDS
+            .iter()
+            .map(|(path, text)| Document::new(path.to_string(), None, text.to_string(), Format::PlainText))
+            .collect();
+        Corpus::from_documents(documents, Vec::new(), 0)
+    }
+
+    /// Loads every supported file under `paths` (files or directories, walked with ignore rules)
+    /// into memory with the default limits.
+    pub fn load(paths: &[PathBuf], progress: Option<Progress>) -> Result<Corpus, CorpusError> {
+        Corpus::load_with(paths, &Limits::default(), progress)
+    }
+
+    /// Loads a corpus into memory within `limits`. Files that cannot be used (too large, binary,
+    /// vanished, unreadable, behind a symlink that leaves the roots) are skipped with a note;
+    /// only a missing root, too many files or an empty result stop the load.
+    pub fn load_with(paths: &[PathBuf], limits: &Limits, progress: Option<Progress>) -> Result<Corpus, CorpusError> {
+        let listing = list_files(paths, limits)?;
+        let indexed = index_files(&listing.files, true, progress, &|file| read_file(&file.path));
+        if indexed.infos.is_empty() {
+            return Err(CorpusError::empty(paths));
+        }
+        let mut notes = listing.notes;
+        notes.extend(indexed.notes);
+        notes.extend(indexed.unusable.into_iter().map(|(_, note)| note));
+        Ok(Corpus::in_memory(indexed.builder, indexed.infos, indexed.documents, notes, listing.skipped))
+    }
+
+    /// Documents still in the corpus, with their ids.
+    pub fn live_documents(&self) -> impl Iterator<Item = (u32, &DocumentInfo)> {
+        self.documents.iter().enumerate().filter(|(_, d)| d.live).map(|(i, d)| (i as u32, d))
+    }
+
+    /// Documents still in the corpus.
+    pub fn live_count(&self) -> usize {
+        self.documents.iter().filter(|d| d.live).count()
+    }
+
+    /// A document, read on first use. `None` for an unknown or removed id, or a file that
+    /// changed or vanished since it was indexed (until the index is refreshed).
+    pub fn document(&self, id: u32) -> Option<Arc<Document>> {
+        let info = self.documents.get(id as usize).filter(|d| d.live)?;
+        if let Some(Some(doc)) = self.cache.pinned.get(id as usize) {
+            return Some(doc.clone());
+        }
+        let tick = self.cache.tick.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(entry) = self.cache.recent.lock().ok()?.get_mut(&id) {
+            entry.1 = tick;
+            return Some(entry.0.clone());
+        }
+        let doc = Arc::new(read_indexed(info)?);
+        let mut recent = self.cache.recent.lock().ok()?;
+        if recent.len() >= CACHED_DOCUMENTS {
+            if let Some(oldest) = recent.iter().min_by_key(|(_, (_, t))| *t).map(|(&k, _)| k) {
+                recent.remove(&oldest);
+            }
+        }
+        recent.insert(id, (doc.clone(), tick));
+        Some(doc)
+    }
+
+    /// The document whose `url` is `url` (trailing slashes and scheme ignored).
+    pub fn document_by_url(&self, url: &str) -> Option<u32> {
+        let wanted = normalise_url(url);
+        self.live_documents().find(|(_, d)| d.url.as_deref().is_some_and(|u| normalise_url(u) == wanted)).map(|(i, _)| i)
+    }
+}
+
+/// Reads an indexed document again, if its file is still the version that was indexed.
+fn read_indexed(info: &DocumentInfo) -> Option<Document> {
+    let text = match &info.disk_path {
+        Some(path) => {
+            let bytes = std::fs::read(path).ok()?;
+            if bytes.len() as u64 != info.fingerprint.size || xxhash_rust::xxh3::xxh3_64(&bytes) != info.fingerprint.hash {
+                return None;
+            }
+            decode(&info.path, bytes).0?
+        }
+        None => {
+            let (_, text) = BUILTIN_SEEDS.iter().find(|(p, _)| *p == info.path)?;
+            text.to_string()
+        }
+    };
+    Some(Document::new(info.path.clone(), info.disk_path.clone(), text, info.format))
+}
+
+/// At most `max` characters, cut at a word boundary with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = cut.rfind(' ').filter(|&i| i > max / 2).map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end_matches([',', ';', ':']))
+}
+
+fn normalise_url(url: &str) -> String {
+    let trimmed = url.trim().trim_end_matches('/');
+    let without_scheme = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
+    without_scheme.trim_start_matches("www.").to_ascii_lowercase()
+}
+
+/// Reads one corpus file. Binary files are left out with a note; invalid UTF-8 is decoded
+/// lossily with a note; a file that vanished or became unreadable after listing is left out
+/// with a note.
+pub(crate) fn read_file(path: &Path) -> ReadFile {
+    let display = path.display().to_string();
+    let (bytes, mtime) = match std::fs::File::open(path).and_then(|mut file| {
+        let meta = file.metadata()?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        std::io::Read::read_to_end(&mut file, &mut bytes)?;
+        Ok((bytes, mtime_ns(&meta)))
+    }) {
+        Ok(read) => read,
+        Err(err) => return ReadFile { document: None, note: Some(CorpusNote { path: display, message: format!("skipped: {err}") }) },
+    };
+    let fingerprint = Fingerprint::of_bytes(&bytes, mtime);
+    let format = Format::from_path(&display).unwrap_or(Format::PlainText);
+    let (text, note) = decode(&display, bytes);
+    let document = text.map(|text| (Document::new(display, Some(path.to_path_buf()), text, format), format, fingerprint));
+    ReadFile { document, note }
+}
+
+/// Decodes file bytes as text: UTF-8 (BOM dropped), UTF-16 with a BOM, else lossy UTF-8 with a
+/// note. Binary data (NUL bytes without a UTF-16 BOM) gives no text and a note.
+pub fn decode(path: &str, bytes: Vec<u8>) -> (Option<String>, Option<CorpusNote>) {
+    let note = |message: &str| Some(CorpusNote { path: path.to_string(), message: message.to_string() });
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let little = bytes[0] == 0xFF;
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        let text = String::from_utf16_lossy(&units);
+        return (Some(text), note("decoded from UTF-16"));
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return (None, note("binary file skipped"));
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.replace_range(0..3, "");
+            }
+            (Some(text), None)
+        }
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let line = text[..valid.min(text.len())].matches('\n').count() + 1;
+            (Some(text), note(&format!("not valid UTF-8 (first bad byte on line {line}); decoded with replacement characters")))
+        }
+    }
+}
+
+fn sentence_terms(doc: &Document) -> Vec<SentenceTerms> {
+    let mut counts: Vec<(u64, u16)> = Vec::new();
+    doc.prose
+        .sentences
+        .iter()
+        .map(|s| {
+            counts.clear();
+            let mut length = 0u32;
+            words::for_each_term(doc.prose_text(), s.span, |term, _| {
+                length += 1;
+                let hash = words::term_hash(term);
+                match counts.iter_mut().find(|(h, _)| *h == hash) {
+                    Some((_, c)) => *c = c.saturating_add(1),
+                    None => counts.push((hash, 1)),
+                }
+            });
+            (s.paragraph as u32, length, counts.clone())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_seeds_load_and_retrieve() {
+        let corpus = Corpus::builtin();
+        assert_eq!(corpus.documents.len(), 2);
+        assert!(corpus.index.sentence_count() > 50);
+        let query: Vec<String> = ["agriculture", "hub", "tonne", "produce"].iter().map(|s| s.to_string()).collect();
+        let hits = corpus.index.search(&query, 3);
+        let top = corpus.index.sentence(hits[0].0).unwrap();
+        let doc = corpus.document(top.doc).unwrap();
+        let text = doc.prose.sentences[top.sentence as usize].span.slice(&doc.text);
+        assert!(text.contains("10,000 tonnes"), "{text}");
+    }
+
+    #[test]
+    fn decode_handles_binary_utf16_and_invalid_utf8() {
+        assert!(decode("a", vec![0, 1, 2]).0.is_none());
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("hi".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        assert_eq!(decode("b", utf16).0.as_deref(), Some("hi"));
+        let (text, note) = decode("c", b"ok\n\xffbad".to_vec());
+        assert!(text.unwrap().contains('\u{fffd}'));
+        assert!(note.unwrap().message.contains("line 2"));
+    }
+
+    #[test]
+    fn missing_and_empty_corpora_are_errors() {
+        let err = Corpus::load(&[PathBuf::from("/no/such/dir")], None).unwrap_err();
+        assert!(err.to_string().contains("/no/such/dir"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("image.png"), b"\x89PNG").unwrap();
+        let err = Corpus::load(&[dir.path().to_path_buf()], None).unwrap_err();
+        assert!(matches!(err, CorpusError::Empty { .. }));
+    }
+}

@@ -1,0 +1,537 @@
+//! The on-disk corpus index: build it once, then open it in milliseconds and bring it up to
+//! date by re-reading only the sources that were added, changed or removed.
+//!
+//! An index directory (by default `.copydesk/index/` beside `copydesk.toml` or the corpus root)
+//! holds immutable segment files (`seg-NNNNNN.cdi`, see [`super::segment`]) and a
+//! `manifest.json` naming the live segments, the documents removed from them since, the notes
+//! on files that could not be indexed, and the roots, limits and copydesk version it was built
+//! for. A refresh writes a small new segment with the added and changed files and marks the
+//! old versions removed; past a few segments, or when a quarter of the documents are removed,
+//! it rebuilds one segment from scratch.
+//!
+//! Safety under faults:
+//! - every file is written under a temporary name, flushed to disk and renamed into place, and
+//!   the manifest is renamed last, so a crash or kill mid-write leaves the previous index whole
+//!   (the temporary files are removed by the next writer);
+//! - a segment's header and sections carry checksums that are verified on open, and the
+//!   manifest records each segment's size and header checksum: a damaged, truncated or
+//!   foreign file, or an index from another format or copydesk version, is reported and rebuilt;
+//! - readers hold a shared lock on `lock` while they read the manifest and map the segments,
+//!   and a writer holds it exclusively, so two processes never write at once and never read a
+//!   half-made index. Segments are never modified once written: a reader's memory map stays
+//!   valid after a writer replaces them.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::index::{Bytes, Segment};
+use super::segment::{self, Fingerprint, FORMAT_VERSION};
+use super::{index_files, list_files, read_file, Corpus, CorpusError, CorpusNote, Limits, ListedFile, Listing, Progress, BUILTIN_SEEDS};
+use crate::prose::Format;
+
+/// Where the index lives, relative to the folder it serves.
+pub const DIR_NAME: &str = ".copydesk/index";
+const MANIFEST: &str = "manifest.json";
+const LOCK: &str = "lock";
+/// Past this many segments a refresh rebuilds one.
+const MAX_SEGMENTS: usize = 8;
+
+/// Which sources an index covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Sources<'a> {
+    /// Files and folders on disk.
+    Paths(&'a [PathBuf]),
+    /// The seed articles built into copydesk.
+    Builtin,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    copydesk: String,
+    roots: Vec<String>,
+    max_file_bytes: u64,
+    max_files: usize,
+    generation: u64,
+    segments: Vec<SegmentEntry>,
+    /// Documents (global ids, in segment order) removed or replaced since their segment.
+    removed: Vec<u32>,
+    /// Notes on files as they were when last read: files that could not be indexed, and
+    /// indexed files with a caveat.
+    file_notes: Vec<FileNote>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SegmentEntry {
+    file: String,
+    bytes: u64,
+    checksum: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct FileNote {
+    path: String,
+    size: u64,
+    mtime_ns: u64,
+    message: String,
+    /// Whether the file is in the index (a caveat) or left out.
+    indexed: bool,
+}
+
+/// What opening an index did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refresh {
+    pub dir: PathBuf,
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    /// Whether the index was built from scratch (rather than refreshed with a new segment).
+    pub full: bool,
+    /// Why an existing index could not be refreshed and was rebuilt (another copydesk
+    /// version, other roots or limits, damage).
+    pub rebuilt: Option<String>,
+    /// Whether anything was written.
+    pub wrote: bool,
+    pub segments: usize,
+    /// Bytes of index files.
+    pub index_bytes: u64,
+}
+
+/// An index that could be read, with what its documents are keyed by.
+struct State {
+    manifest: Manifest,
+    segments: Vec<Segment>,
+    documents: Vec<super::DocumentInfo>,
+}
+
+enum Unusable {
+    /// No index yet.
+    Missing,
+    /// Built for other roots, limits or another copydesk: rebuilt without complaint.
+    Stale(String),
+    /// Unreadable or damaged: rebuilt, and the user is told.
+    Damaged(String),
+}
+
+/// What a refresh has to do.
+#[derive(Default)]
+struct Plan {
+    added: Vec<ListedFile>,
+    /// Changed files and the id of their indexed version.
+    changed: Vec<(ListedFile, u32)>,
+    removed: Vec<u32>,
+    /// Notes still true of unchanged files.
+    kept_notes: Vec<FileNote>,
+}
+
+impl Plan {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+fn index_error(dir: &Path, err: impl std::fmt::Display) -> CorpusError {
+    CorpusError::Index { path: dir.display().to_string(), message: err.to_string() }
+}
+
+/// The default index directory for a corpus: beside the project file when there is one, else
+/// in the first corpus folder (or the folder of the first corpus file).
+pub fn default_dir(config_file: Option<&Path>, roots: &[PathBuf]) -> Option<PathBuf> {
+    if let Some(config) = config_file {
+        return Some(config.parent().unwrap_or(Path::new(".")).join(DIR_NAME));
+    }
+    let root = roots.first()?;
+    let folder = if root.is_dir() { root.clone() } else { root.parent().map(Path::to_path_buf).unwrap_or_default() };
+    Some(if folder.as_os_str().is_empty() { PathBuf::from(DIR_NAME) } else { folder.join(DIR_NAME) })
+}
+
+/// The index directory for the built-in seeds, in the user's cache directory.
+pub fn builtin_dir() -> Option<PathBuf> {
+    dirs::cache_dir().map(|d| d.join("copydesk").join("index").join(format!("builtin-{}", env!("CARGO_PKG_VERSION"))))
+}
+
+/// Opens the index in `dir` for `sources`, building or refreshing it first when the sources
+/// changed. Errors only when the sources cannot be listed or the directory cannot be written;
+/// a damaged index is rebuilt and the returned corpus notes say so.
+pub fn open(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Progress>) -> Result<(Corpus, Refresh), CorpusError> {
+    let (listing, roots) = match sources {
+        Sources::Paths(paths) => {
+            let listing = list_files(paths, limits)?;
+            let roots = paths
+                .iter()
+                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).to_string_lossy().into_owned())
+                .collect();
+            (listing, roots)
+        }
+        Sources::Builtin => (builtin_listing(), vec!["<built-in seeds>".to_string()]),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| index_error(dir, e))?;
+    let lock = File::options().create(true).truncate(false).read(true).write(true).open(dir.join(LOCK)).map_err(|e| index_error(dir, e))?;
+    lock.lock_shared().map_err(|e| index_error(dir, e))?;
+    let mut refresh = Refresh { dir: dir.to_path_buf(), ..Default::default() };
+    if let Ok(state) = read_state(dir, &roots, limits) {
+        let plan = diff(&state, &listing, matches!(sources, Sources::Builtin));
+        if plan.is_empty() {
+            return finish(state, plan, listing, refresh);
+        }
+    }
+    // Something to write: wait for the writer's lock, then look again, since another process
+    // may have brought the index up to date meanwhile.
+    lock.unlock().map_err(|e| index_error(dir, e))?;
+    lock.lock().map_err(|e| index_error(dir, e))?;
+    let state = read_state(dir, &roots, limits);
+    let plan = match &state {
+        Ok(state) => diff(state, &listing, matches!(sources, Sources::Builtin)),
+        Err(_) => Plan::default(),
+    };
+    let state = match state {
+        Ok(state) if plan.is_empty() => return finish(state, plan, listing, refresh),
+        Ok(state) => {
+            let total = state.manifest.removed.len() + plan.removed.len() + plan.changed.len();
+            let documents: usize = state.segments.iter().map(|s| s.documents() as usize).sum();
+            let delta = plan.added.len() + plan.changed.len();
+            if state.segments.len() >= MAX_SEGMENTS || total * 4 > documents.max(1) || delta * 4 > documents.max(1) {
+                None
+            } else {
+                Some(state)
+            }
+        }
+        Err(Unusable::Missing) => None,
+        Err(Unusable::Stale(why)) => {
+            refresh.rebuilt = Some(why);
+            None
+        }
+        Err(Unusable::Damaged(why)) => {
+            refresh.rebuilt = Some(format!("the index was damaged ({why})"));
+            None
+        }
+    };
+    let manifest = match state {
+        Some(state) => write_delta(dir, state, plan, &mut refresh, progress)?,
+        None => {
+            refresh.full = true;
+            write_full(dir, &listing, roots, limits, &mut refresh, progress)?
+        }
+    };
+    refresh.wrote = true;
+    remove_unlisted(dir, &manifest);
+    let segments = open_segments(dir, &manifest, false).map_err(|e| index_error(dir, e))?;
+    let documents = Corpus::segment_documents(&segments).map_err(|e| index_error(dir, e))?;
+    let state = State { manifest, segments, documents };
+    let kept = Plan { kept_notes: state.manifest.file_notes.clone(), ..Default::default() };
+    finish(state, kept, listing, refresh)
+}
+
+/// A corpus from an index state, with the listing's notes and the notes kept for its files.
+fn finish(state: State, plan: Plan, listing: Listing, mut refresh: Refresh) -> Result<(Corpus, Refresh), CorpusError> {
+    let mut notes = listing.notes;
+    if let Some(why) = refresh.rebuilt.as_ref().filter(|w| w.starts_with("the index was damaged")) {
+        notes.push(CorpusNote { path: refresh.dir.display().to_string(), message: format!("{why}; rebuilt") });
+    }
+    notes.extend(plan.kept_notes.into_iter().map(|n| CorpusNote { path: n.path, message: n.message }));
+    refresh.segments = state.segments.len();
+    refresh.index_bytes = state.segments.iter().map(|s| s.len() as u64).sum();
+    let corpus = Corpus::from_segments(state.segments, state.documents, &state.manifest.removed, notes, listing.skipped);
+    if corpus.live_count() == 0 {
+        return Err(CorpusError::Empty { paths: state.manifest.roots.join(", ") });
+    }
+    Ok((corpus, refresh))
+}
+
+fn builtin_listing() -> Listing {
+    let files = BUILTIN_SEEDS
+        .iter()
+        .map(|(path, text)| ListedFile { path: PathBuf::from(path), size: text.len() as u64, mtime_ns: 0 })
+        .collect();
+    Listing { files, notes: Vec::new(), skipped: 0 }
+}
+
+fn read_state(dir: &Path, roots: &[String], limits: &Limits) -> Result<State, Unusable> {
+    let text = match std::fs::read(dir.join(MANIFEST)) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Err(Unusable::Missing),
+        Err(err) => return Err(Unusable::Damaged(format!("{MANIFEST}: {err}"))),
+    };
+    let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| Unusable::Damaged(format!("{MANIFEST}: {e}")))?;
+    if manifest.format != FORMAT_VERSION || manifest.copydesk != env!("CARGO_PKG_VERSION") {
+        return Err(Unusable::Stale(format!(
+            "the index was written by copydesk {} (index format {}), this is {} (format {FORMAT_VERSION})",
+            manifest.copydesk,
+            manifest.format,
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+    if manifest.roots != roots {
+        return Err(Unusable::Stale(format!("the index was built for {}", manifest.roots.join(", "))));
+    }
+    if manifest.max_file_bytes != limits.max_file_bytes || manifest.max_files != limits.max_files {
+        return Err(Unusable::Stale("the corpus limits changed".into()));
+    }
+    let segments = open_segments(dir, &manifest, true).map_err(Unusable::Damaged)?;
+    let documents: u64 = segments.iter().map(|s| s.documents() as u64).sum();
+    if manifest.removed.iter().any(|&id| id as u64 >= documents) {
+        return Err(Unusable::Damaged(format!("{MANIFEST}: a removed document id is out of range")));
+    }
+    let documents = Corpus::segment_documents(&segments).map_err(|e| Unusable::Damaged(e.to_string()))?;
+    Ok(State { manifest, segments, documents })
+}
+
+fn open_segments(dir: &Path, manifest: &Manifest, verify: bool) -> Result<Vec<Segment>, String> {
+    let mut segments = Vec::with_capacity(manifest.segments.len());
+    for entry in &manifest.segments {
+        if entry.file.contains(['/', '\\']) || entry.file.starts_with('.') {
+            return Err(format!("{MANIFEST}: bad segment name {:?}", entry.file));
+        }
+        let path = dir.join(&entry.file);
+        let file = File::open(&path).map_err(|e| format!("{}: {e}", entry.file))?;
+        let len = file.metadata().map_err(|e| format!("{}: {e}", entry.file))?.len();
+        if len != entry.bytes {
+            return Err(format!("{}: {len} bytes, the manifest says {}", entry.file, entry.bytes));
+        }
+        // SAFETY: segment files are written once under a temporary name and renamed into
+        // place; copydesk never modifies one afterwards (a refresh writes new files), so the
+        // mapped bytes do not change under the reader. A file changed by something else is
+        // caught by the checksums, and every read of the map is bounds-checked.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("{}: {e}", entry.file))?;
+        if segment::header_checksum(&map) != Some(entry.checksum) {
+            return Err(format!("{}: not the segment the manifest names", entry.file));
+        }
+        let segment = Segment::open(Bytes::Mapped(map), verify).map_err(|e| format!("{}: {e}", entry.file))?;
+        segments.push(segment);
+    }
+    Ok(segments)
+}
+
+/// The key a document is known by across refreshes: its file, or its name for the built-in
+/// seeds.
+fn key_of(path: &str, disk_path: Option<&Path>) -> String {
+    disk_path.map_or_else(|| path.to_string(), |p| p.to_string_lossy().into_owned())
+}
+
+fn diff(state: &State, listing: &Listing, builtin: bool) -> Plan {
+    let removed: std::collections::HashSet<u32> = state.manifest.removed.iter().copied().collect();
+    let mut indexed: HashMap<String, (u32, Fingerprint)> = HashMap::with_capacity(state.documents.len());
+    for (id, doc) in state.documents.iter().enumerate() {
+        if !removed.contains(&(id as u32)) {
+            indexed.insert(key_of(&doc.path, doc.disk_path.as_deref()), (id as u32, doc.fingerprint));
+        }
+    }
+    let notes: HashMap<&str, &FileNote> = state.manifest.file_notes.iter().map(|n| (n.path.as_str(), n)).collect();
+    let mut plan = Plan::default();
+    for file in &listing.files {
+        let key = file.path.to_string_lossy().into_owned();
+        let note = notes.get(key.as_str()).filter(|n| n.size == file.size && n.mtime_ns == file.mtime_ns);
+        match indexed.remove(&key) {
+            Some((id, fingerprint)) => {
+                let same_stat = fingerprint.size == file.size && fingerprint.mtime_ns == file.mtime_ns;
+                // A file touched but not changed keeps its entry: compare contents.
+                let same = same_stat
+                    || (!builtin
+                        && fingerprint.size == file.size
+                        && std::fs::read(&file.path).is_ok_and(|b| xxhash_rust::xxh3::xxh3_64(&b) == fingerprint.hash));
+                if same {
+                    if let Some(note) = note.filter(|n| n.indexed) {
+                        plan.kept_notes.push((*note).clone());
+                    }
+                } else {
+                    plan.changed.push((file.clone(), id));
+                }
+            }
+            None => match note.filter(|n| !n.indexed) {
+                Some(note) => plan.kept_notes.push((*note).clone()),
+                None => plan.added.push(file.clone()),
+            },
+        }
+    }
+    let mut gone: Vec<u32> = indexed.into_values().map(|(id, _)| id).collect();
+    gone.sort_unstable();
+    plan.removed = gone;
+    plan
+}
+
+fn read_listed(file: &ListedFile) -> super::ReadFile {
+    match BUILTIN_SEEDS.iter().find(|(p, _)| Path::new(p) == file.path) {
+        Some((path, text)) if !file.path.is_absolute() => super::ReadFile {
+            document: Some((
+                super::Document::new(path.to_string(), None, text.to_string(), Format::PlainText),
+                Format::PlainText,
+                Fingerprint::of_bytes(text.as_bytes(), 0),
+            )),
+            note: None,
+        },
+        _ => read_file(&file.path),
+    }
+}
+
+fn note_of(file: &ListedFile, message: String, indexed: bool) -> FileNote {
+    FileNote { path: file.path.to_string_lossy().into_owned(), size: file.size, mtime_ns: file.mtime_ns, message, indexed }
+}
+
+/// Writes a segment of `files` under the next name; `None` when no file could be indexed.
+fn write_segment(dir: &Path, generation: u64, files: &[ListedFile], notes: &mut Vec<FileNote>, progress: Option<Progress>) -> Result<Option<SegmentEntry>, CorpusError> {
+    let indexed = index_files(files, false, progress, &read_listed);
+    for (file, note) in indexed.unusable {
+        notes.push(note_of(&file, note.message, false));
+    }
+    for note in indexed.notes {
+        if let Some(file) = files.iter().find(|f| f.path.to_string_lossy() == note.path) {
+            notes.push(note_of(file, note.message, true));
+        }
+    }
+    if indexed.infos.is_empty() {
+        return Ok(None);
+    }
+    let name = format!("seg-{generation:06}.cdi");
+    let mut checksum = 0;
+    let bytes = write_atomically(dir, &name, |out| {
+        checksum = indexed.builder.write_to(out)?.1;
+        Ok(())
+    })?;
+    Ok(Some(SegmentEntry { file: name, bytes, checksum }))
+}
+
+/// Writes `name` in `dir` through a temporary file that is flushed to disk and renamed.
+fn write_atomically(dir: &Path, name: &str, write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>) -> Result<u64, CorpusError> {
+    let temporary = dir.join(format!("{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&temporary)?);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        let len = file.metadata()?.len();
+        std::fs::rename(&temporary, dir.join(name))?;
+        Ok(len)
+    })();
+    result.map_err(|e: std::io::Error| {
+        let _ = std::fs::remove_file(&temporary);
+        index_error(dir, e)
+    })
+}
+
+fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), CorpusError> {
+    let json = serde_json::to_vec_pretty(manifest).map_err(|e| index_error(dir, e))?;
+    write_atomically(dir, MANIFEST, |out| out.write_all(&json))?;
+    // The rename itself must reach the disk before older segments are removed.
+    if let Ok(folder) = File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
+fn write_full(dir: &Path, listing: &Listing, roots: Vec<String>, limits: &Limits, refresh: &mut Refresh, progress: Option<Progress>) -> Result<Manifest, CorpusError> {
+    let generation = next_generation(dir);
+    let mut file_notes = Vec::new();
+    let entry = write_segment(dir, generation, &listing.files, &mut file_notes, progress)?;
+    refresh.added = listing.files.len();
+    let manifest = Manifest {
+        format: FORMAT_VERSION,
+        copydesk: env!("CARGO_PKG_VERSION").into(),
+        roots,
+        max_file_bytes: limits.max_file_bytes,
+        max_files: limits.max_files,
+        generation,
+        segments: entry.into_iter().collect(),
+        removed: Vec::new(),
+        file_notes,
+    };
+    write_manifest(dir, &manifest)?;
+    Ok(manifest)
+}
+
+fn write_delta(dir: &Path, state: State, plan: Plan, refresh: &mut Refresh, progress: Option<Progress>) -> Result<Manifest, CorpusError> {
+    let mut manifest = state.manifest;
+    let generation = manifest.generation.max(next_generation(dir).saturating_sub(1)) + 1;
+    let mut files: Vec<ListedFile> = plan.added.clone();
+    files.extend(plan.changed.iter().map(|(f, _)| f.clone()));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut file_notes = plan.kept_notes;
+    let entry = write_segment(dir, generation, &files, &mut file_notes, progress)?;
+    refresh.added = plan.added.len();
+    refresh.changed = plan.changed.len();
+    refresh.removed = plan.removed.len();
+    manifest.removed.extend(plan.removed);
+    manifest.removed.extend(plan.changed.iter().map(|(_, id)| *id));
+    manifest.removed.sort_unstable();
+    manifest.removed.dedup();
+    manifest.segments.extend(entry);
+    manifest.generation = generation;
+    manifest.file_notes = file_notes;
+    write_manifest(dir, &manifest)?;
+    Ok(manifest)
+}
+
+/// One past the highest generation of any segment file in `dir`, so a new segment never
+/// reuses the name of one a reader may still have mapped.
+fn next_generation(dir: &Path) -> u64 {
+    let mut next = 1;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if let Some(n) = name.strip_prefix("seg-").and_then(|r| r.split('.').next()).and_then(|n| n.parse::<u64>().ok()) {
+                next = next.max(n + 1);
+            }
+        }
+    }
+    next
+}
+
+/// Removes segment files the manifest no longer names and temporary files left by writers that
+/// were killed (the caller holds the writer's lock, so none is in progress).
+fn remove_unlisted(dir: &Path, manifest: &Manifest) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale_segment = name.starts_with("seg-") && !manifest.segments.iter().any(|s| s.file == name);
+        if stale_segment || name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Where [`load`] keeps the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexLocation {
+    /// The default place: beside the project file, else in the first corpus folder, or the
+    /// user cache directory for the built-in seeds. When it cannot be written, the corpus is
+    /// indexed in memory with a note.
+    Auto { config_file: Option<PathBuf> },
+    /// A directory the user named: failing to use it is an error.
+    Dir(PathBuf),
+    /// No index on disk: read and index the corpus in memory.
+    Off,
+}
+
+/// Loads the corpus under `paths` (the built-in seeds when empty) through its on-disk index,
+/// building or refreshing the index as needed. Returns what the index did, when one was used.
+pub fn load(paths: &[PathBuf], limits: &Limits, location: &IndexLocation, progress: Option<Progress>) -> Result<(Corpus, Option<Refresh>), CorpusError> {
+    let sources = if paths.is_empty() { Sources::Builtin } else { Sources::Paths(paths) };
+    let dir = match location {
+        IndexLocation::Off => None,
+        IndexLocation::Dir(dir) => Some(dir.clone()),
+        IndexLocation::Auto { config_file } => match sources {
+            Sources::Builtin => builtin_dir(),
+            Sources::Paths(paths) => default_dir(config_file.as_deref(), paths),
+        },
+    };
+    let mut fallback_note = None;
+    if let Some(dir) = dir {
+        match open(&dir, sources, limits, progress) {
+            Ok((corpus, refresh)) => return Ok((corpus, Some(refresh))),
+            Err(CorpusError::Index { path, message }) if matches!(location, IndexLocation::Auto { .. }) => {
+                fallback_note = Some(CorpusNote { path, message: format!("the index could not be written ({message}); the corpus was indexed in memory") });
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    let mut corpus = match sources {
+        Sources::Builtin => Corpus::builtin(),
+        Sources::Paths(paths) => Corpus::load_with(paths, limits, progress)?,
+    };
+    corpus.notes.extend(fallback_note);
+    Ok((corpus, None))
+}

@@ -1,0 +1,322 @@
+//! The on-disk corpus index: refresh after sources are added, changed and removed; a damaged,
+//! foreign or outdated index rebuilt; a build killed part-way leaving a loadable index; several
+//! processes sharing one index.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use copydesk::corpus::store::{self, IndexLocation, Refresh, Sources};
+use copydesk::corpus::{Corpus, Limits};
+
+fn article(topic: &str, figure: u32) -> String {
+    format!(
+        "{topic} report\n\nThe {topic} market grew to {figure} million units last year, analysts at Quarry Research said.\n\n\
+         \"We expect {topic} demand to keep rising,\" said Dana Whitlock, the firm's chief analyst.\n"
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn open(corpus: &Path, index: &Path) -> (Corpus, Refresh) {
+    store::open(index, Sources::Paths(&[corpus.to_path_buf()]), &Limits::default(), None).unwrap()
+}
+
+/// The paths of the live documents whose best sentence for `words` is found by search.
+fn top_path(corpus: &Corpus, words: &[&str]) -> Option<String> {
+    let query: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    let (id, _) = *corpus.index.search(&query, 1).first()?;
+    let sentence = corpus.index.sentence(id)?;
+    Some(corpus.documents[sentence.doc as usize].path.rsplit('/').next().unwrap().to_string())
+}
+
+fn live_names(corpus: &Corpus) -> Vec<String> {
+    let mut names: Vec<String> = corpus.live_documents().map(|(_, d)| d.path.rsplit('/').next().unwrap().to_string()).collect();
+    names.sort();
+    names
+}
+
+fn sample_corpus(dir: &Path, count: usize) {
+    for i in 0..count {
+        write(dir, &format!("a{i:03}.txt"), &article(&format!("topic{i}"), 10 + i as u32));
+    }
+}
+
+#[test]
+fn refresh_reads_only_added_changed_and_removed_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    let index_dir = tmp.path().join("index");
+    sample_corpus(&corpus_dir, 12);
+
+    let (corpus, refresh) = open(&corpus_dir, &index_dir);
+    assert!(refresh.wrote && refresh.full && refresh.rebuilt.is_none(), "{refresh:?}");
+    assert_eq!((corpus.live_count(), refresh.segments), (12, 1));
+
+    let (_, refresh) = open(&corpus_dir, &index_dir);
+    assert!(!refresh.wrote, "an unchanged corpus is not rewritten: {refresh:?}");
+
+    // Added: a new segment with one document.
+    write(&corpus_dir, "zeppelin.txt", &article("zeppelin", 77));
+    let (corpus, refresh) = open(&corpus_dir, &index_dir);
+    assert_eq!((refresh.added, refresh.changed, refresh.removed, refresh.segments, refresh.full), (1, 0, 0, 2, false));
+    assert_eq!(top_path(&corpus, &["zeppelin", "market"]).as_deref(), Some("zeppelin.txt"));
+
+    // Changed: the old version is gone from search, the new one is found.
+    std::thread::sleep(Duration::from_millis(20));
+    write(&corpus_dir, "a003.txt", &article("gyroscope", 5));
+    let (corpus, refresh) = open(&corpus_dir, &index_dir);
+    assert_eq!((refresh.added, refresh.changed, refresh.removed), (0, 1, 0), "{refresh:?}");
+    assert_eq!(top_path(&corpus, &["gyroscope", "market"]).as_deref(), Some("a003.txt"));
+    assert_ne!(top_path(&corpus, &["topic3", "market"]).as_deref(), Some("a003.txt"));
+    let doc = corpus.live_documents().find(|(_, d)| d.path.ends_with("a003.txt")).unwrap().0;
+    assert!(corpus.document(doc).unwrap().text.contains("gyroscope"));
+
+    // Removed: no longer listed or found.
+    std::fs::remove_file(corpus_dir.join("zeppelin.txt")).unwrap();
+    let (corpus, refresh) = open(&corpus_dir, &index_dir);
+    assert_eq!((refresh.added, refresh.changed, refresh.removed), (0, 0, 1), "{refresh:?}");
+    assert!(!live_names(&corpus).contains(&"zeppelin.txt".to_string()));
+    assert_ne!(top_path(&corpus, &["zeppelin", "market"]).as_deref(), Some("zeppelin.txt"));
+
+    // The refreshed index holds what a fresh load of the same files holds.
+    let fresh = Corpus::load(std::slice::from_ref(&corpus_dir), None).unwrap();
+    assert_eq!(live_names(&corpus), live_names(&fresh));
+    for words in [&["gyroscope", "demand"][..], &["topic7", "units"], &["whitlock", "topic11"]] {
+        assert_eq!(top_path(&corpus, words), top_path(&fresh, words), "{words:?}");
+    }
+}
+
+#[test]
+fn a_touched_but_unchanged_source_is_not_reindexed() {
+    let tmp = tempfile::tempdir().unwrap();
+    sample_corpus(tmp.path(), 3);
+    let index_dir = tmp.path().join(".copydesk/index");
+    open(tmp.path(), &index_dir);
+    std::thread::sleep(Duration::from_millis(20));
+    let text = std::fs::read(tmp.path().join("a001.txt")).unwrap();
+    std::fs::write(tmp.path().join("a001.txt"), text).unwrap();
+    let (_, refresh) = open(tmp.path(), &index_dir);
+    assert!(!refresh.wrote, "{refresh:?}");
+}
+
+#[test]
+fn a_source_changed_after_indexing_is_not_read_as_the_indexed_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    sample_corpus(tmp.path(), 3);
+    let (corpus, _) = open(tmp.path(), &tmp.path().join("index"));
+    write(tmp.path(), "a000.txt", "Entirely different words now.");
+    let id = corpus.live_documents().find(|(_, d)| d.path.ends_with("a000.txt")).unwrap().0;
+    assert!(corpus.document(id).is_none(), "a changed file must not be read against the old sentence table");
+    let other = corpus.live_documents().find(|(_, d)| d.path.ends_with("a001.txt")).unwrap().0;
+    assert!(corpus.document(other).is_some());
+}
+
+#[test]
+fn a_damaged_index_is_reported_and_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 5);
+    let index_dir = tmp.path().join("index");
+    let (good, _) = open(&corpus_dir, &index_dir);
+    let expected = live_names(&good);
+    let segment = || {
+        std::fs::read_dir(&index_dir).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "cdi")).unwrap()
+    };
+    type Damage<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let damages: Vec<Damage> = vec![
+        ("a flipped byte in a segment", Box::new(|| {
+            let path = segment();
+            let mut bytes = std::fs::read(&path).unwrap();
+            let at = bytes.len() / 2;
+            bytes[at] ^= 0xff;
+            std::fs::write(&path, bytes).unwrap();
+        })),
+        ("a truncated segment", Box::new(|| {
+            let path = segment();
+            let bytes = std::fs::read(&path).unwrap();
+            std::fs::write(&path, &bytes[..bytes.len() - 100]).unwrap();
+        })),
+        ("a missing segment", Box::new(|| std::fs::remove_file(segment()).unwrap())),
+        ("a manifest that is not JSON", Box::new(|| std::fs::write(index_dir.join("manifest.json"), "{ not json").unwrap())),
+        ("an empty manifest", Box::new(|| std::fs::write(index_dir.join("manifest.json"), "").unwrap())),
+        ("a segment replaced by another file", Box::new(|| std::fs::write(segment(), vec![7u8; 4096]).unwrap())),
+    ];
+    for (what, damage) in damages {
+        damage();
+        let (corpus, refresh) = open(&corpus_dir, &index_dir);
+        assert!(refresh.full && refresh.rebuilt.as_deref().is_some_and(|w| w.contains("damaged")), "{what}: {refresh:?}");
+        assert!(corpus.notes.iter().any(|n| n.message.contains("damaged") && n.message.contains("rebuilt")), "{what}: {:?}", corpus.notes);
+        assert_eq!(live_names(&corpus), expected, "{what}");
+        let (_, again) = open(&corpus_dir, &index_dir);
+        assert!(!again.wrote, "{what}: the rebuilt index is used as is");
+    }
+}
+
+#[test]
+fn an_index_from_another_version_or_for_other_roots_is_rebuilt_quietly() {
+    let tmp = tempfile::tempdir().unwrap();
+    sample_corpus(tmp.path(), 3);
+    let index_dir = tmp.path().join("index");
+    open(tmp.path(), &index_dir);
+    let manifest = index_dir.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap().replace(&format!("\"copydesk\": \"{}\"", env!("CARGO_PKG_VERSION")), "\"copydesk\": \"0.0.1\"");
+    std::fs::write(&manifest, text).unwrap();
+    let (corpus, refresh) = open(tmp.path(), &index_dir);
+    assert!(refresh.full && refresh.rebuilt.as_deref().is_some_and(|w| w.contains("0.0.1")), "{refresh:?}");
+    assert!(!corpus.notes.iter().any(|n| n.message.contains("damaged")));
+    // The same index directory asked to serve another folder is rebuilt for it.
+    let other = tempfile::tempdir().unwrap();
+    sample_corpus(other.path(), 2);
+    let (corpus, refresh) = store::open(&index_dir, Sources::Paths(&[other.path().to_path_buf()]), &Limits::default(), None).unwrap();
+    assert!(refresh.full && corpus.live_count() == 2, "{refresh:?}");
+}
+
+#[test]
+fn notes_on_unusable_files_survive_a_warm_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    sample_corpus(tmp.path(), 2);
+    std::fs::write(tmp.path().join("blob.txt"), b"\x00\x01\x02binary").unwrap();
+    std::fs::write(tmp.path().join("latin1.txt"), b"Caf\xe9 prices rose 12 percent in 2024, the report said.").unwrap();
+    let index_dir = tmp.path().join("index");
+    for round in 0..2 {
+        let (corpus, refresh) = open(tmp.path(), &index_dir);
+        assert_eq!(refresh.wrote, round == 0);
+        let notes: Vec<String> = corpus.notes.iter().map(|n| format!("{}: {}", n.path, n.message)).collect();
+        assert!(notes.iter().any(|n| n.contains("blob.txt") && n.contains("binary")), "round {round}: {notes:?}");
+        assert!(notes.iter().any(|n| n.contains("latin1.txt") && n.contains("UTF-8")), "round {round}: {notes:?}");
+        assert_eq!(corpus.live_count(), 3);
+    }
+}
+
+#[test]
+fn an_unwritable_default_location_falls_back_to_memory_but_a_named_one_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    sample_corpus(tmp.path(), 2);
+    // A file where the index folder would go makes the folder impossible to create.
+    std::fs::write(tmp.path().join(".copydesk"), "not a folder").unwrap();
+    let paths = [tmp.path().to_path_buf()];
+    let (corpus, refresh) = store::load(&paths, &Limits::default(), &IndexLocation::Auto { config_file: None }, None).unwrap();
+    assert!(refresh.is_none());
+    assert_eq!(corpus.live_count(), 2);
+    assert!(corpus.notes.iter().any(|n| n.message.contains("indexed in memory")), "{:?}", corpus.notes);
+    let named = IndexLocation::Dir(tmp.path().join(".copydesk/index"));
+    let err = store::load(&paths, &Limits::default(), &named, None).unwrap_err();
+    assert!(err.to_string().contains(".copydesk"), "{err}");
+}
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_copydesk"))
+}
+
+fn index_command(corpus: &Path, index: &Path) -> Command {
+    let mut command = Command::new(bin());
+    command.args(["index", "--no-config", "--corpus"]).arg(corpus).arg("--index-dir").arg(index);
+    command
+}
+
+#[test]
+fn a_build_killed_part_way_leaves_a_loadable_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    // Large enough that a build takes a while, so kills land at different stages.
+    for i in 0..1500 {
+        let mut text = article(&format!("subject{i}"), i as u32);
+        for j in 0..20 {
+            text.push_str(&format!("Paragraph {j} of article {i} discusses subject{i} and figure {} at length.\n\n", i * j));
+        }
+        write(&corpus_dir, &format!("a{i:04}.txt"), &text);
+    }
+    let index_dir = tmp.path().join("index");
+    let mut previous: Option<Vec<String>> = None;
+    for (round, delay_ms) in [5u64, 20, 60, 150, 300, 600].into_iter().enumerate() {
+        // From the second round on, a change makes the killed process a refresh, not a build.
+        if round > 0 {
+            write(&corpus_dir, &format!("new{round}.txt"), &article(&format!("fresh{round}"), round as u32));
+        }
+        let mut child = index_command(&corpus_dir, &index_dir).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Whatever state the kill left, the next open loads an index that matches the files.
+        let (corpus, refresh) = open(&corpus_dir, &index_dir);
+        assert!(refresh.rebuilt.is_none() || !refresh.rebuilt.as_deref().unwrap().contains("damaged"), "round {round}: {refresh:?}");
+        let names = live_names(&corpus);
+        assert_eq!(names.len(), 1500 + round, "round {round}");
+        assert!(round == 0 || names.contains(&format!("new{round}.txt")));
+        if let Some(previous) = &previous {
+            assert!(previous.iter().all(|n| names.contains(n)));
+        }
+        previous = Some(names);
+        let leftovers: Vec<String> = std::fs::read_dir(&index_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty() || !refresh.wrote, "round {round}: a writer removes what killed writers left: {leftovers:?}");
+    }
+}
+
+#[test]
+fn processes_sharing_an_index_never_corrupt_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 300);
+    let index_dir = tmp.path().join("index");
+    for round in 0..3 {
+        write(&corpus_dir, &format!("round{round}.txt"), &article(&format!("round{round}"), round));
+        let children: Vec<_> = (0..4).map(|_| index_command(&corpus_dir, &index_dir).output()).collect();
+        for child in children {
+            let output = child.unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(stdout.contains(&format!("{} documents", 301 + round)), "{stdout}");
+        }
+        let (corpus, refresh) = open(&corpus_dir, &index_dir);
+        assert!(!refresh.wrote, "round {round}: {refresh:?}");
+        assert_eq!(corpus.live_count(), 301 + round as usize);
+    }
+}
+
+#[test]
+fn concurrent_opens_in_threads_agree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 50);
+    let index_dir = tmp.path().join("index");
+    let counts: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4).map(|_| scope.spawn(|| open(&corpus_dir, &index_dir).0.live_count())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(counts, vec![50; 4]);
+}
+
+#[test]
+fn the_index_command_reports_and_lint_uses_the_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("sources");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 4);
+    let out = Command::new(bin()).current_dir(tmp.path()).args(["index", "--corpus", "sources"]).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("indexed: 4 documents,"), "{stdout}");
+    assert!(stdout.contains("sources/.copydesk/index"), "{stdout}");
+    let out = Command::new(bin()).current_dir(tmp.path()).args(["index", "--corpus", "sources"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("index is up to date: 4 documents"));
+    std::fs::write(tmp.path().join("draft.md"), "The topic2 market grew to 99 million units last year, analysts at Quarry Research said.\n").unwrap();
+    let out = Command::new(bin()).current_dir(tmp.path()).args(["lint", "--format", "concise", "--corpus", "sources", "draft.md"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("number-mismatch"));
+    // --no-index reads the same corpus without the index and finds the same thing.
+    let out2 = Command::new(bin()).current_dir(tmp.path()).args(["lint", "--no-index", "--format", "concise", "--corpus", "sources", "draft.md"]).output().unwrap();
+    assert_eq!(out.stdout, out2.stdout);
+}
