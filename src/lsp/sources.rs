@@ -120,7 +120,10 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
     let seed_cache = seed_cache_dir(shared);
     let load_plan = plan.clone();
-    let index_location = crate::corpus::store::IndexLocation::Auto { config_file: config.as_ref().and_then(|c| c.path.clone()) };
+    let index_location = match &shared.options.index_dir {
+        Some(dir) => crate::corpus::store::IndexLocation::Dir(dir.clone()),
+        None => crate::corpus::store::IndexLocation::Auto { config_file: config.as_ref().and_then(|c| c.path.clone()) },
+    };
     let delay = shared.options.load_delay;
     let loader = tokio::task::spawn_blocking(move || -> Result<Sources, String> {
         if !delay.is_zero() {

@@ -28,6 +28,8 @@ pub struct ServerOptions {
     /// Where the built-in seeds are written so editors can open them (default:
     /// `dirs::cache_dir()/copydesk/seeds`).
     pub seed_cache: Option<PathBuf>,
+    /// Where the corpus index is kept (default: where `copydesk lint` keeps it).
+    pub index_dir: Option<PathBuf>,
     /// Test hook: sleep this long inside every check.
     #[doc(hidden)]
     pub check_delay: Duration,
@@ -44,6 +46,7 @@ impl Default for ServerOptions {
         ServerOptions {
             log_level: super::log::Level::Info,
             seed_cache: None,
+            index_dir: None,
             check_delay: Duration::ZERO,
             panic_marker: None,
             load_delay: Duration::ZERO,
