@@ -427,9 +427,7 @@ fn main() {
             "memory: RSS {rss_start:.0} MB before start, {rss_ready:.0} MB at first diagnostics, {rss_100:.0} MB after 100 further edits, {rss_end:.0} MB after {long_edits} ({long_time:.1} s, {:.2} ms/edit, burst {burst}); peak {peak:.0} MB",
             long_time * 1000.0 / long_edits.max(1) as f64
         );
-        if corpus_mb > 0.0 {
-            println!("resident memory after the last edit: {rss_end:.0} MB, {:.2}x the {corpus_mb:.0} MB corpus", rss_end / corpus_mb);
-        }
+        println!("resident memory after the last edit: {rss_end:.0} MB, {:.2}x the {corpus_mb:.1} MB corpus", rss_end / corpus_mb.max(0.1));
         println!("open file descriptors: {fds_ready} at first diagnostics, {fds_100} after 100 edits, {fds_end} after {long_edits}");
         println!("shutdown: {}", if clean { "clean" } else { "NOT clean" });
         p50 > 10.0 || p99 > 30.0 || !clean
