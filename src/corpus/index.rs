@@ -93,6 +93,8 @@ pub struct Index {
     average_length: f32,
 }
 
+/// Postings a query reads beyond its three rarest terms (see [`Index::search_with`]).
+const POSTING_BUDGET: usize = 100_000;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
@@ -200,9 +202,11 @@ impl Index {
 
     /// The best `limit` sentences for these query terms, by BM25, best first (ties by id).
     ///
-    /// On a large corpus, terms found in more than one sentence in two hundred are skipped when
-    /// the query has enough rarer terms: they barely move the ranking and their postings would
-    /// dominate the time of a query.
+    /// On a large corpus, terms found in more than one sentence in two hundred (at most 2,000
+    /// sentences) are skipped when the query has three rarer terms: they barely move the ranking
+    /// and their postings would dominate the time of a query. Past the three rarest, terms are
+    /// scored while the query's postings stay under 100,000, so that its cost is bounded
+    /// however large the corpus grows.
     pub fn search(&self, query: &[String], limit: usize) -> Vec<(u32, f32)> {
         self.search_with(&mut SearchScratch::default(), query, limit)
     }
@@ -224,11 +228,25 @@ impl Index {
             }
         }
         terms.sort_by_key(|&(hash, df, _)| (df, hash));
-        let common = (self.sentence_total as usize / 200).max(1000);
+        // Capped, so that a query's cost stays bounded however large the corpus grows.
+        let common = (self.sentence_total as usize / 200).clamp(1000, 2000);
         let rare = terms.iter().filter(|(_, df, _)| *df <= common).count();
         if rare >= 3 {
             terms.retain(|(_, df, _)| *df <= common);
         }
+        // Past the three rarest terms, a term is scored only while the query's postings stay
+        // within a budget: the most common words of a long query add little to its ranking but
+        // would make its cost grow with the corpus.
+        let mut postings = 0;
+        let keep = terms
+            .iter()
+            .enumerate()
+            .take_while(|(i, (_, df, _))| {
+                postings += df;
+                *i < 3 || postings <= POSTING_BUDGET
+            })
+            .count();
+        terms.truncate(keep);
         if scratch.scores.len() != self.sentence_total as usize {
             scratch.scores = vec![0.0; self.sentence_total as usize];
             scratch.touched.clear();
