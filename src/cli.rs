@@ -176,6 +176,8 @@ pub fn main() -> i32 {
     };
     match result {
         Ok(code) => code,
+        // Output piped into a command that stopped reading (`| head`): not an error.
+        Err(err) if err.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => 0,
         Err(err) => {
             eprintln!("copydesk: error: {err:#}");
             2
@@ -264,7 +266,7 @@ fn index(args: IndexArgs) -> Result<i32> {
         anyhow::bail!("no index could be written; see the warning above");
     };
     let documents = corpus.live_count();
-    let passages = corpus.index.sentence_count();
+    let passages = corpus.index.live_sentence_count();
     let mut out = std::io::stdout().lock();
     let what = if !refresh.wrote {
         "index is up to date".to_string()

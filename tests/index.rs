@@ -320,3 +320,72 @@ fn the_index_command_reports_and_lint_uses_the_index() {
     let out2 = Command::new(bin()).current_dir(tmp.path()).args(["lint", "--no-index", "--format", "concise", "--corpus", "sources", "draft.md"]).output().unwrap();
     assert_eq!(out.stdout, out2.stdout);
 }
+
+#[test]
+fn a_refresh_for_watched_changes_reads_only_those_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 12);
+    let index_dir = tmp.path().join("index");
+    let roots = [corpus_dir.clone()];
+    open(&corpus_dir, &index_dir);
+    let after = |changed: &[PathBuf]| store::open_after_changes(&index_dir, Sources::Paths(&roots), &Limits::default(), changed).unwrap();
+
+    // Created, changed and deleted files, as a watcher reports them (canonical paths).
+    write(&corpus_dir, "created.txt", &article("hovercraft", 3));
+    std::thread::sleep(Duration::from_millis(20));
+    write(&corpus_dir, "a002.txt", &article("monorail", 4));
+    std::fs::remove_file(corpus_dir.join("a005.txt")).unwrap();
+    let canonical = std::fs::canonicalize(&corpus_dir).unwrap();
+    let (corpus, refresh) = after(&[canonical.join("created.txt"), canonical.join("a002.txt"), canonical.join("a005.txt")]);
+    assert_eq!((refresh.added, refresh.changed, refresh.removed, refresh.full), (1, 1, 1, false), "{refresh:?}");
+    assert_eq!(top_path(&corpus, &["hovercraft", "market"]).as_deref(), Some("created.txt"));
+    assert_eq!(top_path(&corpus, &["monorail", "market"]).as_deref(), Some("a002.txt"));
+    assert!(!live_names(&corpus).contains(&"a005.txt".to_string()));
+    // The result equals a full refresh: a walk finds nothing more to do.
+    let (full, refresh) = open(&corpus_dir, &index_dir);
+    assert!(!refresh.wrote, "{refresh:?}");
+    assert_eq!(live_names(&full), live_names(&corpus));
+
+    // Paths outside the roots, in hidden folders or of other types change nothing.
+    let outside = tmp.path().join("outside.txt");
+    write(tmp.path(), "outside.txt", &article("outside", 1));
+    write(&corpus_dir, "notes.docx", "binary-ish");
+    let (_, refresh) = after(&[outside, canonical.join(".copydesk/index/manifest.json"), canonical.join("notes.docx")]);
+    assert!(!refresh.wrote, "{refresh:?}");
+}
+
+/// Words the tokenizer keeps whole (terms with digits are not indexed).
+const NATO: [&str; 20] = [
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett", "kilo", "lima", "mike", "november",
+    "oscar", "papa", "quebec", "romeo", "sierra", "tango",
+];
+
+#[test]
+fn many_refreshes_merge_the_small_segments_and_keep_the_large_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 40);
+    let index_dir = tmp.path().join("index");
+    let (_, first) = open(&corpus_dir, &index_dir);
+    let base = std::fs::read_dir(&index_dir).unwrap().flatten().find(|e| e.file_name().to_string_lossy().ends_with(".cdi")).unwrap().file_name();
+    for round in 0..20u32 {
+        write(&corpus_dir, &format!("extra{round}.txt"), &article(&format!("extra{round}"), round));
+        std::thread::sleep(Duration::from_millis(5));
+        // Change the same file often, and another now and then.
+        let word = NATO[round as usize];
+        write(&corpus_dir, "a001.txt", &article(word, round));
+        let (corpus, refresh) = open(&corpus_dir, &index_dir);
+        assert!(!refresh.full, "round {round}: {refresh:?}");
+        assert!(refresh.segments <= 8, "round {round}: {refresh:?}");
+        assert_eq!(corpus.live_count(), 41 + round as usize);
+        assert_eq!(top_path(&corpus, &[word, "market"]).as_deref(), Some("a001.txt"), "round {round}: {refresh:?}");
+    }
+    assert!(index_dir.join(&base).exists(), "the first segment {base:?} ({first:?}) is never rewritten by a merge");
+    let (corpus, _) = open(&corpus_dir, &index_dir);
+    let fresh = Corpus::load(std::slice::from_ref(&corpus_dir), None).unwrap();
+    assert_eq!(live_names(&corpus), live_names(&fresh));
+    assert_eq!(corpus.index.live_sentence_count(), fresh.index.live_sentence_count());
+}

@@ -146,6 +146,12 @@ impl Index {
         self.sentence_total as usize
     }
 
+    /// Sentences of the documents still in the corpus.
+    pub fn live_sentence_count(&self) -> usize {
+        let removed: u32 = self.removed.iter().map(|w| w.count_ones()).sum();
+        self.sentence_total as usize - removed as usize
+    }
+
     pub fn document_count(&self) -> usize {
         self.document_total as usize
     }

@@ -6,8 +6,9 @@
 //! `manifest.json` naming the live segments, the documents removed from them since, the notes
 //! on files that could not be indexed, and the roots, limits and copydesk version it was built
 //! for. A refresh writes a small new segment with the added and changed files and marks the
-//! old versions removed; past a few segments, or when a quarter of the documents are removed,
-//! it rebuilds one segment from scratch.
+//! old versions removed; past eight segments it merges every segment but the first (the bulk
+//! of the corpus) into one, and when a quarter of the first segment's documents are removed,
+//! or a quarter of the corpus changed, it rebuilds the index from scratch.
 //!
 //! Safety under faults:
 //! - every file is written under a temporary name, flushed to disk and renamed into place, and
@@ -37,7 +38,7 @@ use crate::prose::Format;
 pub const DIR_NAME: &str = ".copydesk/index";
 const MANIFEST: &str = "manifest.json";
 const LOCK: &str = "lock";
-/// Past this many segments a refresh rebuilds one.
+/// Past this many segments a refresh merges all but the first.
 const MAX_SEGMENTS: usize = 8;
 
 /// Which sources an index covers.
@@ -70,6 +71,10 @@ struct SegmentEntry {
     file: String,
     bytes: u64,
     checksum: u64,
+    /// The file's modification time once written: while it is unchanged (and the size too),
+    /// the file is the one copydesk wrote and opening it checks its header and layout only.
+    #[serde(default)]
+    mtime_ns: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -158,22 +163,34 @@ pub fn builtin_dir() -> Option<PathBuf> {
 /// changed. Errors only when the sources cannot be listed or the directory cannot be written;
 /// a damaged index is rebuilt and the returned corpus notes say so.
 pub fn open(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Progress>) -> Result<(Corpus, Refresh), CorpusError> {
-    let (listing, roots) = match sources {
+    open_inner(dir, sources, limits, progress, None)
+}
+
+/// [`open`] after the files in `changed` were created, changed or deleted (as a file watcher
+/// reports them): every other file is taken to be as indexed, so the corpus is not walked.
+/// Without a readable index this is a full [`open`].
+pub fn open_after_changes(dir: &Path, sources: Sources, limits: &Limits, changed: &[PathBuf]) -> Result<(Corpus, Refresh), CorpusError> {
+    open_inner(dir, sources, limits, None, Some(changed))
+}
+
+fn open_inner(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Progress>, changed: Option<&[PathBuf]>) -> Result<(Corpus, Refresh), CorpusError> {
+    let roots: Vec<String> = match sources {
         Sources::Paths(paths) => {
-            let listing = list_files(paths, limits)?;
-            let roots = paths
-                .iter()
-                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).to_string_lossy().into_owned())
-                .collect();
-            (listing, roots)
+            paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).to_string_lossy().into_owned()).collect()
         }
-        Sources::Builtin => (builtin_listing(), vec!["<built-in seeds>".to_string()]),
+        Sources::Builtin => vec!["<built-in seeds>".to_string()],
     };
     std::fs::create_dir_all(dir).map_err(|e| index_error(dir, e))?;
     let lock = File::options().create(true).truncate(false).read(true).write(true).open(dir.join(LOCK)).map_err(|e| index_error(dir, e))?;
     lock.lock_shared().map_err(|e| index_error(dir, e))?;
+    let state = read_state(dir, &roots, limits);
+    let listing = match (sources, &state, changed) {
+        (Sources::Builtin, _, _) => builtin_listing(),
+        (Sources::Paths(paths), Ok(state), Some(changed)) => hinted_listing(state, paths, limits, changed),
+        (Sources::Paths(paths), _, _) => list_files(paths, limits)?,
+    };
     let mut refresh = Refresh { dir: dir.to_path_buf(), ..Default::default() };
-    if let Ok(state) = read_state(dir, &roots, limits) {
+    if let Ok(state) = state {
         let plan = diff(&state, &listing, matches!(sources, Sources::Builtin));
         if plan.is_empty() {
             return finish(state, plan, listing, refresh);
@@ -191,10 +208,16 @@ pub fn open(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Prog
     let state = match state {
         Ok(state) if plan.is_empty() => return finish(state, plan, listing, refresh),
         Ok(state) => {
-            let total = state.manifest.removed.len() + plan.removed.len() + plan.changed.len();
+            // Rebuilt whole when a quarter of the first (largest) segment is gone or the change
+            // is a quarter of the corpus; else refreshed with a new segment.
+            let base = state.segments.first().map_or(0, |s| s.documents());
+            let in_base = |id: &u32| *id < base;
+            let removed_base = state.manifest.removed.iter().filter(|id| in_base(id)).count()
+                + plan.removed.iter().filter(|id| in_base(id)).count()
+                + plan.changed.iter().filter(|(_, id)| in_base(id)).count();
             let documents: usize = state.segments.iter().map(|s| s.documents() as usize).sum();
             let delta = plan.added.len() + plan.changed.len();
-            if state.segments.len() >= MAX_SEGMENTS || total * 4 > documents.max(1) || delta * 4 > documents.max(1) {
+            if removed_base * 4 > (base as usize).max(1) || delta * 4 > documents.max(1) {
                 None
             } else {
                 Some(state)
@@ -240,6 +263,53 @@ fn finish(state: State, plan: Plan, listing: Listing, mut refresh: Refresh) -> R
         return Err(CorpusError::Empty { paths: state.manifest.roots.join(", ") });
     }
     Ok((corpus, refresh))
+}
+
+/// The listing the index describes, with the `changed` files looked at again. A changed path
+/// is put in the form the walk of its root gives (the root as the user named it, then the path
+/// inside it), so that it matches the indexed document it replaces.
+fn hinted_listing(state: &State, roots: &[PathBuf], limits: &Limits, changed: &[PathBuf]) -> Listing {
+    let removed: std::collections::HashSet<u32> = state.manifest.removed.iter().copied().collect();
+    let mut files: std::collections::BTreeMap<PathBuf, ListedFile> = std::collections::BTreeMap::new();
+    for (id, doc) in state.documents.iter().enumerate() {
+        if let Some(path) = doc.disk_path.as_ref().filter(|_| !removed.contains(&(id as u32))) {
+            files.insert(path.clone(), ListedFile { path: path.clone(), size: doc.fingerprint.size, mtime_ns: doc.fingerprint.mtime_ns });
+        }
+    }
+    for note in state.manifest.file_notes.iter().filter(|n| !n.indexed) {
+        let path = PathBuf::from(&note.path);
+        files.insert(path.clone(), ListedFile { path, size: note.size, mtime_ns: note.mtime_ns });
+    }
+    let canonical_roots: Vec<(PathBuf, &PathBuf)> = roots.iter().filter_map(|r| Some((std::fs::canonicalize(r).ok()?, r))).collect();
+    for path in changed {
+        // A deleted file cannot be resolved itself: resolve its folder.
+        let real = std::fs::canonicalize(path)
+            .ok()
+            .or_else(|| Some(std::fs::canonicalize(path.parent()?).ok()?.join(path.file_name()?)));
+        let Some(real) = real else { continue };
+        let Some(listed) = canonical_roots.iter().find_map(|(canonical, given)| {
+            let inside = real.strip_prefix(canonical).ok()?;
+            // Hidden folders (such as the index's own) are not walked.
+            if inside.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+                return None;
+            }
+            Some(if inside.as_os_str().is_empty() { (*given).clone() } else { given.join(inside) })
+        }) else {
+            continue;
+        };
+        files.remove(&listed);
+        if crate::prose::Format::from_path(&listed.to_string_lossy()).is_none() {
+            continue;
+        }
+        if let Ok(meta) = std::fs::metadata(&listed) {
+            if meta.is_file() && meta.len() <= limits.max_file_bytes {
+                files.insert(listed.clone(), ListedFile { size: meta.len(), mtime_ns: super::mtime_ns(&meta), path: listed });
+            }
+        }
+    }
+    let mut files: Vec<ListedFile> = files.into_values().collect();
+    files.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    Listing { files, notes: Vec::new(), skipped: 0 }
 }
 
 fn builtin_listing() -> Listing {
@@ -288,7 +358,8 @@ fn open_segments(dir: &Path, manifest: &Manifest, verify: bool) -> Result<Vec<Se
         }
         let path = dir.join(&entry.file);
         let file = File::open(&path).map_err(|e| format!("{}: {e}", entry.file))?;
-        let len = file.metadata().map_err(|e| format!("{}: {e}", entry.file))?.len();
+        let meta = file.metadata().map_err(|e| format!("{}: {e}", entry.file))?;
+        let len = meta.len();
         if len != entry.bytes {
             return Err(format!("{}: {len} bytes, the manifest says {}", entry.file, entry.bytes));
         }
@@ -300,7 +371,9 @@ fn open_segments(dir: &Path, manifest: &Manifest, verify: bool) -> Result<Vec<Se
         if segment::header_checksum(&map) != Some(entry.checksum) {
             return Err(format!("{}: not the segment the manifest names", entry.file));
         }
-        let segment = Segment::open(Bytes::Mapped(map), verify).map_err(|e| format!("{}: {e}", entry.file))?;
+        // A file rewritten since copydesk wrote it (its time changed) has every checksum checked.
+        let untouched = entry.mtime_ns != 0 && super::mtime_ns(&meta) == entry.mtime_ns;
+        let segment = Segment::open(Bytes::Mapped(map), verify && !untouched).map_err(|e| format!("{}: {e}", entry.file))?;
         segments.push(segment);
     }
     Ok(segments)
@@ -391,7 +464,8 @@ fn write_segment(dir: &Path, generation: u64, files: &[ListedFile], notes: &mut 
         checksum = indexed.builder.write_to(out)?.1;
         Ok(())
     })?;
-    Ok(Some(SegmentEntry { file: name, bytes, checksum }))
+    let mtime_ns = std::fs::metadata(dir.join(&name)).map(|m| super::mtime_ns(&m)).unwrap_or(0);
+    Ok(Some(SegmentEntry { file: name, bytes, checksum, mtime_ns }))
 }
 
 /// Writes `name` in `dir` through a temporary file that is flushed to disk and renamed.
@@ -442,14 +516,15 @@ fn write_full(dir: &Path, listing: &Listing, roots: Vec<String>, limits: &Limits
     Ok(manifest)
 }
 
+/// Writes the added and changed files as a new segment and marks the old versions removed.
+/// When that would make too many segments, the segments after the first are merged into the
+/// new one instead: their live documents are read again with the changes (the first segment,
+/// which holds most of the corpus, is left as it is).
 fn write_delta(dir: &Path, state: State, plan: Plan, refresh: &mut Refresh, progress: Option<Progress>) -> Result<Manifest, CorpusError> {
     let mut manifest = state.manifest;
     let generation = manifest.generation.max(next_generation(dir).saturating_sub(1)) + 1;
     let mut files: Vec<ListedFile> = plan.added.clone();
     files.extend(plan.changed.iter().map(|(f, _)| f.clone()));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut file_notes = plan.kept_notes;
-    let entry = write_segment(dir, generation, &files, &mut file_notes, progress)?;
     refresh.added = plan.added.len();
     refresh.changed = plan.changed.len();
     refresh.removed = plan.removed.len();
@@ -457,6 +532,27 @@ fn write_delta(dir: &Path, state: State, plan: Plan, refresh: &mut Refresh, prog
     manifest.removed.extend(plan.changed.iter().map(|(_, id)| *id));
     manifest.removed.sort_unstable();
     manifest.removed.dedup();
+    let merge = manifest.segments.len() >= MAX_SEGMENTS;
+    if merge {
+        let base = state.segments[0].documents();
+        for (id, doc) in state.documents.iter().enumerate().skip(base as usize) {
+            if manifest.removed.binary_search(&(id as u32)).is_err() {
+                if let Some(path) = &doc.disk_path {
+                    files.push(ListedFile { path: path.clone(), size: doc.fingerprint.size, mtime_ns: doc.fingerprint.mtime_ns });
+                }
+            }
+        }
+        manifest.removed.retain(|id| *id < base);
+        manifest.segments.truncate(1);
+    }
+    files.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    let mut file_notes = plan.kept_notes;
+    let entry = write_segment(dir, generation, &files, &mut file_notes, progress)?;
+    if merge {
+        // The merged files' caveats were noted again as they were read.
+        let mut seen = std::collections::HashSet::new();
+        file_notes.retain(|n| seen.insert((n.path.clone(), n.message.clone())));
+    }
     manifest.segments.extend(entry);
     manifest.generation = generation;
     manifest.file_notes = file_notes;
@@ -509,6 +605,21 @@ pub enum IndexLocation {
 /// Loads the corpus under `paths` (the built-in seeds when empty) through its on-disk index,
 /// building or refreshing the index as needed. Returns what the index did, when one was used.
 pub fn load(paths: &[PathBuf], limits: &Limits, location: &IndexLocation, progress: Option<Progress>) -> Result<(Corpus, Option<Refresh>), CorpusError> {
+    load_inner(paths, limits, location, progress, None)
+}
+
+/// [`load`] after a file watcher reported `changed` files: see [`open_after_changes`].
+pub fn load_after_changes(paths: &[PathBuf], limits: &Limits, location: &IndexLocation, changed: &[PathBuf]) -> Result<(Corpus, Option<Refresh>), CorpusError> {
+    load_inner(paths, limits, location, None, Some(changed))
+}
+
+fn load_inner(
+    paths: &[PathBuf],
+    limits: &Limits,
+    location: &IndexLocation,
+    progress: Option<Progress>,
+    changed: Option<&[PathBuf]>,
+) -> Result<(Corpus, Option<Refresh>), CorpusError> {
     let sources = if paths.is_empty() { Sources::Builtin } else { Sources::Paths(paths) };
     let dir = match location {
         IndexLocation::Off => None,
@@ -520,7 +631,7 @@ pub fn load(paths: &[PathBuf], limits: &Limits, location: &IndexLocation, progre
     };
     let mut fallback_note = None;
     if let Some(dir) = dir {
-        match open(&dir, sources, limits, progress) {
+        match open_inner(&dir, sources, limits, progress, changed) {
             Ok((corpus, refresh)) => return Ok((corpus, Some(refresh))),
             Err(CorpusError::Index { path, message }) if matches!(location, IndexLocation::Auto { .. }) => {
                 fallback_note = Some(CorpusNote { path, message: format!("the index could not be written ({message}); the corpus was indexed in memory") });

@@ -75,6 +75,16 @@ fn plan(shared: &Shared, config: Option<&crate::config::Config>) -> Plan {
 /// Loads (or reloads) the corpus, then re-checks the open drafts. Returns the number of
 /// documents loaded, or None when loading failed (the previous corpus stays in use).
 pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
+    reload_with(shared, reason, None).await
+}
+
+/// [`reload`] after the file watcher reported these corpus files created, changed or deleted:
+/// the index is refreshed for them alone, without walking the corpus.
+pub async fn reload_changed(shared: &Arc<Shared>, reason: &str, changed: Vec<PathBuf>) -> Option<usize> {
+    reload_with(shared, reason, Some(changed)).await
+}
+
+async fn reload_with(shared: &Arc<Shared>, reason: &str, changed: Option<Vec<PathBuf>>) -> Option<usize> {
     let _serial = shared.loading.lock().await;
     let (config, config_messages) = project_config(shared);
     for message in &config_messages {
@@ -120,6 +130,7 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
     let seed_cache = seed_cache_dir(shared);
     let load_plan = plan.clone();
+    let changed = changed.filter(|_| matches!(plan, Plan::Paths(_)));
     let index_location = match &shared.options.index_dir {
         Some(dir) => crate::corpus::store::IndexLocation::Dir(dir.clone()),
         None => crate::corpus::store::IndexLocation::Auto { config_file: config.as_ref().and_then(|c| c.path.clone()) },
@@ -134,18 +145,23 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
         };
         match &load_plan {
             Plan::Paths(paths) => {
-                let (corpus, _) = crate::corpus::store::load(paths, &crate::corpus::Limits::default(), &index_location, Some(&report))
-                    .map_err(|e| e.to_string())?;
+                let limits = crate::corpus::Limits::default();
+                let (corpus, _) = match &changed {
+                    Some(changed) => crate::corpus::store::load_after_changes(paths, &limits, &index_location, changed),
+                    None => crate::corpus::store::load(paths, &limits, &index_location, Some(&report)),
+                }
+                .map_err(|e| e.to_string())?;
                 let mut roots: Vec<PathBuf> = paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
+                let uris_from: Vec<(PathBuf, PathBuf)> = paths.iter().cloned().zip(roots.iter().cloned()).collect();
                 roots.extend(config_file);
-                let mut sources = sources_from(corpus, roots, generation, describe(&load_plan));
+                let mut sources = sources_from(corpus, roots, &uris_from, generation, describe(&load_plan));
                 sources.options = options;
                 Ok(sources)
             }
             Plan::Builtin => {
                 let (corpus, _) = crate::corpus::store::load(&[], &crate::corpus::Limits::default(), &index_location, None)
                     .map_err(|e| e.to_string())?;
-                let mut sources = sources_from(corpus, config_file.into_iter().collect(), generation, describe(&load_plan));
+                let mut sources = sources_from(corpus, config_file.into_iter().collect(), &[], generation, describe(&load_plan));
                 sources.options = options;
                 write_seeds(&mut sources, seed_cache.as_deref());
                 Ok(sources)
@@ -206,14 +222,21 @@ fn describe(plan: &Plan) -> String {
     }
 }
 
-fn sources_from(corpus: Corpus, roots: Vec<PathBuf>, generation: u64, description: String) -> Sources {
+/// `resolved` pairs each corpus path as given with its canonical form: a document found under
+/// it is resolved by joining, not by a system call per document (a large archive has tens of
+/// thousands).
+fn sources_from(corpus: Corpus, roots: Vec<PathBuf>, resolved: &[(PathBuf, PathBuf)], generation: u64, description: String) -> Sources {
     let mut files = HashSet::new();
     let uris = corpus
         .documents
         .iter()
         .map(|doc| {
             let path = doc.disk_path.as_ref().filter(|_| doc.live)?;
-            let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            let joined = resolved.iter().find_map(|(given, canonical)| {
+                let inside = path.strip_prefix(given).ok()?;
+                Some(if inside.as_os_str().is_empty() { canonical.clone() } else { canonical.join(inside) })
+            });
+            let canonical = joined.unwrap_or_else(|| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()));
             files.insert(canonical.clone());
             to_proto::file_uri(&canonical)
         })

@@ -41,11 +41,20 @@ pub async fn did_change_configuration(shared: &Arc<Shared>, params: DidChangeCon
 }
 
 pub async fn did_change_watched_files(shared: &Arc<Shared>, params: DidChangeWatchedFilesParams) {
-    let relevant = params.changes.iter().filter(|c| sources::affects_corpus(shared, &c.uri)).count();
-    if relevant == 0 {
+    let relevant: Vec<_> = params.changes.iter().filter(|c| sources::affects_corpus(shared, &c.uri)).collect();
+    if relevant.is_empty() {
         return;
     }
-    sources::reload(shared, &format!("{relevant} corpus files changed")).await;
+    let reason = format!("{} corpus files changed", relevant.len());
+    // The project file can change the corpus itself: reload from scratch. Otherwise refresh
+    // the index for the reported files alone.
+    let paths: Vec<std::path::PathBuf> = relevant.iter().filter_map(|c| super::convert::from_proto::file_path(&c.uri)).collect();
+    let config_changed = paths.iter().any(|p| p.file_name().is_some_and(|n| n == crate::config::FILE_NAME));
+    if config_changed || paths.len() != relevant.len() {
+        sources::reload(shared, &reason).await;
+    } else {
+        sources::reload_changed(shared, &reason, paths).await;
+    }
 }
 
 pub async fn execute_command(shared: &Arc<Shared>, params: ExecuteCommandParams) -> jsonrpc::Result<Option<Value>> {
