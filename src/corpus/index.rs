@@ -93,8 +93,8 @@ pub struct Index {
     average_length: f32,
 }
 
-/// Postings a query reads beyond its three rarest terms (see [`Index::search_with`]).
-const POSTING_BUDGET: usize = 100_000;
+/// Postings a query reads beyond its rarest term (see [`Index::search_with`]).
+const POSTING_BUDGET: usize = 50_000;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
@@ -210,9 +210,9 @@ impl Index {
     ///
     /// On a large corpus, terms found in more than one sentence in two hundred (at most 2,000
     /// sentences) are skipped when the query has three rarer terms: they barely move the ranking
-    /// and their postings would dominate the time of a query. Past the three rarest, terms are
-    /// scored while the query's postings stay under 100,000, so that its cost is bounded
-    /// however large the corpus grows.
+    /// and their postings would dominate the time of a query. Past the rarest, terms are scored
+    /// while the query's postings stay under 50,000, so that its cost is bounded however large
+    /// the corpus grows.
     pub fn search(&self, query: &[String], limit: usize) -> Vec<(u32, f32)> {
         self.search_with(&mut SearchScratch::default(), query, limit)
     }
@@ -240,16 +240,16 @@ impl Index {
         if rare >= 3 {
             terms.retain(|(_, df, _)| *df <= common);
         }
-        // Past the three rarest terms, a term is scored only while the query's postings stay
-        // within a budget: the most common words of a long query add little to its ranking but
-        // would make its cost grow with the corpus.
+        // Past the rarest term, a term is scored only while the query's postings stay within a
+        // budget: the most common words of a query add little to its ranking but would make its
+        // cost grow with the corpus.
         let mut postings = 0;
         let keep = terms
             .iter()
             .enumerate()
             .take_while(|(i, (_, df, _))| {
                 postings += df;
-                *i < 3 || postings <= POSTING_BUDGET
+                *i == 0 || postings <= POSTING_BUDGET
             })
             .count();
         terms.truncate(keep);

@@ -50,7 +50,7 @@ pub enum Sources<'a> {
     Builtin,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Manifest {
     format: u32,
     copydesk: String,
@@ -184,25 +184,43 @@ fn open_inner(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Pr
     let lock = File::options().create(true).truncate(false).read(true).write(true).open(dir.join(LOCK)).map_err(|e| index_error(dir, e))?;
     lock.lock_shared().map_err(|e| index_error(dir, e))?;
     let state = read_state(dir, &roots, limits);
-    let listing = match (sources, &state, changed) {
-        (Sources::Builtin, _, _) => builtin_listing(),
-        (Sources::Paths(paths), Ok(state), Some(changed)) => hinted_listing(state, paths, limits, changed),
-        (Sources::Paths(paths), _, _) => list_files(paths, limits)?,
+    // With the watcher's list of changed files and a readable index, only those files are
+    // looked at; otherwise the corpus is walked.
+    let hint = match (sources, &state, changed) {
+        (Sources::Paths(paths), Ok(_), Some(changed)) => Some((paths, changed)),
+        _ => None,
+    };
+    let mut listing = match (sources, hint) {
+        (_, Some(_)) => Listing::default(),
+        (Sources::Builtin, None) => builtin_listing(),
+        (Sources::Paths(paths), None) => list_files(paths, limits)?,
+    };
+    let plan_for = |state: &State, listing: &Listing| match hint {
+        Some((paths, changed)) => hinted_plan(state, paths, limits, changed),
+        None => diff(state, listing, matches!(sources, Sources::Builtin)),
     };
     let mut refresh = Refresh { dir: dir.to_path_buf(), ..Default::default() };
-    if let Ok(state) = state {
-        let plan = diff(&state, &listing, matches!(sources, Sources::Builtin));
-        if plan.is_empty() {
-            return finish(state, plan, listing, refresh);
+    let state = match state {
+        Ok(state) => {
+            let plan = plan_for(&state, &listing);
+            if plan.is_empty() {
+                return finish(state, plan, listing, refresh);
+            }
+            Ok(state)
         }
-    }
+        Err(unusable) => Err(unusable),
+    };
     // Something to write: wait for the writer's lock, then look again, since another process
-    // may have brought the index up to date meanwhile.
+    // may have brought the index up to date meanwhile (the state read before is kept when the
+    // manifest did not change).
     lock.unlock().map_err(|e| index_error(dir, e))?;
     lock.lock().map_err(|e| index_error(dir, e))?;
-    let state = read_state(dir, &roots, limits);
+    let state = match state {
+        Ok(state) if manifest_unchanged(dir, &state.manifest) => Ok(state),
+        _ => read_state(dir, &roots, limits),
+    };
     let plan = match &state {
-        Ok(state) => diff(state, &listing, matches!(sources, Sources::Builtin)),
+        Ok(state) => plan_for(state, &listing),
         Err(_) => Plan::default(),
     };
     let state = match state {
@@ -233,20 +251,57 @@ fn open_inner(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Pr
             None
         }
     };
-    let manifest = match state {
-        Some(state) => write_delta(dir, state, plan, &mut refresh, progress)?,
+    let (manifest, previous) = match state {
+        Some(state) => {
+            let manifest = write_delta(dir, &state, plan, &mut refresh, progress)?;
+            (manifest, Some(state))
+        }
         None => {
             refresh.full = true;
-            write_full(dir, &listing, roots, limits, &mut refresh, progress)?
+            if let (Some(_), Sources::Paths(paths)) = (hint, sources) {
+                listing = list_files(paths, limits)?;
+            }
+            (write_full(dir, &listing, roots, limits, &mut refresh, progress)?, None)
         }
     };
     refresh.wrote = true;
     remove_unlisted(dir, &manifest);
     let segments = open_segments(dir, &manifest, false).map_err(|e| index_error(dir, e))?;
-    let documents = Corpus::segment_documents(&segments).map_err(|e| index_error(dir, e))?;
+    let documents = reuse_documents(&manifest, &segments, previous.as_ref()).map_err(|e| index_error(dir, e))?;
     let state = State { manifest, segments, documents };
     let kept = Plan { kept_notes: state.manifest.file_notes.clone(), ..Default::default() };
     finish(state, kept, listing, refresh)
+}
+
+/// The documents of `segments`, taken from the previous state for the segments it already
+/// had (by file name) and read from the segment for new ones.
+fn reuse_documents(manifest: &Manifest, segments: &[Segment], previous: Option<&State>) -> Result<Vec<super::DocumentInfo>, segment::SegmentError> {
+    let mut documents = Vec::new();
+    for (entry, segment) in manifest.segments.iter().zip(segments) {
+        let old = previous.and_then(|p| {
+            let at = p.manifest.segments.iter().position(|e| e.file == entry.file)?;
+            let start: usize = p.segments[..at].iter().map(|s| s.documents() as usize).sum();
+            p.documents.get(start..start + p.segments[at].documents() as usize)
+        });
+        match old {
+            Some(old) => documents.extend(old.iter().cloned().map(|mut d| {
+                d.live = true;
+                d
+            })),
+            None => documents.extend(Corpus::segment_documents(std::slice::from_ref(segment))?),
+        }
+    }
+    Ok(documents)
+}
+
+/// Whether the manifest on disk is still the one `manifest` was read from.
+fn manifest_unchanged(dir: &Path, manifest: &Manifest) -> bool {
+    let Ok(text) = std::fs::read(dir.join(MANIFEST)) else { return false };
+    let Ok(current) = serde_json::from_slice::<Manifest>(&text) else { return false };
+    current.generation == manifest.generation
+        && current.segments.len() == manifest.segments.len()
+        && current.segments.iter().zip(&manifest.segments).all(|(a, b)| a.file == b.file && a.checksum == b.checksum)
+        && current.removed == manifest.removed
 }
 
 /// A corpus from an index state, with the listing's notes and the notes kept for its files.
@@ -265,22 +320,14 @@ fn finish(state: State, plan: Plan, listing: Listing, mut refresh: Refresh) -> R
     Ok((corpus, refresh))
 }
 
-/// The listing the index describes, with the `changed` files looked at again. A changed path
-/// is put in the form the walk of its root gives (the root as the user named it, then the path
-/// inside it), so that it matches the indexed document it replaces.
-fn hinted_listing(state: &State, roots: &[PathBuf], limits: &Limits, changed: &[PathBuf]) -> Listing {
+/// What to do for the files a watcher reported changed, the rest taken to be as indexed. A
+/// changed path is put in the form the walk of its root gives (the root as the user named it,
+/// then the path inside it), so that it matches the indexed document it replaces.
+fn hinted_plan(state: &State, roots: &[PathBuf], limits: &Limits, changed: &[PathBuf]) -> Plan {
     let removed: std::collections::HashSet<u32> = state.manifest.removed.iter().copied().collect();
-    let mut files: std::collections::BTreeMap<PathBuf, ListedFile> = std::collections::BTreeMap::new();
-    for (id, doc) in state.documents.iter().enumerate() {
-        if let Some(path) = doc.disk_path.as_ref().filter(|_| !removed.contains(&(id as u32))) {
-            files.insert(path.clone(), ListedFile { path: path.clone(), size: doc.fingerprint.size, mtime_ns: doc.fingerprint.mtime_ns });
-        }
-    }
-    for note in state.manifest.file_notes.iter().filter(|n| !n.indexed) {
-        let path = PathBuf::from(&note.path);
-        files.insert(path.clone(), ListedFile { path, size: note.size, mtime_ns: note.mtime_ns });
-    }
     let canonical_roots: Vec<(PathBuf, &PathBuf)> = roots.iter().filter_map(|r| Some((std::fs::canonicalize(r).ok()?, r))).collect();
+    let mut plan = Plan::default();
+    let mut touched: Vec<PathBuf> = Vec::new();
     for path in changed {
         // A deleted file cannot be resolved itself: resolve its folder.
         let real = std::fs::canonicalize(path)
@@ -297,19 +344,40 @@ fn hinted_listing(state: &State, roots: &[PathBuf], limits: &Limits, changed: &[
         }) else {
             continue;
         };
-        files.remove(&listed);
-        if crate::prose::Format::from_path(&listed.to_string_lossy()).is_none() {
+        if touched.contains(&listed) {
             continue;
         }
-        if let Ok(meta) = std::fs::metadata(&listed) {
-            if meta.is_file() && meta.len() <= limits.max_file_bytes {
-                files.insert(listed.clone(), ListedFile { size: meta.len(), mtime_ns: super::mtime_ns(&meta), path: listed });
+        touched.push(listed.clone());
+        let indexed = state
+            .documents
+            .iter()
+            .enumerate()
+            .find(|(id, d)| d.disk_path.as_ref() == Some(&listed) && !removed.contains(&(*id as u32)))
+            .map(|(id, d)| (id as u32, d.fingerprint));
+        let usable = crate::prose::Format::from_path(&listed.to_string_lossy()).is_some();
+        let file = std::fs::metadata(&listed)
+            .ok()
+            .filter(|m| usable && m.is_file() && m.len() <= limits.max_file_bytes)
+            .map(|m| ListedFile { size: m.len(), mtime_ns: super::mtime_ns(&m), path: listed.clone() });
+        match (file, indexed) {
+            (Some(file), Some((id, fingerprint))) => {
+                let same = (fingerprint.size == file.size && fingerprint.mtime_ns == file.mtime_ns)
+                    || (fingerprint.size == file.size
+                        && std::fs::read(&file.path).is_ok_and(|b| xxhash_rust::xxh3::xxh3_64(&b) == fingerprint.hash));
+                if same {
+                    touched.pop();
+                } else {
+                    plan.changed.push((file, id));
+                }
             }
+            (Some(file), None) => plan.added.push(file),
+            (None, Some((id, _))) => plan.removed.push(id),
+            (None, None) => {}
         }
     }
-    let mut files: Vec<ListedFile> = files.into_values().collect();
-    files.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
-    Listing { files, notes: Vec::new(), skipped: 0 }
+    // Notes on files looked at again are replaced by what reading them says now.
+    plan.kept_notes = state.manifest.file_notes.iter().filter(|n| !touched.iter().any(|t| t.to_string_lossy() == n.path)).cloned().collect();
+    plan
 }
 
 fn builtin_listing() -> Listing {
@@ -520,8 +588,8 @@ fn write_full(dir: &Path, listing: &Listing, roots: Vec<String>, limits: &Limits
 /// When that would make too many segments, the segments after the first are merged into the
 /// new one instead: their live documents are read again with the changes (the first segment,
 /// which holds most of the corpus, is left as it is).
-fn write_delta(dir: &Path, state: State, plan: Plan, refresh: &mut Refresh, progress: Option<Progress>) -> Result<Manifest, CorpusError> {
-    let mut manifest = state.manifest;
+fn write_delta(dir: &Path, state: &State, plan: Plan, refresh: &mut Refresh, progress: Option<Progress>) -> Result<Manifest, CorpusError> {
+    let mut manifest = state.manifest.clone();
     let generation = manifest.generation.max(next_generation(dir).saturating_sub(1)) + 1;
     let mut files: Vec<ListedFile> = plan.added.clone();
     files.extend(plan.changed.iter().map(|(f, _)| f.clone()));
