@@ -14,7 +14,7 @@ use copydesk::baseline::{self, Baseline};
 use copydesk::check::{check, CheckOptions};
 use copydesk::config::{self, Config};
 use copydesk::findings::Code;
-use copydesk::corpus::{decode, Corpus};
+use copydesk::corpus::{decode, Corpus, Limits};
 use copydesk::extract;
 use copydesk::findings::Severity;
 use copydesk::prose::{Format, Prose};
@@ -141,12 +141,12 @@ fn lsp(args: LspArgs) -> Result<i32> {
     copydesk::lsp::run_stdio(&args.log_level)
 }
 
-/// Loads the corpus the user asked for, or the default one.
-fn load_corpus(paths: &[PathBuf]) -> Result<Corpus> {
+/// Loads the corpus the user asked for, or the default one, within `limits`.
+fn load_corpus(paths: &[PathBuf], limits: &Limits) -> Result<Corpus> {
     if paths.is_empty() {
         let local = Path::new("seeds");
         if local.is_dir() {
-            return load_corpus(&[local.to_path_buf()]);
+            return load_corpus(&[local.to_path_buf()], limits);
         }
         return Ok(Corpus::builtin());
     }
@@ -164,7 +164,7 @@ fn load_corpus(paths: &[PathBuf]) -> Result<Corpus> {
             bar.set_position(done as u64);
         }
     };
-    let corpus = Corpus::load(paths, Some(&progress))?;
+    let corpus = Corpus::load_with(paths, limits, Some(&progress))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -304,7 +304,7 @@ fn lint(args: LintArgs) -> Result<i32> {
     let config = project_config(&args)?;
     // Command-line flags first, then the project file, then the defaults.
     let corpus_paths = if args.corpus.is_empty() { config.corpus.clone() } else { args.corpus.clone() };
-    let corpus = load_corpus(&corpus_paths)?;
+    let corpus = load_corpus(&corpus_paths, &config.limits())?;
     let drafts: Vec<DraftInput> = collect_drafts(&args)
         .into_iter()
         .filter(|d| d.explicit || config.selects(Path::new(&d.path)))

@@ -85,6 +85,7 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
         shared.client.show_message(lsp::MessageType::WARNING, format!("copydesk: {first}")).await;
     }
     let options = config.as_ref().map(crate::check::CheckOptions::from_config).unwrap_or_default();
+    let limits = config.as_ref().map(crate::config::Config::limits).unwrap_or_default();
     // Watch the project file too, so edits to it apply without a restart.
     let config_file = shared.session().root.map(|r| std::fs::canonicalize(&r).unwrap_or(r).join(crate::config::FILE_NAME));
     let plan = plan(shared, config.as_ref());
@@ -130,7 +131,7 @@ pub async fn reload(shared: &Arc<Shared>, reason: &str) -> Option<usize> {
         };
         match &load_plan {
             Plan::Paths(paths) => {
-                let corpus = Corpus::load(paths, Some(&report)).map_err(|e| e.to_string())?;
+                let corpus = Corpus::load_with(paths, &limits, Some(&report)).map_err(|e| e.to_string())?;
                 let mut roots: Vec<PathBuf> = paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
                 roots.extend(config_file);
                 let mut sources = sources_from(corpus, roots, generation, describe(&load_plan));
