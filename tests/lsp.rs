@@ -939,3 +939,25 @@ async fn editor_severity_settings_apply_on_change() {
     assert_eq!(diagnostics[0]["severity"], 4);
     client.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_test_hook_reveals_the_servers_text_only_when_enabled() {
+    let settings = json!({"corpus": [repo().join("seeds").display().to_string()], "debounceMs": 0});
+    let options = ServerOptions { document_request: true, ..ServerOptions::default() };
+    let Setup { mut client, draft_uri, .. } = setup_with(options, capabilities(false), settings.clone()).await;
+    client.open(&draft_uri, "markdown", 1, "😀 one\r\ntwo\n").await;
+    // Replace "one\r\ntw" (UTF-16 columns: the emoji is two units).
+    client.change(&draft_uri, 2, json!([{"range": range(0, 3, 1, 2), "text": "x"}])).await;
+    let document = client.result(copydesk::lsp::DOCUMENT_REQUEST, json!({"uri": draft_uri})).await;
+    assert_eq!(document, json!({"version": 2, "text": "😀 xo\n"}));
+    let unknown = client.result(copydesk::lsp::DOCUMENT_REQUEST, json!({"uri": "file:///not/open.md"})).await;
+    assert_eq!(unknown, Value::Null);
+    client.stop().await;
+
+    // Off by default: the method does not exist.
+    let Setup { mut client, draft_uri, .. } = setup_with(ServerOptions::default(), capabilities(false), settings).await;
+    client.open(&draft_uri, "markdown", 1, "text").await;
+    let response = client.request(copydesk::lsp::DOCUMENT_REQUEST, json!({"uri": draft_uri})).await;
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+    client.stop().await;
+}
