@@ -961,3 +961,42 @@ async fn the_document_test_hook_reveals_the_servers_text_only_when_enabled() {
     assert_eq!(response["error"]["code"], -32601, "{response}");
     client.stop().await;
 }
+
+/// Regression (found by the `lsp` fuzz target): `didClose` waited for the publish gate before
+/// removing the buffer. When that wait did not finish at once (another buffer's diagnostics
+/// being published, or the task's cooperative budget spent by a burst of messages), a `didOpen`
+/// of the same URI sent right after the close was applied first and then removed by the late
+/// close: the reopened buffer was lost (no diagnostics, no hover).
+#[tokio::test]
+async fn a_buffer_reopened_right_after_close_is_kept() {
+    let settings = json!({"corpus": [repo().join("seeds").display().to_string()], "debounceMs": 0});
+    let options = ServerOptions { document_request: true, ..ServerOptions::default() };
+    let Setup { mut client, draft_uri, .. } = setup_with(options, capabilities(false), settings).await;
+    let other = draft_uri.replace("draft.md", "other.md");
+    // Closes and reopens in one burst, as an editor reverting files does.
+    let mut burst = Vec::new();
+    for version in 1..=300 {
+        for uri in [&other, &draft_uri] {
+            burst.push(json!({"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}}));
+            burst.push(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+                "textDocument": {"uri": uri, "languageId": "markdown", "version": version, "text": DRAFT}}}));
+        }
+    }
+    let framed: String = burst
+        .iter()
+        .map(|m| {
+            let body = serde_json::to_string(m).unwrap();
+            format!("Content-Length: {}\r\n\r\n{}", body.len(), body)
+        })
+        .collect();
+    {
+        let mut w = client.writer.lock().await;
+        w.write_all(framed.as_bytes()).await.unwrap();
+        w.flush().await.unwrap();
+    }
+    for uri in [&other, &draft_uri] {
+        let held = client.result(copydesk::lsp::DOCUMENT_REQUEST, json!({"uri": uri})).await;
+        assert_eq!(held, json!({"version": 300, "text": DRAFT}), "{uri}: the reopened buffer was lost");
+    }
+    client.stop().await;
+}
