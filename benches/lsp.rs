@@ -17,8 +17,15 @@
 //! - 10,000 further edits: resident memory (`VmRSS`, the server runs in this process) and open
 //!   file descriptors after the first 100 and after all 10,000.
 //!
+//! Every `publishDiagnostics` of the draft is watched: a version older than one already
+//! published is stale, and after the last edit (and a short wait for late messages) the last
+//! published version must be the last edit's.
+//!
 //! It prints one line per figure and, with `--check`, exits non-zero when a target is missed
-//! (p50 <= 10 ms, p99 <= 30 ms) or the server does not shut down cleanly.
+//! (p50 <= 10 ms, p99 <= 30 ms), resident memory after the last edit exceeds that after the
+//! first 100 of the long run by more than 10%, open file descriptors grew over the long run, a
+//! stale version was published, the last published version is not the last edit's, or the
+//! server does not shut down cleanly.
 //! `COPYDESK_BENCH_EDITS` and `COPYDESK_BENCH_LONG_EDITS` change the number of edits (defaults
 //! 1,000 and 10,000); with `COPYDESK_BENCH_BURST=n` the long run sends n edits at a time and
 //! waits only for the last one's diagnostics (default 1: every edit).
@@ -86,6 +93,31 @@ struct Client {
     writer: Arc<Mutex<DuplexStream>>,
     rx: mpsc::UnboundedReceiver<Received>,
     next_id: i64,
+    /// Every diagnostics version published for each document, in arrival order.
+    published: std::collections::HashMap<String, Versions>,
+}
+
+/// The diagnostics versions published for one document.
+#[derive(Debug, Default)]
+struct Versions {
+    count: usize,
+    newest: Option<i64>,
+    last: Option<i64>,
+    /// Publications of a version older than one already published.
+    stale: usize,
+}
+
+impl Versions {
+    fn record(&mut self, version: Option<i64>) {
+        self.count += 1;
+        // An unversioned publish (a clear on close) says nothing about currency.
+        let Some(version) = version else { return };
+        if self.newest.is_some_and(|newest| version < newest) {
+            self.stale += 1;
+        }
+        self.newest = self.newest.max(Some(version));
+        self.last = Some(version);
+    }
 }
 
 impl Client {
@@ -128,7 +160,7 @@ impl Client {
                 }
             }
         });
-        (Client { writer, rx, next_id: 1 }, server)
+        (Client { writer, rx, next_id: 1, published: Default::default() }, server)
     }
 
     async fn notify(&self, method: &str, params: Value) {
@@ -142,16 +174,37 @@ impl Client {
         id
     }
 
-    /// Waits for the first message satisfying `pred`, dropping the others.
+    /// Records the versions of published diagnostics.
+    fn observe(&mut self, message: &Value) {
+        if message["method"] == "textDocument/publishDiagnostics" {
+            let uri = message["params"]["uri"].as_str().unwrap_or_default().to_string();
+            self.published.entry(uri).or_default().record(message["params"]["version"].as_i64());
+        }
+    }
+
+    /// Waits for the first message satisfying `pred`, dropping the others (after noting the
+    /// diagnostics versions they publish).
     async fn wait_for(&mut self, what: &str, mut pred: impl FnMut(&Value, Instant) -> bool) -> Received {
         let deadline = tokio::time::Instant::now() + TIMEOUT;
         loop {
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(received)) if pred(&received.message, received.at) => return received,
-                Ok(Some(_)) => {}
+                Ok(Some(received)) => {
+                    self.observe(&received.message);
+                    if pred(&received.message, received.at) {
+                        return received;
+                    }
+                }
                 Ok(None) => panic!("server closed the pipe while waiting for {what}"),
                 Err(_) => panic!("timed out waiting for {what}"),
             }
+        }
+    }
+
+    /// Notes whatever arrives within `time` (late diagnostics, for the currency check).
+    async fn drain(&mut self, time: Duration) {
+        let deadline = tokio::time::Instant::now() + time;
+        while let Ok(Some(received)) = tokio::time::timeout_at(deadline, self.rx.recv()).await {
+            self.observe(&received.message);
         }
     }
 
@@ -406,6 +459,12 @@ fn main() {
         let rss_end = rss_mb();
         let fds_end = open_fds();
         let peak = status_kb("VmHWM:").unwrap_or(0) as f64 / 1024.0;
+        // A stale publish would arrive after the newest: give it time to show up.
+        client.drain(Duration::from_millis(500)).await;
+        let versions = client.published.remove(uri.as_str()).unwrap_or_default();
+        let rss_growth = (rss_end - rss_100) / rss_100.max(1.0) * 100.0;
+        let soak_ok = rss_end <= rss_100 * 1.10 && fds_end <= fds_100;
+        let versions_ok = versions.stale == 0 && versions.last == Some(version);
 
         let id = client.send_request("shutdown", Value::Null).await;
         client.response(id, "shutdown").await;
@@ -429,8 +488,19 @@ fn main() {
         );
         println!("resident memory after the last edit: {rss_end:.0} MB, {:.2}x the {corpus_mb:.1} MB corpus", rss_end / corpus_mb.max(0.1));
         println!("open file descriptors: {fds_ready} at first diagnostics, {fds_100} after 100 edits, {fds_end} after {long_edits}");
+        println!(
+            "soak: RSS {rss_growth:+.1}% from after 100 edits to after {long_edits} (target <= +10%), file descriptors {fds_100} -> {fds_end} (target: no growth){}",
+            if soak_ok { "" } else { ": MISSED" }
+        );
+        println!(
+            "diagnostics versions: {} publications for the draft, {} stale (older than one already published), last published {} for last edit {version}{}",
+            versions.count,
+            versions.stale,
+            versions.last.map_or("none".to_string(), |v| v.to_string()),
+            if versions_ok { "" } else { ": NOT CURRENT" }
+        );
         println!("shutdown: {}", if clean { "clean" } else { "NOT clean" });
-        p50 > 10.0 || p99 > 30.0 || !clean
+        p50 > 10.0 || p99 > 30.0 || !clean || !soak_ok || !versions_ok
     });
     server_runtime.shutdown_timeout(Duration::from_millis(100));
     if check_targets && failed {

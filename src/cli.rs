@@ -234,9 +234,6 @@ fn load_corpus(paths: &[PathBuf], limits: &Limits, location: &IndexLocation) -> 
             if corpus.skipped == 1 { "" } else { "s" }
         );
     }
-    if let Some(why) = refresh.as_ref().and_then(|r| r.rebuilt.as_ref()) {
-        eprintln!("copydesk: note: corpus index rebuilt: {why}");
-    }
     Ok((corpus, refresh))
 }
 
@@ -260,7 +257,7 @@ fn index(args: IndexArgs) -> Result<i32> {
         None => IndexLocation::Auto { config_file: config.path.clone() },
     };
     let started = std::time::Instant::now();
-    let (corpus, refresh) = load_corpus(&given, &Limits::default(), &location)?;
+    let (corpus, refresh) = load_corpus(&given, &config.limits(), &location)?;
     let seconds = started.elapsed().as_secs_f64();
     let Some(refresh) = refresh else {
         anyhow::bail!("no index could be written; see the warning above");
@@ -270,6 +267,8 @@ fn index(args: IndexArgs) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     let what = if !refresh.wrote {
         "index is up to date".to_string()
+    } else if let Some(why) = &refresh.rebuilt {
+        format!("indexed ({why})")
     } else if refresh.full {
         "indexed".to_string()
     } else {
@@ -408,7 +407,7 @@ fn lint(args: LintArgs) -> Result<i32> {
     let config = project_config(&args)?;
     // Command-line flags first, then the project file, then the defaults.
     let corpus_paths = if args.corpus.is_empty() { config.corpus.clone() } else { args.corpus.clone() };
-    let (corpus, _) = load_corpus(&corpus_paths, &Limits::default(), &args.index.location(&config))?;
+    let (corpus, _) = load_corpus(&corpus_paths, &config.limits(), &args.index.location(&config))?;
     let drafts: Vec<DraftInput> = collect_drafts(&args)
         .into_iter()
         .filter(|d| d.explicit || config.selects(Path::new(&d.path)))

@@ -5,6 +5,11 @@
 //! Found by walking up from a draft (CLI) or the workspace root (server). A malformed file is an
 //! error naming the file, line and key with the valid choices; an unknown key is a warning.
 //!
+//! Two keys bound what a corpus load reads (see [`crate::corpus::Limits`]): `max-file-size`, in
+//! MB (a number greater than 0, default 20), above which a corpus file is skipped with a
+//! warning naming it; and `max-files` (a whole number from 1, default 200,000), past which the
+//! load stops with an error rather than index a whole disk because of a mistyped path.
+//!
 //! ```toml
 //! corpus = ["sources/", "archive/**/*.md"]
 //! include = ["drafts/**"]
@@ -12,6 +17,8 @@
 //! report-unsupported = true
 //! hedge-tolerance = 0.1
 //! dollar = ["USD", "SGD"]
+//! max-file-size = 20
+//! max-files = 200000
 //!
 //! [severity]
 //! hedge-mismatch = "info"
@@ -28,6 +35,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::corpus::Limits;
 use crate::extract::Bound;
 use crate::findings::{Code, Severity};
 use crate::position::LineIndex;
@@ -60,6 +68,10 @@ pub struct Config {
     /// ISO codes a bare `$` may stand for.
     pub dollar: Option<Vec<String>>,
     pub report_unsupported: Option<bool>,
+    /// `max-file-size`, converted from MB to bytes.
+    pub max_file_bytes: Option<u64>,
+    /// `max-files`.
+    pub max_files: Option<usize>,
     /// Unknown keys and other things worth a warning.
     pub warnings: Vec<String>,
 }
@@ -76,6 +88,8 @@ impl Default for Config {
             hedges: Vec::new(),
             dollar: None,
             report_unsupported: None,
+            max_file_bytes: None,
+            max_files: None,
             warnings: Vec::new(),
         }
     }
@@ -92,11 +106,16 @@ struct RawConfig {
     hedges: Option<BTreeMap<String, Spanned<Vec<String>>>>,
     dollar: Option<Spanned<Vec<String>>>,
     report_unsupported: Option<bool>,
+    max_file_size: Option<Spanned<f64>>,
+    max_files: Option<Spanned<i64>>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
 
-const KEYS: &str = "corpus, include, exclude, severity, hedge-tolerance, hedges, dollar, report-unsupported";
+const KEYS: &str =
+    "corpus, include, exclude, severity, hedge-tolerance, hedges, dollar, report-unsupported, max-file-size, max-files";
+/// The largest `max-file-size` accepted, in MB (a guard against a typo of several zeros).
+const MAX_FILE_SIZE_MB: f64 = 100_000.0;
 const HEDGE_CLASSES: &[(&str, Bound)] = &[
     ("nearly", Bound::Nearly),
     ("approx", Bound::Approx),
@@ -208,10 +227,37 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         config.dollar = Some(dollar.into_inner());
     }
     config.report_unsupported = raw.report_unsupported;
+    if let Some(size) = raw.max_file_size {
+        let mb = *size.get_ref();
+        if !(mb > 0.0 && mb <= MAX_FILE_SIZE_MB) {
+            return Err(invalid(
+                size.span().start,
+                format!("max-file-size: {mb} is out of range (a size in MB greater than 0 and at most {MAX_FILE_SIZE_MB}, e.g. 20)"),
+            ));
+        }
+        config.max_file_bytes = Some((mb * 1_000_000.0).round() as u64);
+    }
+    if let Some(files) = raw.max_files {
+        let count = *files.get_ref();
+        let Some(count) = usize::try_from(count).ok().filter(|&c| c >= 1) else {
+            return Err(invalid(files.span().start, format!("max-files: {count} is out of range (a whole number of files, 1 or more, e.g. 200000)")));
+        };
+        config.max_files = Some(count);
+    }
     Ok(config)
 }
 
 impl Config {
+    /// The corpus load limits: `max-file-size` and `max-files` where the file sets them, else
+    /// the defaults.
+    pub fn limits(&self) -> Limits {
+        let defaults = Limits::default();
+        Limits {
+            max_file_bytes: self.max_file_bytes.unwrap_or(defaults.max_file_bytes),
+            max_files: self.max_files.unwrap_or(defaults.max_files),
+        }
+    }
+
     /// Whether a draft path passes `include`/`exclude` (both relative to the config's folder).
     pub fn selects(&self, draft: &Path) -> bool {
         let base = self.path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
@@ -250,6 +296,33 @@ mod tests {
         let err = parse("[severity]\nnumber-mistake = \"off\"\n", Path::new("c.toml")).unwrap_err().to_string();
         assert!(err.starts_with("c.toml:2: severity: unknown code `number-mistake`"), "{err}");
         let err = parse("hedge-tolerance = \"much\"\n", Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.starts_with("c.toml:1:"), "{err}");
+    }
+
+    #[test]
+    fn limits_are_read_in_megabytes_and_files() {
+        let config = parse("max-file-size = 0.5\nmax-files = 10\n", Path::new("c.toml")).unwrap();
+        assert_eq!(config.limits(), Limits { max_file_bytes: 500_000, max_files: 10 });
+        // A whole number of MB is a number too.
+        let config = parse("max-file-size = 20\n", Path::new("c.toml")).unwrap();
+        assert_eq!(config.max_file_bytes, Some(20_000_000));
+        assert_eq!(config.limits().max_files, Limits::default().max_files);
+        assert_eq!(Config::default().limits(), Limits::default());
+    }
+
+    #[test]
+    fn bad_limits_name_line_key_and_range() {
+        let err = parse("corpus = []\nmax-file-size = 0\n", Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.starts_with("c.toml:2: max-file-size: 0 is out of range (a size in MB greater than 0"), "{err}");
+        let err = parse("max-file-size = -3.5\n", Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.starts_with("c.toml:1: max-file-size: -3.5 is out of range"), "{err}");
+        let err = parse("max-file-size = nan\n", Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.starts_with("c.toml:1: max-file-size: NaN is out of range"), "{err}");
+        let err = parse("\nmax-file-size = \"20 MB\"\n", Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.starts_with("c.toml:2:"), "{err}");
+        let err = parse("dollar = [\"USD\"]\n\nmax-files = 0\n", Path::new("c.toml")).unwrap_err().to_string();
+        assert_eq!(err, "c.toml:3: max-files: 0 is out of range (a whole number of files, 1 or more, e.g. 200000)");
+        let err = parse("max-files = 2.5\n", Path::new("c.toml")).unwrap_err().to_string();
         assert!(err.starts_with("c.toml:1:"), "{err}");
     }
 

@@ -939,3 +939,64 @@ async fn editor_severity_settings_apply_on_change() {
     assert_eq!(diagnostics[0]["severity"], 4);
     client.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_test_hook_reveals_the_servers_text_only_when_enabled() {
+    let settings = json!({"corpus": [repo().join("seeds").display().to_string()], "debounceMs": 0});
+    let options = ServerOptions { document_request: true, ..ServerOptions::default() };
+    let Setup { mut client, draft_uri, .. } = setup_with(options, capabilities(false), settings.clone()).await;
+    client.open(&draft_uri, "markdown", 1, "😀 one\r\ntwo\n").await;
+    // Replace "one\r\ntw" (UTF-16 columns: the emoji is two units).
+    client.change(&draft_uri, 2, json!([{"range": range(0, 3, 1, 2), "text": "x"}])).await;
+    let document = client.result(copydesk::lsp::DOCUMENT_REQUEST, json!({"uri": draft_uri})).await;
+    assert_eq!(document, json!({"version": 2, "text": "😀 xo\n"}));
+    let unknown = client.result(copydesk::lsp::DOCUMENT_REQUEST, json!({"uri": "file:///not/open.md"})).await;
+    assert_eq!(unknown, Value::Null);
+    client.stop().await;
+
+    // Off by default: the method does not exist.
+    let Setup { mut client, draft_uri, .. } = setup_with(ServerOptions::default(), capabilities(false), settings).await;
+    client.open(&draft_uri, "markdown", 1, "text").await;
+    let response = client.request(copydesk::lsp::DOCUMENT_REQUEST, json!({"uri": draft_uri})).await;
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+    client.stop().await;
+}
+
+/// Regression (found by the `lsp` fuzz target): `didClose` waited for the publish gate before
+/// removing the buffer. When that wait did not finish at once (another buffer's diagnostics
+/// being published, or the task's cooperative budget spent by a burst of messages), a `didOpen`
+/// of the same URI sent right after the close was applied first and then removed by the late
+/// close: the reopened buffer was lost (no diagnostics, no hover).
+#[tokio::test]
+async fn a_buffer_reopened_right_after_close_is_kept() {
+    let settings = json!({"corpus": [repo().join("seeds").display().to_string()], "debounceMs": 0});
+    let options = ServerOptions { document_request: true, ..ServerOptions::default() };
+    let Setup { mut client, draft_uri, .. } = setup_with(options, capabilities(false), settings).await;
+    let other = draft_uri.replace("draft.md", "other.md");
+    // Closes and reopens in one burst, as an editor reverting files does.
+    let mut burst = Vec::new();
+    for version in 1..=300 {
+        for uri in [&other, &draft_uri] {
+            burst.push(json!({"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}}));
+            burst.push(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+                "textDocument": {"uri": uri, "languageId": "markdown", "version": version, "text": DRAFT}}}));
+        }
+    }
+    let framed: String = burst
+        .iter()
+        .map(|m| {
+            let body = serde_json::to_string(m).unwrap();
+            format!("Content-Length: {}\r\n\r\n{}", body.len(), body)
+        })
+        .collect();
+    {
+        let mut w = client.writer.lock().await;
+        w.write_all(framed.as_bytes()).await.unwrap();
+        w.flush().await.unwrap();
+    }
+    for uri in [&other, &draft_uri] {
+        let held = client.result(copydesk::lsp::DOCUMENT_REQUEST, json!({"uri": uri})).await;
+        assert_eq!(held, json!({"version": 300, "text": DRAFT}), "{uri}: the reopened buffer was lost");
+    }
+    client.stop().await;
+}

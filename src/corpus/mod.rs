@@ -385,7 +385,7 @@ pub fn list_files(paths: &[PathBuf], limits: &Limits) -> Result<Listing, CorpusE
         match meta {
             Ok(meta) if meta.len() > limits.max_file_bytes => listing.notes.push(note(
                 &path,
-                format!("skipped: {} MB is over the {} MB file size limit", meta.len() / 1_000_000, limits.max_file_bytes / 1_000_000),
+                format!("skipped: {} MB is over the {} MB file size limit", megabytes(meta.len()), megabytes(limits.max_file_bytes)),
             )),
             Ok(meta) if !meta.is_file() => listing.notes.push(note(&path, "skipped: not a regular file".into())),
             Ok(meta) => listing.files.push(ListedFile { size: meta.len(), mtime_ns: mtime_ns(&meta), path }),
@@ -606,6 +606,17 @@ fn shorten(text: &str, max: usize) -> String {
     let cut: String = text.chars().take(max).collect();
     let at_word = cut.rfind(' ').filter(|&i| i > max / 2).map_or(cut.as_str(), |i| &cut[..i]);
     format!("{}…", at_word.trim_end_matches([',', ';', ':']))
+}
+
+/// A size in MB for messages: whole MB when large, else up to three decimals (a limit set
+/// below 1 MB must not read as "0 MB").
+fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / 1_000_000.0;
+    if mb >= 10.0 {
+        format!("{}", mb.floor())
+    } else {
+        format!("{}", (mb * 1000.0).round() / 1000.0)
+    }
 }
 
 fn normalise_url(url: &str) -> String {

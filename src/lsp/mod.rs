@@ -45,7 +45,20 @@ impl Server {
     pub fn new(client: Client, options: ServerOptions) -> Server {
         Server { shared: Arc::new(Shared::new(client, options)) }
     }
+
+    /// [`DOCUMENT_REQUEST`]: the version and text of an open buffer as the server holds it
+    /// (null for a buffer it does not hold).
+    async fn document(&self, params: TextDocumentIdentifier) -> Result<Option<Value>> {
+        let docs = lock(&self.shared.docs);
+        Ok(docs.get(&params.uri).map(|doc| serde_json::json!({"version": doc.version, "text": doc.rope.to_string()})))
+    }
 }
+
+/// Test hook: a request (`{"uri": ...}`) answered with `{"version", "text"}` of an open buffer,
+/// so a fuzzer can compare the server's text with the text its edits should produce. Served
+/// only when [`ServerOptions::document_request`] is set.
+#[doc(hidden)]
+pub const DOCUMENT_REQUEST: &str = "copydesk/test/document";
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
@@ -121,11 +134,16 @@ where
     O: AsyncWrite,
 {
     let mut shared = None;
-    let (service, socket) = LspService::new(|client| {
+    let document_request = options.document_request;
+    let mut builder = LspService::build(|client| {
         let server = Server::new(client, options);
         shared = Some(server.shared.clone());
         server
     });
+    if document_request {
+        builder = builder.custom_method(DOCUMENT_REQUEST, Server::document);
+    }
+    let (service, socket) = builder.finish();
     tower_lsp_server::Server::new(input, output, socket).serve(service).await;
     shared.is_some_and(|s| s.shutdown.load(Ordering::SeqCst))
 }

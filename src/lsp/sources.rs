@@ -95,6 +95,7 @@ async fn reload_with(shared: &Arc<Shared>, reason: &str, changed: Option<Vec<Pat
         shared.client.show_message(lsp::MessageType::WARNING, format!("copydesk: {first}")).await;
     }
     let options = config.as_ref().map(crate::check::CheckOptions::from_config).unwrap_or_default();
+    let limits = config.as_ref().map(crate::config::Config::limits).unwrap_or_default();
     // Watch the project file too, so edits to it apply without a restart.
     let config_file = shared.session().root.map(|r| std::fs::canonicalize(&r).unwrap_or(r).join(crate::config::FILE_NAME));
     let plan = plan(shared, config.as_ref());
@@ -145,7 +146,6 @@ async fn reload_with(shared: &Arc<Shared>, reason: &str, changed: Option<Vec<Pat
         };
         match &load_plan {
             Plan::Paths(paths) => {
-                let limits = crate::corpus::Limits::default();
                 let (corpus, _) = match &changed {
                     Some(changed) => crate::corpus::store::load_after_changes(paths, &limits, &index_location, changed),
                     None => crate::corpus::store::load(paths, &limits, &index_location, Some(&report)),

@@ -39,6 +39,9 @@ pub struct ServerOptions {
     /// Test hook: sleep this long before loading the corpus.
     #[doc(hidden)]
     pub load_delay: Duration,
+    /// Test hook: serve [`super::DOCUMENT_REQUEST`], which reveals a buffer's text.
+    #[doc(hidden)]
+    pub document_request: bool,
 }
 
 impl Default for ServerOptions {
@@ -50,6 +53,7 @@ impl Default for ServerOptions {
             check_delay: Duration::ZERO,
             panic_marker: None,
             load_delay: Duration::ZERO,
+            document_request: false,
         }
     }
 }

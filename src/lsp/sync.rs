@@ -110,13 +110,20 @@ pub fn did_save(shared: &Arc<Shared>, params: DidSaveTextDocumentParams) {
     diagnostics::schedule(shared, &uri, Duration::ZERO);
 }
 
+/// Forgets a closed buffer at once, like the other sync handlers (a `didOpen` right after must
+/// not be undone by a close that waited), then clears its diagnostics under the publish gate:
+/// a publish that already checked the buffer finishes first, and any later one finds it gone.
 pub async fn did_close(shared: &Arc<Shared>, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
-    let _gate = shared.publish_gate.lock().await;
     let removed = lock(&shared.docs).remove(&uri);
     let Some(doc) = removed else { return };
     if let Some(task) = doc.task {
         task.abort();
+    }
+    let _gate = shared.publish_gate.lock().await;
+    if lock(&shared.docs).contains_key(&uri) {
+        // Reopened meanwhile: its own check publishes for it.
+        return;
     }
     diagnostics::clear(shared, &uri).await;
 }
