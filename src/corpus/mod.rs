@@ -428,16 +428,18 @@ pub(crate) fn index_files(files: &[ListedFile], keep: bool, progress: Option<Pro
     };
     let total = files.len();
     let mut done = 0;
-    for chunk in files.chunks(256) {
-        let read: Vec<(ReadFile, Vec<SentenceTerms>)> = chunk
+    let parse = |chunk: &[ListedFile]| -> Vec<(ReadFile, Vec<SentenceTerms>)> {
+        chunk
             .par_iter()
             .map(|file| {
                 let read = read(file);
                 let terms = read.document.as_ref().map(|(doc, _, _)| sentence_terms(doc)).unwrap_or_default();
                 (read, terms)
             })
-            .collect();
-        for (file, (read, terms)) in chunk.iter().zip(read) {
+            .collect()
+    };
+    let mut intern = |out: &mut Indexed, chunk: &[ListedFile], parsed: Vec<(ReadFile, Vec<SentenceTerms>)>| {
+        for (file, (read, terms)) in chunk.iter().zip(parsed) {
             match read.document {
                 Some((doc, format, fingerprint)) => {
                     out.notes.extend(read.note);
@@ -460,6 +462,24 @@ pub(crate) fn index_files(files: &[ListedFile], keep: bool, progress: Option<Pro
         if let Some(progress) = progress {
             progress(done, total);
         }
+    };
+    // Interning a chunk's terms is serial: it runs while the next chunk is read and cut into
+    // sentences, so both cores stay busy.
+    let mut pending: Option<(&[ListedFile], Vec<(ReadFile, Vec<SentenceTerms>)>)> = None;
+    for chunk in files.chunks(256) {
+        let previous = pending.take();
+        let (_, parsed) = rayon::join(
+            || {
+                if let Some((done_chunk, parsed)) = previous {
+                    intern(&mut out, done_chunk, parsed);
+                }
+            },
+            || parse(chunk),
+        );
+        pending = Some((chunk, parsed));
+    }
+    if let Some((chunk, parsed)) = pending {
+        intern(&mut out, chunk, parsed);
     }
     out
 }
