@@ -83,7 +83,7 @@ fn evidence_json<'a>(corpus: &'a Corpus, ev: &'a Evidence) -> JsonEvidence<'a> {
     let info = corpus.documents.get(ev.doc as usize);
     // The document as it was checked; if its file changed since, positions are left at zero.
     let doc = corpus.document(ev.doc);
-    let range = |span| doc.as_ref().map(|d| d.lines.range(&d.text, span, PositionEncoding::Utf16)).unwrap_or_default();
+    let range = |span| doc.as_ref().map(|d| d.lines().range(&d.text, span, PositionEncoding::Utf16)).unwrap_or_default();
     JsonEvidence {
         path: info.map_or("", |d| &d.path),
         title: info.map_or("", |d| &d.title),
@@ -152,7 +152,7 @@ pub fn human(corpus: &Corpus, draft: &DraftResult, color: bool) -> String {
                 let Some(doc) = corpus.document(ev.doc) else {
                     return format!("source: {}", excerpt(&ev.excerpt, 240));
                 };
-                let pos = doc.lines.position(&doc.text, ev.figure.start, PositionEncoding::Utf16);
+                let pos = doc.lines().position(&doc.text, ev.figure.start, PositionEncoding::Utf16);
                 format!("source: {}:{}:{} \u{201c}{}\u{201d}\n{}", doc.path, pos.line + 1, pos.character + 1, doc.title, excerpt(&ev.excerpt, 240))
             })
             .collect();
@@ -306,7 +306,7 @@ pub fn sarif(corpus: &Corpus, drafts: &[DraftResult]) -> String {
                         "message": {"text": format!("source passage in {}: {}", doc.title, excerpt(&ev.excerpt, 300))},
                         "physicalLocation": {
                             "artifactLocation": {"uri": uri_of(&doc.path)},
-                            "region": sarif_region(&doc.lines, &doc.text, ev.passage),
+                            "region": sarif_region(doc.lines(), &doc.text, ev.passage),
                         },
                     }))
                 })

@@ -85,7 +85,8 @@ pub struct Document {
     pub format: Format,
     pub text: String,
     pub prose: Prose,
-    pub lines: LineIndex,
+    /// Line starts, computed when a position is first asked for (indexing never needs them).
+    lines: OnceLock<LineIndex>,
     /// Quantities of each paragraph, extracted on first use.
     paragraph_quantities: Vec<OnceLock<Vec<Quantity>>>,
     /// Words and quotations of each paragraph, read on first use by the quotation check.
@@ -108,7 +109,6 @@ impl Document {
                 .map(|p| shorten(p.slice(&text).trim(), 100))
                 .unwrap_or_default()
         });
-        let lines = LineIndex::new(&text);
         let paragraph_quantities = (0..prose.paragraphs.len()).map(|_| OnceLock::new()).collect();
         let paragraph_quotes = (0..prose.paragraphs.len()).map(|_| OnceLock::new()).collect();
         Document {
@@ -121,10 +121,15 @@ impl Document {
             format,
             text,
             prose,
-            lines,
+            lines: OnceLock::new(),
             paragraph_quantities,
             paragraph_quotes,
         }
+    }
+
+    /// The document's line index, for editor positions.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The text to read prose from: the masked copy, or the text itself for plain text.

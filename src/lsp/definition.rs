@@ -24,8 +24,8 @@ pub async fn definition(shared: &Arc<Shared>, params: GotoDefinitionParams) -> O
         shared.log.warn(format!("{}: no file on disk to point at", doc.path));
         return None;
     };
-    let passage = to_proto::range(&doc.lines, &doc.text, evidence.passage, encoding);
-    let figure = to_proto::range(&doc.lines, &doc.text, evidence.figure, encoding);
+    let passage = to_proto::range(doc.lines(), &doc.text, evidence.passage, encoding);
+    let figure = to_proto::range(doc.lines(), &doc.text, evidence.figure, encoding);
     if session.link_support {
         Some(GotoDefinitionResponse::Link(vec![LocationLink {
             origin_selection_range: Some(to_proto::range(&analysis.lines, &analysis.text, checked.span, encoding)),

@@ -114,7 +114,7 @@ pub fn build(shared: &Shared, analysis: &Analysis) -> Vec<Diagnostic> {
                     let doc = sources.corpus.document(ev.doc)?;
                     let uri = sources.uris.get(ev.doc as usize)?.clone()?;
                     Some(DiagnosticRelatedInformation {
-                        location: Location { uri, range: to_proto::range(&doc.lines, &doc.text, ev.passage, encoding) },
+                        location: Location { uri, range: to_proto::range(doc.lines(), &doc.text, ev.passage, encoding) },
                         message: format!("source says \"{}\" ({})", ev.text, doc.title),
                     })
                 })

@@ -83,7 +83,7 @@ fn source_section(out: &mut String, sources: &super::state::Sources, evidence: &
     }
     out.push_str(&meta);
     out.push_str("\n\n");
-    let line = doc.lines.line_of(figure.start) + 1;
+    let line = doc.lines().line_of(figure.start) + 1;
     match sources.uris.get(evidence.doc as usize).cloned().flatten() {
         Some(uri) => out.push_str(&format!("[Open {} at line {line}]({}#L{line})", escape(&doc.path), uri.as_str())),
         None => out.push_str(&format!("{}, line {line}", escape(&doc.path))),
