@@ -208,7 +208,7 @@ pub fn check_with_cache(
 /// figures and the documents the draft links; spans are kept relative to the sentence start.
 ///
 /// Entries live in two generations. Every entry put or used goes in the current one; when a
-/// check starts and the current generation holds `GENERATION` (500) entries, it becomes the previous
+/// check starts and the current generation holds `GENERATION` (256) entries, it becomes the previous
 /// one and the old previous one is dropped. The sentences of the drafts being edited are used
 /// by every check and so move along, while the versions a keystroke left behind are dropped two
 /// generations after their last use: memory follows the drafts' size, not the session's length.
@@ -229,7 +229,7 @@ struct CacheState {
 
 /// Entries in the current generation before the next check starts a new one (a 2,000-word
 /// draft has about 150 sentences and quotations to keep).
-const GENERATION: usize = 500;
+const GENERATION: usize = 256;
 /// Entries kept at most: a draft with more sentences than this is cached in part.
 const CACHE_LIMIT: usize = 4_000;
 
