@@ -441,6 +441,8 @@ fn main() {
         // A long session: memory and descriptors after 100 and after all the edits.
         let long_started = Instant::now();
         let mut after_100 = None;
+        // Resident memory after every 1,000 edits: a level line, or a climb.
+        let mut samples: Vec<f64> = Vec::new();
         let mut sent = 0;
         while sent < long_edits {
             let n = burst.min(long_edits - sent);
@@ -452,6 +454,9 @@ fn main() {
             client.diagnostics(&uri, version).await;
             if after_100.is_none() && sent >= 100.min(long_edits) {
                 after_100 = Some((rss_mb(), open_fds()));
+            }
+            if sent / 1000 > samples.len() {
+                samples.push(rss_mb());
             }
         }
         let long_time = long_started.elapsed().as_secs_f64();
@@ -487,6 +492,8 @@ fn main() {
             long_time * 1000.0 / long_edits.max(1) as f64
         );
         println!("resident memory after the last edit: {rss_end:.0} MB, {:.2}x the {corpus_mb:.1} MB corpus", rss_end / corpus_mb.max(0.1));
+        let samples: Vec<String> = samples.iter().map(|mb| format!("{mb:.0}")).collect();
+        println!("memory every 1,000 edits of the long run (MB): {}", samples.join(", "));
         println!("open file descriptors: {fds_ready} at first diagnostics, {fds_100} after 100 edits, {fds_end} after {long_edits}");
         println!(
             "soak: RSS {rss_growth:+.1}% from after 100 edits to after {long_edits} (target <= +10%), file descriptors {fds_100} -> {fds_end} (target: no growth){}",

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds every fuzz target and runs each for SECONDS (default 30), one at a time under
-# `nice -n 19`, starting from the seeds in fuzz/seeds/<target>/ plus whatever fuzz/corpus/<target>/
-# (not committed) has gathered. Fails when a target crashes, hangs or runs out of memory; the
-# input that did it is in fuzz/artifacts/<target>/.
+# Usage: fuzz/run.sh [SECONDS [TARGET...]]
+#
+# Builds the fuzz targets and runs each (or each TARGET named) for SECONDS (default 30), one at a
+# time under `nice -n 19`, starting from the seeds in fuzz/seeds/<target>/ plus whatever
+# fuzz/corpus/<target>/ (not committed) has gathered. Fails when a target crashes, hangs or runs
+# out of memory; the input that did it is in fuzz/artifacts/<target>/.
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz --locked`). The toolchain is stable: libFuzzer's
 # instrumentation flags are nightly-only, so RUSTC_BOOTSTRAP=1 lets stable rustc accept them.
@@ -14,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-30}"
+shift || true
 export RUSTC_BOOTSTRAP=1
 flags=(-O -a -s none)
 
@@ -27,7 +30,11 @@ nice -n 19 cargo fuzz build "${flags[@]}"
 
 mkdir -p logs
 failed=()
-for target in $(cargo fuzz list); do
+targets=("$@")
+if [ "${#targets[@]}" -eq 0 ]; then
+  mapfile -t targets < <(cargo fuzz list)
+fi
+for target in "${targets[@]}"; do
   mkdir -p "corpus/$target" "artifacts/$target"
   log="logs/$target.log"
   TIMEFORMAT="%U %S"

@@ -1616,9 +1616,21 @@ impl Near {
 
 /// Checks every draft quotation and adds findings and checked entries to `report`.
 pub fn check_quotes(text: &str, prose: &Prose, quotations: &[Quotation], corpus: &Corpus, report: &mut Report) {
-    let mut scratch = SearchScratch::default();
+    check_quotes_with(text, prose, quotations, corpus, report, &mut SearchScratch::default());
+}
+
+/// [`check_quotes`] reusing the caller's search buffers (one corpus-sized score array, which a
+/// check per keystroke should not allocate afresh for every quotation).
+pub fn check_quotes_with(
+    text: &str,
+    prose: &Prose,
+    quotations: &[Quotation],
+    corpus: &Corpus,
+    report: &mut Report,
+    scratch: &mut SearchScratch,
+) {
     for q in quotations {
-        check_one(text, prose, q, corpus, report, &mut scratch);
+        check_one(text, prose, q, corpus, report, scratch);
     }
 }
 

@@ -277,9 +277,10 @@ fn reader(stream: DuplexStream, tx: mpsc::UnboundedSender<Value>) -> impl std::f
 
 fn options() -> ServerOptions {
     static SEED_CACHE: OnceLock<std::path::PathBuf> = OnceLock::new();
-    // The built-in seeds are written here (once) so definitions can point at them.
+    // The built-in seeds are written here (once: the same contents are left alone) so
+    // definitions can point at them; never to the user's cache.
     let cache = SEED_CACHE.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("copydesk-fuzz-seeds-{}", std::process::id()));
+        let dir = std::env::temp_dir().join("copydesk-fuzz-seeds");
         std::fs::create_dir_all(&dir).expect("seed cache");
         dir
     });
