@@ -245,32 +245,31 @@ impl Client {
     }
 }
 
-fn reader(stream: DuplexStream, tx: mpsc::UnboundedSender<Value>) -> impl std::future::Future<Output = ()> {
-    async move {
-        let mut reader = BufReader::new(stream);
-        let mut line = String::new();
+/// Reads the server's framed messages into `tx` until the pipe closes.
+async fn reader(stream: DuplexStream, tx: mpsc::UnboundedSender<Value>) {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    loop {
+        let mut length = None;
         loop {
-            let mut length = None;
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                    return;
-                }
-                let header = line.trim_end();
-                if header.is_empty() {
-                    break;
-                }
-                let (name, value) = header.split_once(':').expect("a header line");
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = Some(value.trim().parse::<usize>().expect("a Content-Length"));
-                }
-            }
-            let mut body = vec![0; length.expect("a Content-Length header")];
-            reader.read_exact(&mut body).await.expect("a whole body");
-            let message: Value = serde_json::from_slice(&body).expect("a JSON body");
-            if tx.send(message).is_err() {
+            line.clear();
+            if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
                 return;
             }
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            let (name, value) = header.split_once(':').expect("a header line");
+            if name.eq_ignore_ascii_case("content-length") {
+                length = Some(value.trim().parse::<usize>().expect("a Content-Length"));
+            }
+        }
+        let mut body = vec![0; length.expect("a Content-Length header")];
+        reader.read_exact(&mut body).await.expect("a whole body");
+        let message: Value = serde_json::from_slice(&body).expect("a JSON body");
+        if tx.send(message).is_err() {
+            return;
         }
     }
 }
