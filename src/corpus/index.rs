@@ -91,6 +91,9 @@ pub struct Index {
     sentence_total: u32,
     document_total: u32,
     average_length: f32,
+    /// Per sentence, BM25's length term `K1 * (1 - B + B * length / average)`, made on the
+    /// first search: a dense table the postings loop reads instead of the sentence records.
+    length_terms: std::sync::OnceLock<Vec<f32>>,
 }
 
 /// Postings a query reads beyond its rarest term (see [`Index::search_with`]).
@@ -119,6 +122,7 @@ impl Index {
             sentence_total: sentences,
             document_total: documents,
             average_length: if sentences == 0 { 0.0 } else { length as f32 / sentences as f32 },
+            length_terms: std::sync::OnceLock::new(),
         };
         if !removed_documents.is_empty() {
             index.removed = vec![0; (sentences as usize).div_ceil(64)];
@@ -257,21 +261,28 @@ impl Index {
             scratch.scores = vec![0.0; self.sentence_total as usize];
             scratch.touched.clear();
         }
-        let average = self.average_length.max(1.0);
+        let length_terms = self.length_terms.get_or_init(|| {
+            let average = self.average_length.max(1.0);
+            let mut out = Vec::with_capacity(self.sentence_total as usize);
+            for view in &views {
+                out.extend(view.sentence_records().iter().map(|r| {
+                    let length = u32::from_le_bytes([r[12], r[13], r[14], r[15]]) as f32;
+                    K1 * (1.0 - B + B * length / average)
+                }));
+            }
+            out
+        });
         for (_, df, lists) in &terms {
             let idf = self.idf_of_df(*df);
             for (segment, list) in lists.iter().enumerate() {
                 let base = self.sentence_base[segment];
-                let view = &views[segment];
-                for chunk in list.chunks_exact(4) {
-                    let (local, tf) = unpack(u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]));
-                    if local >= view.sentences {
-                        continue;
-                    }
+                let terms_here = &length_terms[base as usize..(base + views[segment].sentences) as usize];
+                for chunk in list.as_chunks::<4>().0 {
+                    let (local, tf) = unpack(u32::from_le_bytes(*chunk));
+                    let Some(&length_term) = terms_here.get(local as usize) else { continue };
                     let sentence = base + local;
-                    let len = view.sentence_length(local) as f32;
                     let tf = tf as f32;
-                    let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / average));
+                    let norm = tf * (K1 + 1.0) / (tf + length_term);
                     let slot = &mut scratch.scores[sentence as usize];
                     if *slot == 0.0 {
                         scratch.touched.push(sentence);

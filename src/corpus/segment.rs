@@ -473,6 +473,11 @@ impl<'a> SegmentView<'a> {
         })
     }
 
+    /// Every sentence's record: document, sentence, paragraph, length (little-endian u32s).
+    pub fn sentence_records(&self) -> &'a [[u8; SENTENCE_RECORD]] {
+        self.section(SENTS).as_chunks::<SENTENCE_RECORD>().0
+    }
+
     /// The sentence length of every sentence, in order (for BM25 normalisation).
     pub fn sentence_length(&self, id: u32) -> u32 {
         u32_at(self.section(SENTS), id as usize * SENTENCE_RECORD + 12).unwrap_or(0)
