@@ -268,7 +268,7 @@ struct DocumentCache {
 }
 
 /// How many on-demand documents stay cached; past this the least recently used is dropped.
-const CACHED_DOCUMENTS: usize = 2048;
+const CACHED_DOCUMENTS: usize = 1024;
 
 /// A loaded, indexed corpus.
 #[derive(Debug)]
