@@ -478,10 +478,6 @@ impl<'a> SegmentView<'a> {
         self.section(SENTS).as_chunks::<SENTENCE_RECORD>().0
     }
 
-    /// The sentence length of every sentence, in order (for BM25 normalisation).
-    pub fn sentence_length(&self, id: u32) -> u32 {
-        u32_at(self.section(SENTS), id as usize * SENTENCE_RECORD + 12).unwrap_or(0)
-    }
 
     /// A document's first sentence and sentence count.
     pub fn document_sentences(&self, doc: u32) -> Option<(u32, u32)> {

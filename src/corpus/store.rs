@@ -361,10 +361,7 @@ fn hinted_plan(state: &State, roots: &[PathBuf], limits: &Limits, changed: &[Pat
             .map(|m| ListedFile { size: m.len(), mtime_ns: super::mtime_ns(&m), path: listed.clone() });
         match (file, indexed) {
             (Some(file), Some((id, fingerprint))) => {
-                let same = (fingerprint.size == file.size && fingerprint.mtime_ns == file.mtime_ns)
-                    || (fingerprint.size == file.size
-                        && std::fs::read(&file.path).is_ok_and(|b| xxhash_rust::xxh3::xxh3_64(&b) == fingerprint.hash));
-                if same {
+                if still_indexed(&fingerprint, &file, true) {
                     touched.pop();
                 } else {
                     plan.changed.push((file, id));
@@ -468,13 +465,7 @@ fn diff(state: &State, listing: &Listing, builtin: bool) -> Plan {
         let note = notes.get(key.as_str()).filter(|n| n.size == file.size && n.mtime_ns == file.mtime_ns);
         match indexed.remove(&key) {
             Some((id, fingerprint)) => {
-                let same_stat = fingerprint.size == file.size && fingerprint.mtime_ns == file.mtime_ns;
-                // A file touched but not changed keeps its entry: compare contents.
-                let same = same_stat
-                    || (!builtin
-                        && fingerprint.size == file.size
-                        && std::fs::read(&file.path).is_ok_and(|b| xxhash_rust::xxh3::xxh3_64(&b) == fingerprint.hash));
-                if same {
+                if still_indexed(&fingerprint, file, !builtin) {
                     if let Some(note) = note.filter(|n| n.indexed) {
                         plan.kept_notes.push((*note).clone());
                     }
@@ -492,6 +483,14 @@ fn diff(state: &State, listing: &Listing, builtin: bool) -> Plan {
     gone.sort_unstable();
     plan.removed = gone;
     plan
+}
+
+/// Whether `file` is the version that was indexed: same size and time, or (when `on_disk`, for a
+/// file touched but not changed) same size and contents.
+fn still_indexed(fingerprint: &Fingerprint, file: &ListedFile, on_disk: bool) -> bool {
+    fingerprint.size == file.size
+        && (fingerprint.mtime_ns == file.mtime_ns
+            || (on_disk && std::fs::read(&file.path).is_ok_and(|b| xxhash_rust::xxh3::xxh3_64(&b) == fingerprint.hash)))
 }
 
 fn read_listed(file: &ListedFile) -> super::ReadFile {
