@@ -28,10 +28,11 @@ pub struct Baseline {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("{path}: not a copydesk baseline ({source})")]
-    Parse { path: String, source: serde_json::Error },
+    // Not named `source`: the message already holds it, and a chain would print it twice.
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
+    #[error("{path}: not a copydesk baseline ({error})")]
+    Parse { path: String, error: serde_json::Error },
 }
 
 pub fn entry(path: &str, text: &str, finding: &Finding) -> Entry {
@@ -40,16 +41,22 @@ pub fn entry(path: &str, text: &str, finding: &Finding) -> Entry {
     Entry { path: path.to_string(), code: finding.code.to_string(), text: finding.span.slice(text).to_string(), line }
 }
 
+/// A baseline holds a few hundred bytes per finding; this allows some 100,000 of them.
+pub const MAX_BASELINE_BYTES: u64 = 64_000_000;
+
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io { path: display.clone(), source })?;
-        serde_json::from_str(&text).map_err(|source| BaselineError::Parse { path: display, source })
+        let bytes = crate::input::read_file(path, MAX_BASELINE_BYTES, "baseline")
+            .map_err(|err| BaselineError::Io { path: display.clone(), error: err.into() })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|err| BaselineError::Io { path: display.clone(), error: std::io::Error::new(std::io::ErrorKind::InvalidData, err) })?;
+        serde_json::from_str(&text).map_err(|error| BaselineError::Parse { path: display, error })
     }
 
     pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
         let text = serde_json::to_string_pretty(self).expect("JSON of plain data") + "\n";
-        std::fs::write(path, text).map_err(|source| BaselineError::Io { path: path.display().to_string(), source })
+        std::fs::write(path, text).map_err(|error| BaselineError::Io { path: path.display().to_string(), error })
     }
 
     pub fn contains(&self, entry: &Entry) -> bool {

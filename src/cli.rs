@@ -4,10 +4,10 @@
 //! does, 2 when copydesk could not do its job (bad arguments, unreadable paths, an empty
 //! corpus). A bad draft is reported by name and the others are still checked.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use copydesk::baseline::{self, Baseline};
@@ -15,8 +15,9 @@ use copydesk::check::{check, CheckOptions};
 use copydesk::config::{self, Config};
 use copydesk::findings::Code;
 use copydesk::corpus::store::{self, IndexLocation, Refresh};
-use copydesk::corpus::{decode, Corpus, Limits};
+use copydesk::corpus::{Corpus, Limits};
 use copydesk::extract;
+use copydesk::input::{self, ReadError};
 use copydesk::findings::Severity;
 use copydesk::prose::{Format, Prose};
 use copydesk::render::{self, DraftResult};
@@ -72,7 +73,8 @@ struct LintArgs {
     /// Make warnings fail the run (exit 1), like errors.
     #[arg(long, value_name = "WHAT", value_parser = ["warnings"])]
     deny: Vec<String>,
-    /// Print errors only.
+    /// Print only the findings that fail the run: errors, and warnings under `--deny warnings`.
+    /// The exit status is the same with or without it.
     #[arg(long, short)]
     quiet: bool,
     /// Record today's findings in FILE when it does not exist; report only findings not in it.
@@ -292,41 +294,37 @@ struct DraftInput {
     explicit: bool,
 }
 
-fn read_text(path: &str, bytes: Vec<u8>) -> std::result::Result<String, String> {
-    if bytes.len() > copydesk::check::MAX_DRAFT_BYTES {
-        return Err(format!(
-            "{} MB is over the {} MB draft size limit; is this a draft?",
-            bytes.len() / 1_000_000,
-            copydesk::check::MAX_DRAFT_BYTES / 1_000_000
-        ));
+/// The draft size limit, which applies to the file as stored and to its text once decoded.
+const DRAFT_LIMIT: u64 = copydesk::check::MAX_DRAFT_BYTES as u64;
+
+/// The text of a draft from what reading it gave, or why it cannot be checked.
+fn draft_text(read: std::result::Result<Vec<u8>, ReadError>) -> std::result::Result<String, String> {
+    let bytes = read.map_err(|err| match err {
+        ReadError::NotRegular(_) => format!("{err}; drafts must be files (pipe anything else to standard input with `-`)"),
+        ReadError::Io(err) if err.kind() == std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        err => err.to_string(),
+    })?;
+    let text = input::decode_draft(bytes).map_err(|err| err.to_string())?;
+    if text.len() as u64 > DRAFT_LIMIT {
+        // UTF-16 grows by up to half when decoded.
+        let over = ReadError::TooLarge { size: Some(text.len() as u64), limit: DRAFT_LIMIT, what: "draft" };
+        return Err(format!("decoded to UTF-8, {over}"));
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return decode(path, bytes).0.ok_or_else(|| "cannot decode UTF-16".to_string());
-    }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err("binary file (contains NUL bytes); drafts must be text".into());
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
-        Err(err) => {
-            let valid = err.utf8_error().valid_up_to();
-            let bytes = err.as_bytes();
-            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = valid - bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
-            Err(format!("line {line}, column {column}: not valid UTF-8; save the draft as UTF-8"))
-        }
-    }
+    Ok(text)
+}
+
+fn read_draft(path: &Path) -> std::result::Result<String, String> {
+    draft_text(input::read_file(path, DRAFT_LIMIT, "draft"))
 }
 
 fn collect_drafts(args: &LintArgs) -> Vec<DraftInput> {
     let mut out = Vec::new();
     for raw in &args.paths {
         if raw == "-" {
-            let mut bytes = Vec::new();
             let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
-            let text = match std::io::stdin().read_to_end(&mut bytes) {
-                Ok(_) => read_text(&name, bytes),
-                Err(err) => Err(format!("cannot read standard input: {err}")),
+            let text = match input::read_stream(std::io::stdin().lock(), DRAFT_LIMIT, "draft", 0) {
+                Err(ReadError::Io(err)) => Err(format!("cannot read standard input: {err}")),
+                read => draft_text(read),
             };
             out.push(DraftInput { path: name, text, explicit: true });
             continue;
@@ -343,20 +341,12 @@ fn collect_drafts(args: &LintArgs) -> Vec<DraftInput> {
             files.sort();
             for file in files {
                 let name = file.display().to_string();
-                let text = std::fs::read(&file).map_err(|e| e.to_string()).and_then(|b| read_text(&name, b));
+                let text = read_draft(&file);
                 out.push(DraftInput { path: name, text, explicit: false });
             }
             continue;
         }
-        let text = match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() => Err("not a regular file (a FIFO, socket or device); drafts must be files".into()),
-            _ => match std::fs::read(path) {
-                Ok(bytes) => read_text(raw, bytes),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err("no such file or directory".into()),
-                Err(err) => Err(err.to_string()),
-            },
-        };
-        out.push(DraftInput { path: raw.clone(), text, explicit: true });
+        out.push(DraftInput { path: raw.clone(), text: read_draft(path), explicit: true });
     }
     out
 }
@@ -422,6 +412,10 @@ fn lint(args: LintArgs) -> Result<i32> {
         _ => None,
     };
     let mut recorded = Baseline { version: 1, ..Baseline::default() };
+    let deny_warnings = args.deny.iter().any(|d| d == "warnings");
+    let fails = |severity: Severity| severity == Severity::Error || (deny_warnings && severity == Severity::Warning);
+    // Decided before `--quiet` trims the output: it changes what is printed, never the status.
+    let mut any_failure = false;
     let mut failed = false;
     let mut checked = Vec::new();
     for draft in &drafts {
@@ -440,8 +434,9 @@ fn lint(args: LintArgs) -> Result<i32> {
                         !known
                     });
                 }
+                any_failure |= findings.iter().any(|f| fails(f.severity));
                 if args.quiet {
-                    findings.retain(|f| f.severity == Severity::Error);
+                    findings.retain(|f| fails(f.severity));
                 }
                 checked.push((draft.path.as_str(), text.as_str(), findings));
             }
@@ -491,9 +486,6 @@ fn lint(args: LintArgs) -> Result<i32> {
     if failed {
         return Ok(2);
     }
-    let deny_warnings = args.deny.iter().any(|d| d == "warnings");
-    let fails = |severity: Severity| severity == Severity::Error || (deny_warnings && severity == Severity::Warning);
-    let any_failure = results.iter().any(|r| r.findings.iter().any(|f| fails(f.severity)));
     Ok(if any_failure { 1 } else { 0 })
 }
 
@@ -502,15 +494,7 @@ fn extract_cmd(args: ExtractArgs) -> Result<i32> {
     let mut failed = false;
     for path in &args.files {
         let name = path.display().to_string();
-        let bytes = match std::fs::read(path).with_context(|| format!("{name}: cannot read")) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                eprintln!("copydesk: error: {err:#}");
-                failed = true;
-                continue;
-            }
-        };
-        let text = match read_text(&name, bytes) {
+        let text = match read_draft(path) {
             Ok(text) => text,
             Err(message) => {
                 eprintln!("copydesk: error: {name}: {message}");

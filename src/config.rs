@@ -44,8 +44,9 @@ pub const FILE_NAME: &str = "copydesk.toml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    // Not named `source`: the message already holds it, and a chain would print it twice.
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("{path}:{line}: {message}")]
     Invalid { path: String, line: usize, message: String },
 }
@@ -134,9 +135,17 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads and validates a config file.
+/// A project file is a few lines; past this it is not one (and is not read whole to find out).
+pub const MAX_CONFIG_BYTES: u64 = 1_000_000;
+
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: display.clone(), source })?;
+    let bytes = crate::input::read_file(path, MAX_CONFIG_BYTES, "project file")
+        .map_err(|err| ConfigError::Io { path: display.clone(), error: err.into() })?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let line = err.as_bytes()[..err.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        ConfigError::Invalid { path: display.clone(), line, message: "not valid UTF-8; save the file as UTF-8".into() }
+    })?;
     parse(&text, path)
 }
 

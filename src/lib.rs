@@ -13,6 +13,7 @@
 //! - [`quotes`]: quotations and their speakers, checked against the corpus;
 //! - [`check`]: pairing draft statistics with source figures and judging them;
 //! - [`findings`]: what a check reports;
+//! - [`input`]: reading the user's files within size limits, and the encodings of drafts;
 //! - [`render`]: human and JSON output;
 //! - [`lsp`]: the language server (the only module that knows the protocol).
 
@@ -24,6 +25,7 @@ pub mod explain;
 pub mod extract;
 pub mod findings;
 pub mod html;
+pub mod input;
 pub mod markdown;
 pub mod position;
 pub mod prose;
