@@ -153,8 +153,8 @@ const SNIFF: usize = 8192;
 
 /// What text without a byte-order mark but with NUL bytes most likely is: UTF-32 when every
 /// four-byte unit is a character that is not a control (tabs and line ends aside; arrays of
-/// small integers are binary data), UTF-16 when most
-/// characters have a NUL in the same half (Latin text), else none (binary data).
+/// small integers are binary data), UTF-16 when most characters are a NUL beside a printable
+/// byte in the same half (Latin text), else none (binary data).
 fn unmarked_wide_encoding(bytes: &[u8]) -> Option<Encoding> {
     let sample = &bytes[..bytes.len().min(SNIFF)];
     let units32 = sample.len() / 4;
@@ -173,9 +173,12 @@ fn unmarked_wide_encoding(bytes: &[u8]) -> Option<Encoding> {
         }
     }
     let units16 = sample.len() / 2;
-    if units16 > 0 {
-        let nul_at = |half: usize| sample.chunks_exact(2).filter(|c| c[half] == 0 && c[1 - half] != 0).count();
-        // Text in a Latin script puts a NUL in nearly every unit; binary data spreads them.
+    // Too few units to tell text from data.
+    if units16 >= 4 {
+        // Text in a Latin script puts a NUL beside a printable byte in nearly every unit;
+        // binary data spreads its NULs and control bytes.
+        let printable = |b: u8| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r');
+        let nul_at = |half: usize| sample.chunks_exact(2).filter(|c| c[half] == 0 && printable(c[1 - half])).count();
         if nul_at(1) * 10 >= units16 * 7 {
             return Some(Encoding::Utf16Le);
         }
@@ -312,6 +315,9 @@ mod tests {
         assert_eq!(decode_draft(utf16(TEXT, false)), Err(DecodeError::Unmarked(Encoding::Utf16Le)));
         assert_eq!(decode_draft(utf16(TEXT, true)), Err(DecodeError::Unmarked(Encoding::Utf16Be)));
         assert_eq!(decode_draft(vec![0, 159, 146, 150, 0, 1]), Err(DecodeError::Binary));
+        assert_eq!(decode_draft(vec![0, 1, 2]), Err(DecodeError::Binary));
+        let integers: Vec<u8> = (1..100u32).flat_map(u32::to_le_bytes).collect();
+        assert_eq!(decode_draft(integers), Err(DecodeError::Binary));
         let image: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
         assert_eq!(decode_draft(image), Err(DecodeError::Binary));
         // A UTF-16 mark followed by binary data is not text either.

@@ -5,6 +5,21 @@
 //! client negotiates UTF-8). This module is the one place where that conversion happens.
 //! Lines end at `\n`, `\r\n` or a lone `\r`, exactly as ropey's `cr_lines` feature counts them,
 //! so the LSP document rope and this index agree on line numbers.
+//!
+//! One convention per output, all of them UTF-16 code units unless a client asks otherwise
+//! (a character outside the Basic Multilingual Plane, such as an emoji, counts 2; a combining
+//! mark counts 1 like any other character; nothing counts graphemes or display width):
+//!
+//! | output | line | column | offsets |
+//! |---|---|---|---|
+//! | language server | 0-based | UTF-16, or UTF-8 bytes when negotiated | — |
+//! | JSON (`lint`, `extract`) | 0-based | 0-based, UTF-16 | — |
+//! | SARIF (`columnKind: utf16CodeUnits`) | 1-based | 1-based, UTF-16 | `charOffset`, `charLength`: UTF-16 from the start of the text |
+//! | human, concise, GitHub, `extract --format text`, messages | 1-based | 1-based, UTF-16 | — |
+//!
+//! UTF-16 everywhere means a `path:line:col` from any text output lands where an editor that
+//! counts UTF-16 (VS Code, every LSP client by default) puts it, and the text outputs agree
+//! with the JSON and SARIF ones on the same finding.
 
 use serde::Serialize;
 
@@ -72,6 +87,8 @@ pub struct LineIndex {
     /// Every `CHECKPOINT` bytes within a line: (byte offset, UTF-16 column there), so a column
     /// on a very long line is counted from a nearby checkpoint, not from the line start.
     checkpoints: Vec<(usize, u32)>,
+    /// UTF-16 code units before each line start (for offsets from the start of the text).
+    line_units: Vec<usize>,
     len: usize,
 }
 
@@ -81,6 +98,8 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
+        let mut line_units = vec![0];
+        let mut units = 0;
         let mut checkpoints = Vec::new();
         let mut column: u32 = 0;
         let mut since_checkpoint = 0;
@@ -89,15 +108,20 @@ impl LineIndex {
             let b = bytes[i];
             match b {
                 b'\n' => {
+                    units += column as usize + 1;
                     line_starts.push(i + 1);
+                    line_units.push(units);
                     column = 0;
                     since_checkpoint = 0;
                 }
                 b'\r' => {
+                    units += column as usize + 1;
                     if bytes.get(i + 1) == Some(&b'\n') {
+                        units += 1;
                         i += 1;
                     }
                     line_starts.push(i + 1);
+                    line_units.push(units);
                     column = 0;
                     since_checkpoint = 0;
                 }
@@ -115,7 +139,7 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { line_starts, checkpoints, len: text.len() }
+        LineIndex { line_starts, checkpoints, line_units, len: text.len() }
     }
 
     pub fn line_count(&self) -> usize {
@@ -165,6 +189,13 @@ impl LineIndex {
             }
         };
         Position { line: line as u32, character: character as u32 }
+    }
+
+    /// The number of UTF-16 code units before byte `offset` (moved back to a character
+    /// boundary first): SARIF's `charOffset` when its `columnKind` is `utf16CodeUnits`.
+    pub fn utf16_offset(&self, text: &str, offset: usize) -> usize {
+        let position = self.position(text, offset, PositionEncoding::Utf16);
+        self.line_units[position.line as usize] + position.character as usize
     }
 
     pub fn range(&self, text: &str, span: Span, encoding: PositionEncoding) -> Range {
@@ -272,6 +303,20 @@ mod tests {
             let counted: usize = text[..offset].chars().map(char::len_utf16).sum();
             assert_eq!(index.position(&text, offset, PositionEncoding::Utf16).character as usize, counted);
         }
+    }
+
+    #[test]
+    fn utf16_offsets_count_from_the_start_of_the_text() {
+        // Astral characters count 2, a combining mark 1, each line ending its own length.
+        let text = "😀e\u{301}\r\n\u{1F1EB}\u{1F1F7}\rx\n12 %";
+        let index = LineIndex::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let counted = text[..offset].encode_utf16().count();
+            assert_eq!(index.utf16_offset(text, offset), counted, "offset {offset}");
+        }
+        assert_eq!(index.utf16_offset(text, text.find("12").unwrap()), 13);
+        // Inside a character: the start of that character.
+        assert_eq!(index.utf16_offset(text, 1), 0);
     }
 
     #[test]

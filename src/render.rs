@@ -160,13 +160,41 @@ pub fn human(corpus: &Corpus, draft: &DraftResult, color: bool) -> String {
             Snippet::source(source)
                 .line_start(line + 1)
                 .origin(draft.path)
-                .annotation(level(f.severity).span(local).label(&label)),
+                .annotation(level(f.severity).span(local.clone()).label(&label)),
         );
         for note in &notes {
             message = message.footer(Level::Note.title(note));
         }
-        out.push_str(&renderer.render(message).to_string());
+        let rendered = renderer.render(message).to_string();
+        // annotate-snippets counts the header's column in characters; every other column
+        // copydesk prints counts UTF-16 code units (see `crate::position`).
+        let characters = source[..local.start].chars().count() + 1;
+        let units = lines.position(draft.text, f.span.start, PositionEncoding::Utf16).character as usize + 1;
+        let location = |column: usize| format!("{}:{}:{column}", draft.path, line + 1);
+        out.push_str(&replace_in_origin_line(&rendered, &location(characters), &location(units)));
         out.push_str("\n\n");
+    }
+    out
+}
+
+/// `rendered` with `from` replaced by `to` on the first ` --> ` line that holds it.
+fn replace_in_origin_line(rendered: &str, from: &str, to: &str) -> String {
+    if from == to {
+        return rendered.to_string();
+    }
+    let mut out = String::with_capacity(rendered.len());
+    let mut done = false;
+    for line in rendered.split_inclusive('\n') {
+        if !done && line.contains("-->") {
+            if let Some(at) = line.rfind(from) {
+                out.push_str(&line[..at]);
+                out.push_str(to);
+                out.push_str(&line[at + from.len()..]);
+                done = true;
+                continue;
+            }
+        }
+        out.push_str(line);
     }
     out
 }
@@ -261,15 +289,19 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// A SARIF region: lines and columns 1-based, columns, `charOffset` and `charLength` in UTF-16
+/// code units, as the run's `columnKind` declares.
 fn sarif_region(lines: &LineIndex, text: &str, span: Span) -> serde_json::Value {
     let range = lines.range(text, span, PositionEncoding::Utf16);
+    let start = lines.utf16_offset(text, span.start);
+    let end = lines.utf16_offset(text, span.end);
     serde_json::json!({
         "startLine": range.start.line + 1,
         "startColumn": range.start.character + 1,
         "endLine": range.end.line + 1,
         "endColumn": range.end.character + 1,
-        "charOffset": span.start,
-        "charLength": span.len(),
+        "charOffset": start,
+        "charLength": end - start,
     })
 }
 
@@ -376,4 +408,38 @@ fn uri_of(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{check, CheckOptions};
+    use crate::prose::Format;
+
+    /// The header column of the human format is in UTF-16 code units, styled or not, and the
+    /// message around it is left as annotate-snippets drew it.
+    #[test]
+    fn human_header_column_counts_utf16_with_and_without_color() {
+        let corpus = Corpus::builtin();
+        let text = "x\n😀 e\u{301} \u{1F1EB}\u{1F1F7} Our newsletter reaches 12,000 readers every week.\n";
+        let (report, _) = check(text, Format::Markdown, &corpus, &CheckOptions::default());
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        let draft = DraftResult { path: "d.md", text, findings: &report.findings };
+        let line = text.lines().nth(1).unwrap();
+        let column = line[..line.find("12,000").unwrap()].encode_utf16().count() + 1;
+        assert_eq!(column, 35, "astral characters count 2, the combining mark 1");
+        for color in [false, true] {
+            let out = human(&corpus, &draft, color);
+            assert!(out.contains(&format!("d.md:2:{column}\n")) || out.contains(&format!("d.md:2:{column}\u{1b}")), "{out}");
+            assert!(!out.contains("d.md:2:31"), "code points: {out}");
+            assert!(out.contains("Our newsletter reaches 12,000 readers"), "{out}");
+        }
+    }
+
+    #[test]
+    fn only_the_origin_line_is_rewritten() {
+        let rendered = "info: see a.md:1:2 here\n --> a.md:1:2\n  |\n";
+        assert_eq!(replace_in_origin_line(rendered, "a.md:1:2", "a.md:1:3"), "info: see a.md:1:2 here\n --> a.md:1:3\n  |\n");
+        assert_eq!(replace_in_origin_line(rendered, "b.md:1:2", "b.md:1:3"), rendered);
+    }
 }

@@ -286,3 +286,91 @@ fn suppressions_work_in_markdown_and_plain_text() {
         assert!(lines[0].contains(":8:") && lines[0].contains("number-mismatch"), "{name}: {out}");
     }
 }
+
+// Issue 12, item 7: `--quiet` changes what is printed, never the exit status.
+#[test]
+fn quiet_changes_the_output_never_the_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("w.md");
+    // A dropped hedge: a warning (the source says "nearly 30 percent").
+    std::fs::write(&draft, "Use of Chinese-developed open models climbed from 1.2 percent late last year to 30 percent in\nAugust, according to a report by OpenRouter and Andreessen Horowitz.\n").unwrap();
+    let draft = draft.to_str().unwrap();
+    let plain = copydesk(&["lint", "--format", "concise", "--deny", "warnings", draft]);
+    assert_eq!(plain.status.code(), Some(1), "{}", stdout(&plain));
+    assert!(stdout(&plain).contains("hedge-mismatch"), "{}", stdout(&plain));
+    let quiet = copydesk(&["lint", "--format", "concise", "--deny", "warnings", "--quiet", draft]);
+    assert_eq!(quiet.status.code(), Some(1), "--quiet turned a failing run into a passing one");
+    // The warning fails the run, so even a quiet run says which finding did it.
+    assert!(stdout(&quiet).contains("hedge-mismatch"), "{}", stdout(&quiet));
+    for format in ["human", "json", "sarif", "github"] {
+        let quiet = copydesk(&["lint", "--format", format, "--deny", "warnings", "-q", draft]);
+        assert_eq!(quiet.status.code(), Some(1), "{format}");
+    }
+    // Without --deny warnings the warning neither fails the run nor shows under --quiet.
+    let quiet = copydesk(&["lint", "--format", "concise", "--quiet", draft]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(stdout(&quiet), "");
+}
+
+// Issue 12, item 14: every output counts columns (and SARIF its offsets) in UTF-16 code units,
+// before and after astral-plane characters (emoji, flags: 2 units each) and combining marks
+// (1 unit each), on LF and CRLF lines.
+#[test]
+fn positions_are_utf16_code_units_in_every_format() {
+    let lines = [
+        "😀😀 Cafe\u{301} \u{1F1EB}\u{1F1F7} Our newsletter reaches 12,000 readers every week.\r\n",
+        "😀 e\u{301}\u{301} Another newsletter reaches 9,000 readers every day.\n",
+    ];
+    let text = lines.concat();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("astral.md");
+    std::fs::write(&path, &text).unwrap();
+    let path = path.to_str().unwrap();
+    let units = |s: &str| s.encode_utf16().count();
+    // (1-based line, 1-based UTF-16 column, UTF-16 offset, UTF-16 length) of each figure.
+    let expected: Vec<(usize, usize, usize, usize)> = [("12,000 readers", 0), ("9,000 readers", 1)]
+        .iter()
+        .map(|&(figure, line)| {
+            let column = units(&lines[line][..lines[line].find(figure).unwrap()]);
+            let offset = units(&lines[..line].concat()) + column;
+            (line + 1, column + 1, offset, units(figure))
+        })
+        .collect();
+    // The draft tells UTF-16 from bytes and from code points.
+    let before = &lines[0][..lines[0].find("12,000").unwrap()];
+    assert_ne!(expected[0].1, before.len() + 1);
+    assert_ne!(expected[0].1, before.chars().count() + 1);
+
+    let concise = stdout(&copydesk(&["lint", "--format", "concise", path]));
+    let human = stdout(&copydesk(&["lint", path]));
+    let github = stdout(&copydesk(&["lint", "--format", "github", path]));
+    let extract = stdout(&copydesk(&["extract", "--format", "text", path]));
+    for &(line, column, _, length) in &expected {
+        let at = format!("{path}:{line}:{column}:");
+        assert!(concise.contains(&at), "concise: want {at}\n{concise}");
+        assert!(extract.contains(&at), "extract text: want {at}\n{extract}");
+        let arrow = format!("--> {path}:{line}:{column}\n");
+        assert!(human.contains(&arrow), "human: want {arrow}\n{human}");
+        let github_at = format!("line={line},col={column},endLine={line},endColumn={}::", column + length);
+        assert!(github.contains(&github_at), "github: want {github_at}\n{github}");
+    }
+
+    let json: serde_json::Value = serde_json::from_str(&stdout(&copydesk(&["lint", "--format", "json", path]))).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&copydesk(&["lint", "--format", "sarif", path]))).unwrap();
+    let extract: serde_json::Value = serde_json::from_str(&stdout(&copydesk(&["extract", path]))).unwrap();
+    assert_eq!(sarif["runs"][0]["columnKind"], "utf16CodeUnits");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    for (i, &(line, column, offset, length)) in expected.iter().enumerate() {
+        let range = &json["diagnostics"][i]["range"];
+        assert_eq!((range["start"]["line"].as_u64(), range["start"]["character"].as_u64()), (Some(line as u64 - 1), Some(column as u64 - 1)), "json {range}");
+        assert_eq!(range["end"]["character"].as_u64(), Some((column - 1 + length) as u64), "json {range}");
+        let q = extract["quantities"].as_array().unwrap().iter().find(|q| q["range"]["start"]["line"] == line as u64 - 1).unwrap();
+        assert_eq!(q["range"]["start"]["character"].as_u64(), Some(column as u64 - 1), "extract json {q}");
+        let region = &results[i]["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"].as_u64(), Some(line as u64), "sarif {region}");
+        assert_eq!(region["startColumn"].as_u64(), Some(column as u64), "sarif {region}");
+        assert_eq!(region["endColumn"].as_u64(), Some((column + length) as u64), "sarif {region}");
+        assert_eq!(region["charOffset"].as_u64(), Some(offset as u64), "sarif {region}");
+        assert_eq!(region["charLength"].as_u64(), Some(length as u64), "sarif {region}");
+    }
+}
