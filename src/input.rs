@@ -251,7 +251,7 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError>
             }
         }
     }
-    if text[..text.len().min(SNIFF)].contains('\0') {
+    if text.as_bytes()[..text.len().min(SNIFF)].contains(&0) {
         return Err(DecodeError::Binary);
     }
     Ok(text)
@@ -293,6 +293,9 @@ mod tests {
     #[test]
     fn utf8_and_marked_utf16_decode_exactly() {
         assert_eq!(decode_draft(TEXT.as_bytes().to_vec()).unwrap(), TEXT);
+        // Three-byte characters across the end of the binary-data sniff.
+        let wide = "阿".repeat(5000);
+        assert_eq!(decode_draft([vec![0xFF, 0xFE], utf16(&wide, false)].concat()).unwrap(), wide);
         assert_eq!(decode_draft([b"\xEF\xBB\xBF".as_slice(), TEXT.as_bytes()].concat()).unwrap(), TEXT);
         assert_eq!(decode_draft([vec![0xFF, 0xFE], utf16(TEXT, false)].concat()).unwrap(), TEXT);
         assert_eq!(decode_draft([vec![0xFE, 0xFF], utf16(TEXT, true)].concat()).unwrap(), TEXT);

@@ -133,3 +133,134 @@ fn corpus_files_over_the_size_limit_are_skipped() {
     let err = copydesk::corpus::Corpus::load_with(&[dir.path().to_path_buf()], &tight, None).unwrap_err();
     assert!(err.to_string().contains("more than 1 corpus files"), "{err}");
 }
+
+// Issue 12, items 9 and 15: input over the size limit, input that never ends or never comes,
+// and encodings copydesk does not read.
+
+/// Runs the binary in `dir` with `stdin`; a run still going after a minute has blocked (these
+/// runs take well under a second), so it is killed and the test fails saying so.
+fn run_unblocked(dir: &Path, args: &[&str], stdin: std::process::Stdio) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("copydesk"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("copydesk {args:?} blocked (still running after 60 s)");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_and_absent_input_is_refused_not_read_or_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.md"), GOOD).unwrap();
+    // Standard input: reading stops one byte past the 16 MB limit, so a writer offering 200 MB
+    // finds the pipe closed long before it is done.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("copydesk"))
+        .current_dir(dir.path())
+        .args(["lint", "--no-index", "--format", "concise", "-", "good.md"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let chunk = vec![b'a'; 1 << 20];
+        (0..200).try_for_each(|_| stdin.write_all(&chunk)).is_err()
+    });
+    let output = child.wait_with_output().unwrap();
+    assert!(writer.join().unwrap(), "copydesk read all 200 MB of standard input");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("<stdin>: more than the 16 MB draft size limit"), "{}", text(&output.stderr));
+    good_draft_still_checked(&output);
+    // A FIFO nobody writes to, and a device, named as files to extract or as a project file.
+    let fifo = dir.path().join("pipe.md");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for args in [
+        &["extract", "pipe.md", "good.md"][..],
+        &["extract", "/dev/zero", "good.md"],
+        &["lint", "--no-index", "--format", "concise", "/dev/zero", "good.md"],
+    ] {
+        let output = run_unblocked(dir.path(), args, std::process::Stdio::null());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = text(&output.stderr);
+        assert!(err.contains(": not a regular file (a FIFO)") || err.contains("/dev/zero: not a regular file (a character device)"), "{args:?}: {err}");
+        assert!(text(&output.stdout).contains("1.8 billion"), "{args:?}: the good file was not read");
+    }
+    let output = run_unblocked(dir.path(), &["lint", "--no-index", "--config", "pipe.md", "good.md"], std::process::Stdio::null());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("pipe.md: not a regular file (a FIFO)"), "{}", text(&output.stderr));
+    let output = run_unblocked(dir.path(), &["lint", "--no-index", "--baseline", "pipe.md", "good.md"], std::process::Stdio::null());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("pipe.md: not a regular file (a FIFO)"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn oversized_drafts_and_project_files_are_refused_by_their_size() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.md"), GOOD).unwrap();
+    // UTF-16 grows when decoded: the limit holds for the text as well as for the file.
+    let cjk: Vec<u8> = [0xFF, 0xFE].into_iter().chain("阿".repeat(6_000_000).encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    std::fs::write(dir.path().join("wide.md"), cjk).unwrap();
+    let output = lint(dir.path(), &["--no-index", "--format", "concise", "wide.md", "good.md"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("wide.md: decoded to UTF-8, 18 MB is over the 16 MB draft size limit"), "{}", text(&output.stderr));
+    good_draft_still_checked(&output);
+    // Sparse: 3 GB that take no disk, and no memory when the size is checked first.
+    std::fs::File::create(dir.path().join("huge.md")).unwrap().set_len(3_000_000_000).unwrap();
+    std::fs::File::create(dir.path().join("huge.toml")).unwrap().set_len(3_000_000_000).unwrap();
+    let output = run_unblocked(dir.path(), &["lint", "--no-index", "--format", "concise", "huge.md", "good.md"], std::process::Stdio::null());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("huge.md: 3000 MB is over the 16 MB draft size limit"), "{}", text(&output.stderr));
+    good_draft_still_checked(&output);
+    let output = run_unblocked(dir.path(), &["extract", "huge.md", "good.md"], std::process::Stdio::null());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("huge.md: 3000 MB is over the 16 MB draft size limit"), "{}", text(&output.stderr));
+    let output = run_unblocked(dir.path(), &["lint", "--no-index", "--config", "huge.toml", "good.md"], std::process::Stdio::null());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("huge.toml: 3000 MB is over the 1 MB project file size limit"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn drafts_in_encodings_copydesk_does_not_read_are_named_and_exit_2() {
+    let draft = "Micron will pay NT$1.8 billion for Powerchip's P5 fab site.\nSecond line.\n";
+    let utf16 = |big: bool| -> Vec<u8> { draft.encode_utf16().flat_map(|u| if big { u.to_be_bytes() } else { u.to_le_bytes() }).collect() };
+    let utf32 = |big: bool| -> Vec<u8> { draft.chars().flat_map(|c| if big { (c as u32).to_be_bytes() } else { (c as u32).to_le_bytes() }).collect() };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("utf32le.md", [vec![0xFF, 0xFE, 0, 0], utf32(false)].concat(), "utf32le.md: UTF-32 (little-endian) by its byte-order mark; copydesk reads UTF-8 and UTF-16 drafts"),
+        ("utf32be.md", [vec![0, 0, 0xFE, 0xFF], utf32(true)].concat(), "utf32be.md: UTF-32 (big-endian) by its byte-order mark"),
+        ("utf32-unmarked.md", utf32(false), "utf32-unmarked.md: looks like UTF-32 (little-endian) without a byte-order mark"),
+        ("utf16-unmarked.md", utf16(false), "utf16-unmarked.md: looks like UTF-16 (little-endian) without a byte-order mark"),
+        ("utf16be-unmarked.md", utf16(true), "utf16be-unmarked.md: looks like UTF-16 (big-endian) without a byte-order mark"),
+        ("utf16-odd.md", [vec![0xFF, 0xFE], utf16(false), vec![b'x']].concat(), "utf16-odd.md: UTF-16 (little-endian) with an odd number of bytes"),
+        ("utf16-surrogate.md", [vec![0xFF, 0xFE], utf16(false), vec![0x3D, 0xD8, b'x', 0]].concat(), "utf16-surrogate.md: line 3, column 1: not valid UTF-16 (little-endian)"),
+    ];
+    for (name, content, message) in cases {
+        let (_dir, output) = with_good_draft(name, &content);
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", text(&output.stdout));
+        assert!(text(&output.stderr).contains(message), "{name}: {}", text(&output.stderr));
+        // Not a single finding from the garbled draft: only the good draft's.
+        assert!(text(&output.stdout).lines().all(|l| l.starts_with("good.md:")), "{name}: {}", text(&output.stdout));
+        good_draft_still_checked(&output);
+    }
+    // Both UTF-16 byte orders with their mark are read.
+    for content in [[vec![0xFF, 0xFE], utf16(false)].concat(), [vec![0xFE, 0xFF], utf16(true)].concat()] {
+        let (_dir, output) = with_good_draft("utf16.md", &content);
+        assert!(text(&output.stdout).contains("utf16.md:1:17: unit-mismatch"), "{}{}", text(&output.stdout), text(&output.stderr));
+    }
+}
