@@ -232,7 +232,7 @@ fn decode_utf8(mut bytes: Vec<u8>, mark: usize) -> Result<String, DecodeError> {
 }
 
 fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::OddLength { encoding });
     }
     let big = encoding == Encoding::Utf16Be;
