@@ -9,6 +9,7 @@
 //! - [`prose`], [`markdown`], [`html`]: which bytes of a file are prose, and its sentences;
 //! - [`words`]: content words for retrieval and alignment;
 //! - [`extract`]: quantities (one extractor for drafts and sources);
+//! - [`claims`]: claim frames (what a figure measures, and when);
 //! - [`corpus`]: loading source documents and retrieving passages;
 //! - [`quotes`]: quotations and their speakers, checked against the corpus;
 //! - [`check`]: pairing draft statistics with source figures and judging them;
@@ -19,6 +20,7 @@
 
 pub mod baseline;
 pub mod check;
+pub mod claims;
 pub mod config;
 pub mod corpus;
 pub mod explain;

@@ -1,6 +1,7 @@
-//! Matcher tests as data: every `tests/fixtures/drafts/NAME.md` is checked against the seeds
-//! and must get exactly the errors and warnings its `NAME.expect` lists (`LINE | CODE | TEXT`,
-//! TEXT a piece of the line the finding must cover), no more and no fewer.
+//! Matcher tests as data: every `tests/fixtures/drafts/NAME.md` is checked against the seeds,
+//! and every draft of `tests/fixtures/cases/CASE/` against that case's `source/`; each must get
+//! exactly the errors and warnings its `NAME.expect` lists (`LINE | CODE | TEXT`, TEXT a piece
+//! of the line the finding must cover), no more and no fewer.
 
 use std::path::Path;
 
@@ -14,15 +15,37 @@ use copydesk::prose::Format;
 fn fixture_drafts_get_exactly_their_expected_findings() {
     let corpus = Corpus::load(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")], None).expect("seeds load");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drafts");
-    let mut drafts: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+    let failures = check_drafts_in(&dir, &corpus);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Cases with sources of their own: every `tests/fixtures/cases/NAME/` holds `source/` (the
+/// corpus) and drafts with their `.expect`, as a newsroom's story folder would.
+#[test]
+fn fixture_cases_get_exactly_their_expected_findings_against_their_own_sources() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases");
+    let mut cases: Vec<_> = std::fs::read_dir(&root).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.join("source").is_dir()).collect();
+    cases.sort();
+    assert!(!cases.is_empty());
+    let mut failures = Vec::new();
+    for case in cases {
+        let corpus = Corpus::load(&[case.join("source")], None).expect("case sources load");
+        failures.extend(check_drafts_in(&case, &corpus));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Checks every `.md` draft of `dir` against `corpus`; returns what differs from its `.expect`.
+fn check_drafts_in(dir: &Path, corpus: &Corpus) -> Vec<String> {
+    let mut drafts: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
     drafts.sort();
-    assert!(!drafts.is_empty());
+    assert!(!drafts.is_empty(), "no drafts in {}", dir.display());
     let mut failures = Vec::new();
     for draft in drafts {
         let text = std::fs::read_to_string(&draft).unwrap();
         let expect = std::fs::read_to_string(draft.with_extension("expect")).unwrap();
         let lines = LineIndex::new(&text);
-        let (report, _) = check(&text, Format::Markdown, &corpus, &CheckOptions::default());
+        let (report, _) = check(&text, Format::Markdown, corpus, &CheckOptions::default());
         let mut found: Vec<(usize, String, String)> = report
             .findings
             .iter()
@@ -43,7 +66,7 @@ fn fixture_drafts_get_exactly_their_expected_findings() {
             failures.push(format!("{}: unexpected {line} | {code} | {t}", draft.display()));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
 }
 
 #[test]

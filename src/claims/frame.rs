@@ -1,0 +1,395 @@
+//! Claim frames: what a figure measures and when, read from the clause it stands in.
+//!
+//! A reporter compares facts, not sentences: "revenue grew 20.9% to $2.55 billion, while margins
+//! fell 3.1% to 4.9%" holds two facts, and each figure belongs to its own clause. A frame keeps,
+//! for one figure, the clause it stands in, the words of that clause that name what is counted
+//! (its *measure*, nearest words weighing most), and the periods it refers to (years, quarters,
+//! halves, months). Drafts and sources get their frames from this one function, so an alignment
+//! compares like with like.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::extract::{Quantity, Unit};
+use crate::position::Span;
+use crate::words::{self, Token};
+
+/// A period a figure refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    Year(i32),
+    /// 1 to 4.
+    Quarter(u8),
+    /// 1 or 2.
+    Half(u8),
+    /// 1 to 12.
+    Month(u8),
+}
+
+impl Period {
+    fn kind(self) -> u8 {
+        match self {
+            Period::Year(_) => 0,
+            Period::Quarter(_) => 1,
+            Period::Half(_) => 2,
+            Period::Month(_) => 3,
+        }
+    }
+}
+
+/// One figure's frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    /// The clause the figure stands in.
+    pub clause: Span,
+    /// Content terms of the clause with their closeness to the figure (1 inside it, falling
+    /// with distance), nearest first.
+    pub measure: Vec<(String, f32)>,
+    /// The periods the clause names (the sentence's, when the clause names none).
+    pub periods: Vec<Period>,
+}
+
+impl Frame {
+    /// The measure's words, nearest first, for output (`concept`): at most `limit`.
+    pub fn concept(&self, limit: usize) -> Vec<&str> {
+        self.measure.iter().take(limit).map(|(t, _)| t.as_str()).collect()
+    }
+
+    /// Whether two frames name periods that cannot be the same: both name a period of one kind
+    /// (a year, a quarter, a half, a month) and no period of that kind is shared.
+    pub fn periods_conflict(&self, other: &Frame) -> bool {
+        (0..4u8).any(|kind| {
+            let mine: Vec<Period> = self.periods.iter().copied().filter(|p| p.kind() == kind).collect();
+            let theirs: Vec<Period> = other.periods.iter().copied().filter(|p| p.kind() == kind).collect();
+            !mine.is_empty() && !theirs.is_empty() && !mine.iter().any(|p| theirs.contains(p))
+        })
+    }
+}
+
+/// Words that open a new clause inside a sentence. Comparisons ("compared with", "up from",
+/// "versus") do not: the figure after them is the same measure at another time or place.
+const CLAUSE_OPENERS: &[&str] = &[
+    ", and ", ", but ", ", while ", " while ", ", whereas ", " whereas ", ", ahead of ", " ahead of ",
+    ", followed by ", ", with ", ", which ", ", including ", " as well as ", " and ", " but ", ", as ",
+    ", after ", ", before ", ", or ", ", who ", ", where ", ", when ", ", although ", ", though ",
+    ", thanks to ", ", driven by ", ", led by ",
+];
+
+/// Openers that join nouns as often as clauses ("revenues and earnings rose 19%"): they cut only
+/// between two figures, or before a verb or a pronoun ("and implementing", "and we expect").
+const WEAK_OPENERS: &[&str] = &[" and ", " but "];
+
+/// How many terms on each side of a figure its measure looks at.
+const REACH: usize = 10;
+/// A clause with fewer content words than this is too thin to say what its figure counts
+/// ("and 5%"): it joins the clause before it.
+const THIN_CLAUSE: usize = 2;
+
+/// The clauses of `text[sentence]`, in order, covering the sentence. A boundary inside a
+/// figure (`between 4 and 6 percent`) is not one.
+pub fn clauses(text: &str, sentence: Span, figures: &[Quantity]) -> Vec<Span> {
+    let slice = sentence.slice(text);
+    let lower = slice.to_ascii_lowercase();
+    let mut cuts: Vec<(usize, bool)> = Vec::new();
+    let bytes = lower.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let here = sentence.start + i;
+        if figures.iter().any(|q| q.span.start < here && here < q.span.end) {
+            continue;
+        }
+        if b == b';' || (b == b' ' && (lower[i..].starts_with(" — ") || lower[i..].starts_with(" – "))) {
+            cuts.push((i, false));
+            continue;
+        }
+        if b == b' ' && WEAK_OPENERS.iter().any(|o| lower[i..].starts_with(o)) {
+            cuts.push((i, true));
+        } else if (b == b',' || b == b' ') && CLAUSE_OPENERS.iter().any(|o| lower[i..].starts_with(o)) {
+            cuts.push((i, false));
+        }
+    }
+    cuts.dedup_by_key(|(i, _)| *i);
+    // A weak cut stands only with a figure on each side of it, within the neighbouring cuts.
+    let figure_in = |from: usize, to: usize| {
+        figures.iter().any(|q| q.unit != Unit::Date && sentence.start + from <= q.number_span.start && q.number_span.start < sentence.start + to)
+    };
+    let mut kept: Vec<usize> = Vec::new();
+    for (k, &(cut, weak)) in cuts.iter().enumerate() {
+        let before = kept.last().copied().unwrap_or(0);
+        let after = cuts.get(k + 1).map_or(slice.len(), |(next, _)| *next);
+        if !weak || (figure_in(before, cut) && figure_in(cut, after)) || opens_verb_phrase(&lower[cut..]) {
+            kept.push(cut);
+        }
+    }
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for cut in kept {
+        if cut > start {
+            spans.push(Span::new(sentence.start + start, sentence.start + cut));
+            start = cut;
+        }
+    }
+    spans.push(Span::new(sentence.start + start, sentence.end));
+    // Thin clauses join the one before ("rose 3% and 5%").
+    let mut merged: Vec<Span> = Vec::new();
+    for span in spans {
+        let own = words::tokens(text, span).len();
+        match merged.last_mut() {
+            Some(last) if own < THIN_CLAUSE => last.end = span.end,
+            _ => merged.push(span),
+        }
+    }
+    if merged.len() > 1 && words::tokens(text, merged[0]).len() < THIN_CLAUSE {
+        let first = merged.remove(0);
+        merged[0].start = first.start;
+    }
+    merged
+}
+
+/// Whether the words after a weak opener (" and implementing ...") start a verb phrase or a new
+/// subject rather than another noun.
+fn opens_verb_phrase(rest: &str) -> bool {
+    let next = rest.split_whitespace().nth(1).unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric());
+    const STARTERS: &[&str] = &[
+        "we", "it", "they", "he", "she", "is", "was", "are", "were", "has", "have", "had", "will", "would",
+        "expects", "expected", "plans", "said", "says", "also", "then", "its", "their", "our",
+    ];
+    (next.len() > 5 && next.ends_with("ing") && !next.ends_with("ings")) || STARTERS.contains(&next)
+}
+
+/// The frame of each figure in `figures` (all inside `text[sentence]`), in order. `tokens`
+/// are the sentence's content tokens (as [`words::tokens`] gives them).
+pub fn frames(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]) -> Vec<Frame> {
+    let clauses = clauses(text, sentence, figures);
+    let sentence_periods = periods(text, sentence);
+    figures
+        .iter()
+        .map(|q| {
+            let clause = clauses.iter().copied().find(|c| c.start <= q.number_span.start && q.number_span.start < c.end).unwrap_or(sentence);
+            let mut clause_periods = periods(text, clause);
+            if clause_periods.is_empty() {
+                clause_periods = sentence_periods.clone();
+            }
+            Frame { clause, measure: measure(tokens, clause, q, figures), periods: clause_periods }
+        })
+        .collect()
+}
+
+/// The content terms of `clause` around figure `q`, weighted by closeness, nearest first;
+/// words inside other figures are not part of what `q` measures.
+fn measure(tokens: &[Token], clause: Span, q: &Quantity, figures: &[Quantity]) -> Vec<(String, f32)> {
+    let inside = |t: &Token| clause.start <= t.span.start && t.span.end <= clause.end;
+    let in_other = |t: &Token| {
+        figures.iter().any(|f| f.span != q.span && f.unit != Unit::Date && f.number_span.start <= t.span.start && t.span.end <= f.number_span.end)
+    };
+    let first_overlap = tokens.partition_point(|t| t.span.end <= q.span.start);
+    let first_after = tokens.partition_point(|t| t.span.start < q.span.end).max(first_overlap);
+    let mut out: Vec<(String, f32)> = Vec::new();
+    let mut add = |term: &str, distance: usize| {
+        let weight = 1.0 / (1.0 + distance as f32 * 0.5);
+        match out.iter_mut().find(|(t, _)| t == term) {
+            Some((_, w)) => *w = w.max(weight),
+            None => out.push((term.to_string(), weight)),
+        }
+    };
+    // Words inside a figure are its unit ("square metres", "per share"), compared as a unit;
+    // but the noun a count counts ("client users") is what it measures.
+    if matches!(q.unit, Unit::Count(_)) {
+        for t in &tokens[first_overlap..first_after] {
+            add(&t.term, 0);
+        }
+    }
+    let before = tokens[..first_overlap].iter().rev().filter(|t| inside(t) && !in_other(t)).take(REACH);
+    let after = tokens[first_after..].iter().filter(|t| inside(t) && !in_other(t)).take(REACH);
+    let mut before = before.enumerate().peekable();
+    let mut after = after.enumerate().peekable();
+    // Interleave so that nearer words come first whichever side they stand on.
+    loop {
+        match (before.peek(), after.peek()) {
+            (None, None) => break,
+            (Some((k, _)), Some((j, _))) if j < k => {
+                let (j, t) = after.next().unwrap();
+                add(&t.term, j + 1);
+            }
+            (Some(_), _) => {
+                let (k, t) = before.next().unwrap();
+                add(&t.term, k + 1);
+            }
+            (None, Some(_)) => {
+                let (j, t) = after.next().unwrap();
+                add(&t.term, j + 1);
+            }
+        }
+    }
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
+}
+
+/// A term cut to its root for comparing measures across word classes ("valuation" and
+/// "valued", "increasing" and "increase"). Terms are already lower case and singular.
+pub fn root(term: &str) -> &str {
+    for suffix in ["ations", "ation", "ions", "ion", "ments", "ment", "ings", "ing", "ed", "ly", "es", "e", "s"] {
+        if let Some(stem) = term.strip_suffix(suffix) {
+            if stem.len() >= 4 {
+                return stem;
+            }
+        }
+    }
+    term
+}
+
+fn period_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            \b(?P<year>(?:19|20)\d{2})\b(?:[-–/]\d)?
+          | \b(?:fiscal|FY)\s?'?(?P<fy>\d{2})\b
+          | (?i:\b(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]quarter\b)
+          | \bQ(?P<qnum>[1-4])\b
+          | (?i:\b(?P<hword>first|second)[-\s]half\b)
+          | \bH(?P<hnum>[12])\b
+          | \b(?P<month>January|February|March|April|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)
+          | \b(?:in|of|since|until|by|last|this|next|early|late|mid-?)\s(?P<may>May)\b",
+        )
+        .unwrap()
+    })
+}
+
+/// The periods named in `text[span]`, sorted, without repeats.
+pub fn periods(text: &str, span: Span) -> Vec<Period> {
+    let mut out = Vec::new();
+    for c in period_regex().captures_iter(span.slice(text)) {
+        let period = if let Some(y) = c.name("year") {
+            y.as_str().parse().ok().map(Period::Year)
+        } else if let Some(y) = c.name("fy") {
+            y.as_str().parse::<i32>().ok().map(|y| Period::Year(2000 + y))
+        } else if let Some(q) = c.name("qword").or(c.name("qnum")) {
+            ordinal(q.as_str()).filter(|n| (1..=4).contains(n)).map(Period::Quarter)
+        } else if let Some(h) = c.name("hword").or(c.name("hnum")) {
+            ordinal(h.as_str()).filter(|n| (1..=2).contains(n)).map(Period::Half)
+        } else if let Some(m) = c.name("month") {
+            month(m.as_str()).map(Period::Month)
+        } else if c.name("may").is_some() {
+            Some(Period::Month(5))
+        } else {
+            None
+        };
+        out.extend(period);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn ordinal(word: &str) -> Option<u8> {
+    match word.to_ascii_lowercase().as_str() {
+        "first" | "1st" | "1" => Some(1),
+        "second" | "2nd" | "2" => Some(2),
+        "third" | "3rd" | "3" => Some(3),
+        "fourth" | "4th" | "4" => Some(4),
+        _ => None,
+    }
+}
+
+fn month(word: &str) -> Option<u8> {
+    let key = word.trim_end_matches('.').to_ascii_lowercase();
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    months.iter().position(|m| key.starts_with(m)).map(|i| i as u8 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract;
+
+    fn frames_of(text: &str) -> Vec<(String, Frame)> {
+        let quantities = extract::extract(text);
+        let sentence = Span::new(0, text.len());
+        let tokens = words::tokens(text, sentence);
+        let figures: Vec<Quantity> = quantities.into_iter().filter(|q| q.unit != Unit::Date).collect();
+        let frames = frames(text, sentence, &tokens, &figures);
+        figures.iter().map(|q| q.span.slice(text).to_string()).zip(frames).collect()
+    }
+
+    fn terms(frame: &Frame) -> Vec<&str> {
+        frame.measure.iter().map(|(t, _)| t.as_str()).collect()
+    }
+
+    #[test]
+    fn each_figure_of_a_compound_sentence_has_its_own_clause() {
+        let text = "North America leads at 28%, ahead of Europe at 24%, and Asia-Pacific at 22%.";
+        let frames = frames_of(text);
+        assert_eq!(frames.len(), 3);
+        assert!(terms(&frames[0].1).contains(&"america"));
+        assert!(!terms(&frames[0].1).contains(&"europe"));
+        assert!(terms(&frames[1].1).contains(&"europe"));
+        assert!(!terms(&frames[1].1).contains(&"america"));
+        assert!(terms(&frames[2].1).contains(&"asia"));
+    }
+
+    #[test]
+    fn the_measure_stops_at_the_clause() {
+        let text = "The company is increasing its dividend to $0.15 per share and implementing a framework focused on returning capital.";
+        let frames = frames_of(text);
+        let measure = terms(&frames[0].1);
+        assert!(measure.contains(&"dividend"), "{measure:?}");
+        assert!(!measure.contains(&"framework"), "{measure:?}");
+    }
+
+    #[test]
+    fn a_range_is_not_cut_at_its_and() {
+        let text = "Revenue is expected to grow between 4 and 6 percent next year.";
+        let frames = frames_of(text);
+        assert_eq!(frames.len(), 1);
+        assert!(terms(&frames[0].1).contains(&"revenue"));
+    }
+
+    #[test]
+    fn nouns_joined_by_and_stay_in_one_clause() {
+        let text = "Quarterly revenues and earnings increased by 19% and 38% respectively.";
+        let frames = frames_of(text);
+        assert!(terms(&frames[0].1).contains(&"revenue"), "{:?}", terms(&frames[0].1));
+        let text = "Revenue grew 20.9% to $2.55 billion and margins fell 3.1%.";
+        let frames = frames_of(text);
+        assert!(!terms(&frames[0].1).contains(&"margin"), "{:?}", terms(&frames[0].1));
+        assert!(terms(&frames[2].1).contains(&"margin"), "{:?}", terms(&frames[2].1));
+    }
+
+    #[test]
+    fn a_thin_clause_joins_the_one_before() {
+        let text = "Sales of the chips rose 3% and 5%.";
+        let frames = frames_of(text);
+        assert_eq!(frames.len(), 2);
+        assert!(terms(&frames[1].1).contains(&"chip"), "{:?}", terms(&frames[1].1));
+    }
+
+    #[test]
+    fn periods_are_read_in_every_spelling() {
+        let text = "In the second quarter of 2021 and in Q3, sales in May and in first-half FY22 rose; in March they fell.";
+        let all = periods(text, Span::new(0, text.len()));
+        for p in [Period::Year(2021), Period::Quarter(2), Period::Quarter(3), Period::Month(5), Period::Half(1), Period::Year(2022), Period::Month(3)] {
+            assert!(all.contains(&p), "{p:?} missing from {all:?}");
+        }
+        // "may" the verb is no month.
+        assert!(periods("Prices may rise.", Span::new(0, 16)).is_empty());
+    }
+
+    #[test]
+    fn roots_join_word_classes() {
+        assert_eq!(root("valuation"), root("valued"));
+        assert_eq!(root("increasing"), root("increase"));
+        assert_eq!(root("revenue"), root("revenues"));
+        assert_eq!(root("chip"), "chip");
+    }
+
+    #[test]
+    fn periods_of_one_kind_that_differ_conflict() {
+        let a = Frame { clause: Span::default(), measure: Vec::new(), periods: vec![Period::Year(2020), Period::Quarter(2)] };
+        let b = Frame { clause: Span::default(), measure: Vec::new(), periods: vec![Period::Year(2020), Period::Quarter(3)] };
+        let c = Frame { clause: Span::default(), measure: Vec::new(), periods: vec![Period::Year(2020)] };
+        assert!(a.periods_conflict(&b));
+        assert!(!a.periods_conflict(&c));
+        assert!(!c.periods_conflict(&b));
+    }
+}
