@@ -114,8 +114,13 @@ pub fn check_with_cache(
     apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
     // Numbers inside a quotation are quote wording, checked with the quotation.
     let quotations = crate::quotes::extract(&prose);
-    quantities.retain(|q| !crate::quotes::inside(&quotations, q.span));
+    let quoted = crate::quotes::SpanCover::quoted(&quotations);
+    quantities.retain(|q| !quoted.contains(q.span));
     let linked: HashSet<u32> = linked_documents(text, corpus);
+    let mut linked_sorted: Vec<u32> = linked.iter().copied().collect();
+    linked_sorted.sort_unstable();
+    // Each paragraph hashed once for the keys of all its quotations.
+    let mut paragraph_hashes: Vec<Option<u64>> = vec![None; if cache.is_some() { prose.paragraphs.len() } else { 0 }];
     let mut report = Report::default();
     let mut trace = Vec::new();
     // The search buffers hold a score per corpus sentence (a megabyte for a large corpus):
@@ -124,6 +129,7 @@ pub fn check_with_cache(
         static SCRATCH: std::cell::RefCell<SearchScratch> = std::cell::RefCell::new(SearchScratch::default());
     }
     let mut scratch = SCRATCH.with(|cell| cell.take());
+    let mut source_memo = SourceMemo::new();
     let mut by_sentence: Vec<Vec<&Quantity>> = vec![Vec::new(); prose.sentences.len()];
     for q in &quantities {
         if let Some(i) = prose.sentence_at(q.number_span.start) {
@@ -142,7 +148,7 @@ pub fn check_with_cache(
             .map(|i| prose.sentences[i])
             .filter(|p| p.paragraph == sentence.paragraph)
             .map(|p| p.span);
-        let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, draft_quantities, &linked));
+        let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, draft_quantities, &linked_sorted));
         if let (Some(cache), Some(key)) = (cache, key) {
             if let Some(hit) = cache.get(key, sentence.span.start) {
                 report.findings.extend(hit.findings);
@@ -152,7 +158,7 @@ pub fn check_with_cache(
         }
         let mut part = Report::default();
         let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
-        let candidates = candidates(corpus, &draft, &linked, &mut scratch);
+        let candidates = candidates(corpus, &draft, &linked, &mut scratch, &mut source_memo);
         judge_sentence(text, &draft, &candidates, options, &mut part, &mut trace);
         if let (Some(cache), Some(key)) = (cache, key) {
             cache.put(key, sentence.span.start, &part);
@@ -164,7 +170,13 @@ pub fn check_with_cache(
         // A quotation's verdict depends on its paragraph and the one before (speakers): reuse
         // it while those are unchanged.
         let base = prose.paragraphs.get(q.paragraph).map_or(0, |p| p.start);
-        let key = cache.map(|_| quotation_key(text, &prose, q));
+        let key = cache.map(|_| {
+            let paragraph = match paragraph_hashes.get_mut(q.paragraph) {
+                Some(slot) => *slot.get_or_insert_with(|| paragraph_hash(text, &prose, q.paragraph)),
+                None => paragraph_hash(text, &prose, q.paragraph),
+            };
+            quotation_key(paragraph, &prose, q)
+        });
         if let (Some(cache), Some(key)) = (cache, key) {
             if let Some(hit) = cache.get(key, base) {
                 report.findings.extend(hit.findings);
@@ -195,10 +207,13 @@ pub fn check_with_cache(
     }
     report.findings.sort_by_key(|f| (f.span.start, f.span.end, f.code));
     report.checked.sort_by_key(|c| (c.span.start, c.span.end));
-    // Point each flagged item at its finding, now that findings are final.
+    // Point each flagged item at its finding, now that findings are final: the first finding
+    // on its span, found by halving since findings are sorted by span.
     for checked in &mut report.checked {
         if checked.verdict == Verdict::Flagged {
-            checked.finding = report.findings.iter().position(|f| f.span == checked.span);
+            let key = (checked.span.start, checked.span.end);
+            let i = report.findings.partition_point(|f| (f.span.start, f.span.end) < key);
+            checked.finding = report.findings.get(i).filter(|f| f.span == checked.span).map(|_| i);
         }
     }
     (report, trace)
@@ -303,7 +318,7 @@ fn shift(report: &Report, by: isize) -> Report {
     out
 }
 
-fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, quantities: &[&Quantity], linked: &HashSet<u32>) -> u64 {
+fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, quantities: &[&Quantity], linked: &[u32]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     span.slice(masked).hash(&mut hasher);
@@ -312,23 +327,30 @@ fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, qu
     for q in quantities {
         (q.span.start.wrapping_sub(span.start), q.span.end.wrapping_sub(span.start), format!("{:?}", q.unit), q.bound).hash(&mut hasher);
     }
-    let mut linked: Vec<u32> = linked.iter().copied().collect();
-    linked.sort_unstable();
     linked.hash(&mut hasher);
     hasher.finish()
 }
 
-fn quotation_key(text: &str, prose: &Prose, q: &crate::quotes::Quotation) -> u64 {
+/// What a quotation's verdict depends on besides the quotation itself: its paragraph and the
+/// one before (speakers). Hashed once per paragraph, not once per quotation in it.
+fn paragraph_hash(text: &str, prose: &Prose, index: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let paragraph = prose.paragraphs.get(index).copied().unwrap_or_default();
+    paragraph.slice(&prose.masked).hash(&mut hasher);
+    paragraph.slice(text).hash(&mut hasher);
+    if let Some(previous) = index.checked_sub(1).and_then(|i| prose.paragraphs.get(i)) {
+        previous.slice(&prose.masked).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn quotation_key(paragraph_hash: u64, prose: &Prose, q: &crate::quotes::Quotation) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     "quotation".hash(&mut hasher);
-    let paragraph = prose.paragraphs.get(q.paragraph).copied().unwrap_or_default();
-    let base = paragraph.start;
-    paragraph.slice(&prose.masked).hash(&mut hasher);
-    paragraph.slice(text).hash(&mut hasher);
-    if let Some(previous) = q.paragraph.checked_sub(1).and_then(|i| prose.paragraphs.get(i)) {
-        previous.slice(&prose.masked).hash(&mut hasher);
-    }
+    paragraph_hash.hash(&mut hasher);
+    let base = prose.paragraphs.get(q.paragraph).map_or(0, |p| p.start);
     let relative = |span: Span| (span.start.wrapping_sub(base), span.end.wrapping_sub(base));
     relative(q.span).hash(&mut hasher);
     for part in &q.parts {
@@ -434,24 +456,73 @@ fn term_weight(corpus: &Corpus, term: &str) -> f32 {
     }
 }
 
-/// A source sentence with its figures and words.
-struct Candidate {
+/// A source sentence with its figures and words: what every draft sentence retrieving it
+/// reads, prepared once per check (a draft's sentences retrieve the same few source passages
+/// again and again, and tokenising them for each was most of the time of a long draft).
+struct SourceSentence {
     doc: u32,
     document: std::sync::Arc<crate::corpus::Document>,
     sentence_span: Span,
     tokens: Vec<Token>,
+    /// The terms of `tokens`.
+    own: HashSet<String>,
     /// Terms of the neighbouring sentences in the paragraph.
     context: HashSet<String>,
     quantities: Vec<Quantity>,
+    years: Vec<f64>,
+}
+
+/// Source sentences read so far in one check, by corpus sentence id (`None`: nothing to
+/// compare there). Bounded: a check that reads more starts afresh.
+type SourceMemo = HashMap<u32, Option<std::rc::Rc<SourceSentence>>>;
+const SOURCE_MEMO_LIMIT: usize = 20_000;
+
+/// A source sentence retrieved for one draft sentence, with how well it matches.
+struct Candidate {
+    source: std::rc::Rc<SourceSentence>,
     /// Share of the draft sentence this sentence covers.
     coverage: f32,
     /// Draft terms found here: 1 for each in the sentence, 0.5 for each only in a neighbour.
     shared: f32,
-    years: Vec<f64>,
     linked: bool,
 }
 
-fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch) -> Vec<Candidate> {
+impl std::ops::Deref for Candidate {
+    type Target = SourceSentence;
+    fn deref(&self) -> &SourceSentence {
+        &self.source
+    }
+}
+
+fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
+    let s = corpus.index.sentence(id)?;
+    // A source changed since it was indexed is left out until the index is refreshed.
+    let doc = corpus.document(s.doc)?;
+    let &sentence = doc.prose.sentences.get(s.sentence as usize)?;
+    let paragraph_quantities = doc.paragraph_quantities(s.paragraph as usize);
+    let quantities: Vec<Quantity> = paragraph_quantities
+        .iter()
+        .filter(|q| sentence.span.start <= q.number_span.start && q.number_span.start < sentence.span.end)
+        .cloned()
+        .collect();
+    let years: Vec<f64> = paragraph_quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
+    if quantities.iter().all(|q| q.unit == Unit::Date) {
+        return None;
+    }
+    let tokens = words::tokens(doc.prose_text(), sentence.span);
+    let mut context = HashSet::new();
+    for neighbour in [s.sentence.wrapping_sub(1), s.sentence + 1] {
+        if let Some(n) = doc.prose.sentences.get(neighbour as usize) {
+            if n.paragraph == sentence.paragraph {
+                context.extend(words::tokens(doc.prose_text(), n.span).into_iter().map(|t| t.term));
+            }
+        }
+    }
+    let own = tokens.iter().map(|t| t.term.clone()).collect();
+    Some(SourceSentence { doc: s.doc, document: doc.clone(), sentence_span: sentence.span, tokens, own, context, quantities, years })
+}
+
+fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch, memo: &mut SourceMemo) -> Vec<Candidate> {
     let query: Vec<String> = draft.tokens.iter().map(|t| t.term.clone()).collect();
     let hits = corpus.index.search_with(scratch, &query, RETRIEVE);
     let mut chosen: Vec<u32> = Vec::new();
@@ -468,63 +539,36 @@ fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scr
         }
     }
     chosen.sort_unstable();
+    if memo.len() > SOURCE_MEMO_LIMIT {
+        memo.clear();
+    }
     let mut out = Vec::new();
     for id in chosen {
-        let Some(s) = corpus.index.sentence(id) else { continue };
-        // A source changed since it was indexed is left out until the index is refreshed.
-        let Some(doc) = corpus.document(s.doc) else { continue };
-        let Some(&sentence) = doc.prose.sentences.get(s.sentence as usize) else { continue };
-        let paragraph_quantities = doc.paragraph_quantities(s.paragraph as usize);
-        let quantities: Vec<Quantity> = paragraph_quantities
-            .iter()
-            .filter(|q| sentence.span.start <= q.number_span.start && q.number_span.start < sentence.span.end)
-            .cloned()
-            .collect();
-        let years: Vec<f64> = paragraph_quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
-        if quantities.iter().all(|q| q.unit == Unit::Date) {
-            continue;
-        }
-        let tokens = words::tokens(doc.prose_text(), sentence.span);
-        let mut context = HashSet::new();
-        for neighbour in [s.sentence.wrapping_sub(1), s.sentence + 1] {
-            if let Some(n) = doc.prose.sentences.get(neighbour as usize) {
-                if n.paragraph == sentence.paragraph {
-                    context.extend(words::tokens(doc.prose_text(), n.span).into_iter().map(|t| t.term));
-                }
-            }
-        }
-        let mut own: HashSet<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        let Some(source) = memo.entry(id).or_insert_with(|| source_sentence(corpus, id).map(std::rc::Rc::new)).clone() else { continue };
         // "PLA" in the draft is "People's Liberation Army" in the source.
-        for (term, letters) in &draft.acronyms {
-            if !own.contains(term.as_str()) && spells_acronym(sentence.span.slice(doc.prose_text()), letters) {
-                own.insert(term.as_str());
-            }
-        }
+        let spelled: HashSet<&str> = draft
+            .acronyms
+            .iter()
+            .filter(|(term, letters)| {
+                !source.own.contains(term.as_str()) && spells_acronym(source.sentence_span.slice(source.document.prose_text()), letters)
+            })
+            .map(|(term, _)| term.as_str())
+            .collect();
         let mut covered = 0.0;
         let mut shared = 0.0;
         for (term, weight) in &draft.weights {
             let count = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
-            if own.contains(term.as_str()) {
+            if source.own.contains(term.as_str()) || spelled.contains(term.as_str()) {
                 covered += weight;
                 shared += count;
-            } else if context.contains(term) {
+            } else if source.context.contains(term) {
                 covered += 0.5 * weight;
                 shared += 0.5 * count;
             }
         }
         let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
-        out.push(Candidate {
-            doc: s.doc,
-            document: doc.clone(),
-            sentence_span: sentence.span,
-            tokens,
-            context,
-            quantities,
-            coverage,
-            shared,
-            years,
-            linked: linked.contains(&s.doc),
-        });
+        let linked = linked.contains(&source.doc);
+        out.push(Candidate { source, coverage, shared, linked });
     }
     out
 }
