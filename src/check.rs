@@ -463,12 +463,15 @@ struct SourceSentence {
     doc: u32,
     document: std::sync::Arc<crate::corpus::Document>,
     sentence_span: Span,
-    tokens: Vec<Token>,
-    /// The terms of `tokens`.
+    /// Its terms.
     own: HashSet<String>,
     /// Terms of the neighbouring sentences in the paragraph.
     context: HashSet<String>,
     quantities: Vec<Quantity>,
+    /// The words around each of `quantities` ([`window`]).
+    windows: Vec<Vec<(String, f32)>>,
+    /// For acronyms of the draft ([`initials`]).
+    initials: Vec<(char, bool)>,
     years: Vec<f64>,
 }
 
@@ -519,7 +522,9 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
         }
     }
     let own = tokens.iter().map(|t| t.term.clone()).collect();
-    Some(SourceSentence { doc: s.doc, document: doc.clone(), sentence_span: sentence.span, tokens, own, context, quantities, years })
+    let windows = quantities.iter().map(|p| window(&tokens, p.span)).collect();
+    let initials = initials(sentence.span.slice(doc.prose_text()));
+    Some(SourceSentence { doc: s.doc, document: doc.clone(), sentence_span: sentence.span, own, context, quantities, windows, initials, years })
 }
 
 fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch, memo: &mut SourceMemo) -> Vec<Candidate> {
@@ -550,7 +555,7 @@ fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scr
             .acronyms
             .iter()
             .filter(|(term, letters)| {
-                !source.own.contains(term.as_str()) && spells_acronym(source.sentence_span.slice(source.document.prose_text()), letters)
+                !source.own.contains(term.as_str()) && spells_with(&source.initials, letters)
             })
             .map(|(term, _)| term.as_str())
             .collect();
@@ -575,8 +580,14 @@ fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scr
 
 /// Whether consecutive capitalised words of `text` have `letters` as initials ("People's
 /// Liberation Army" for "PLA"), skipping the small words titles use ("of", "and", "the").
+#[cfg(test)]
 fn spells_acronym(text: &str, letters: &str) -> bool {
-    let initials: Vec<(char, bool)> = text
+    spells_with(&initials(text), letters)
+}
+
+/// The first letter of each word of `text`, and whether the word is one titles skip.
+fn initials(text: &str) -> Vec<(char, bool)> {
+    text
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
         .map(|w| {
@@ -584,7 +595,11 @@ fn spells_acronym(text: &str, letters: &str) -> bool {
             let small = matches!(w, "of" | "and" | "the" | "for" | "&");
             (first, small)
         })
-        .collect();
+        .collect()
+}
+
+/// [`spells_acronym`] on a sentence's [`initials`].
+fn spells_with(initials: &[(char, bool)], letters: &str) -> bool {
     let wanted: Vec<char> = letters.chars().collect();
     'start: for start in 0..initials.len() {
         let mut i = start;
@@ -717,11 +732,11 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Candidate]) -
     let draft_window = window(&draft.tokens, q.span);
     let mut out = Vec::new();
     for (ci, c) in candidates.iter().enumerate() {
-        for p in &c.quantities {
+        for (pi, p) in c.quantities.iter().enumerate() {
             if p.unit == Unit::Date || family(&p.unit) != family(&q.unit) {
                 continue;
             }
-            let source_window = window(&c.tokens, p.span);
+            let source_window = &c.windows[pi];
             let mut shared = 0.0;
             let mut total = 0.0;
             for (term, w) in &draft_window {
