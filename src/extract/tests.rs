@@ -124,6 +124,12 @@ const ROWS: &[Row] = &[
     ("The atmosphere can dip to minus-130 degrees Fahrenheit.", "minus-130 degrees Fahrenheit", -130.0, None, Some("degree-fahrenheit"), "exact", None),
     ("This is about minus 233 Celsius.", "about minus 233 Celsius", -233.0, None, Some("degree-celsius"), "approx", None),
     ("On Wall St: Dow +0.2% and Nasdaq flat.", "+0.2%", 0.2, None, Some("percent"), "exact", Some("up")),
+    // a sign is part of the value: hyphen-minus opening a word, U+2212, "negative"
+    ("The operating margin was -12 percent in the third quarter.", "-12 percent", -12.0, None, Some("percent"), "exact", None),
+    ("The coldest reading was −40 degrees in January.", "−40 degrees", -40.0, None, Some("degree"), "exact", None),
+    ("The coldest reading was -40 degrees in January.", "-40 degrees", -40.0, None, Some("degree"), "exact", None),
+    ("Its return was negative 3.5 percent last year.", "negative 3.5 percent", -3.5, None, Some("percent"), "exact", None),
+    ("Margins were thin (-8%) across the unit.", "-8%", -8.0, None, Some("percent"), "exact", None),
     // one before a noun
     ("One proposal asks the board to stop.", "One proposal", 1.0, None, Some("proposal"), "exact", None),
     ("He pled guilty to one count of wire fraud.", "one count", 1.0, None, Some("count"), "exact", None),
@@ -239,6 +245,8 @@ const NOTHING: &[&str] = &[
     "One bought it, and one like him sold.",
     "Major moved into 10 Downing Street.",
     "The Firefox 1.0 web browser was released.",
+    "The COVID-19 wave and GPT-4 arrived together.",
+    "Tests for COVID -19 were scarce.",
 ];
 
 #[test]
