@@ -858,7 +858,7 @@ fn judge_sentence(
             let c = &candidates[a.candidate];
             let ev = evidence(c, a.source);
             let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
-            push(report, q.span, ev, finding);
+            push(text, report, q.span, ev, finding);
             continue;
         }
         // No passage holds this value: take the best-aligned figure not claimed by another.
@@ -879,7 +879,7 @@ fn judge_sentence(
         let relative = if sv != 0.0 { (dv - sv).abs() / sv.abs() } else { f64::INFINITY };
         if q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source, options.dollar.as_deref()) {
             // "about 80 percent" for "82 percent": a hedge the writer added covers the difference.
-            push(report, q.span, ev, None);
+            push(text, report, q.span, ev, None);
             continue;
         }
         if !confident {
@@ -916,7 +916,7 @@ fn judge_sentence(
             };
             Some(error(Code::NumberMismatch, draft_text, &ev, format!("draft says \"{draft_text}\"; source says \"{}\"{scale}", ev.text)))
         };
-        push(report, q.span, ev, finding);
+        push(text, report, q.span, ev, finding);
     }
 }
 
@@ -972,7 +972,12 @@ fn error(code: Code, draft_text: &str, ev: &Evidence, message: String) -> Findin
         span: Span::default(),
         message,
         evidence: vec![ev.clone()],
-        fix: Some(Fix { span: Span::default(), replacement: ev.text.clone(), title: format!("Replace with \"{}\"", ev.text) }),
+        // The source's figure without any invisible characters it carries.
+        fix: Some(Fix {
+            span: Span::default(),
+            replacement: ev.text.chars().filter(|c| !extract::is_invisible(*c)).collect(),
+            title: format!("Replace with \"{}\"", ev.text),
+        }),
     }
 }
 
@@ -984,7 +989,7 @@ fn hedge(draft_text: &str, ev: &Evidence, message: String, title: &str) -> Findi
     finding
 }
 
-fn push(report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>) {
+fn push(text: &str, report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>) {
     match finding {
         None => report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None }),
         Some(mut f) => {
@@ -992,10 +997,33 @@ fn push(report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>)
             if let Some(fix) = &mut f.fix {
                 fix.span = span;
             }
+            // A replacement of part of a figure would leave the rest in the draft.
+            if !covers_whole_figure(text, span) {
+                f.fix = None;
+            }
             // The finding carries the same evidence as its first item.
             report.flag(f);
         }
     }
+}
+
+/// Whether `span` takes in all of the figure it starts: no invisible character joins it to a
+/// letter or digit just outside ("US$4\u{200b} million" read as "US$4").
+fn covers_whole_figure(text: &str, span: Span) -> bool {
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else { return false };
+    !joined_through_invisible(after.chars()) && !joined_through_invisible(before.chars().rev())
+}
+
+/// Whether `chars` start with invisible characters and then a letter or digit.
+fn joined_through_invisible(mut chars: impl Iterator<Item = char>) -> bool {
+    let mut invisible = false;
+    let next = loop {
+        match chars.next() {
+            Some(c) if extract::is_invisible(c) => invisible = true,
+            other => break other,
+        }
+    };
+    invisible && next.is_some_and(char::is_alphanumeric)
 }
 
 fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &CheckOptions) {

@@ -174,6 +174,41 @@ fn url_regex() -> &'static Regex {
 
 /// Every quantity in `masked` (a masked copy from `crate::prose`, or any plain text).
 pub fn extract(masked: &str) -> Vec<Quantity> {
+    if !masked.contains(is_invisible) {
+        return extract_visible(masked);
+    }
+    // Figures are read through invisible characters ("US$4\u{200b} million" is US$4 million):
+    // read a copy without them, then map each span back to the text, where it covers the
+    // invisible characters inside the figure too.
+    let mut visible = String::with_capacity(masked.len());
+    // For each byte of `visible`, where it stands in `masked`; one more for the end.
+    let mut origin: Vec<usize> = Vec::with_capacity(masked.len() + 1);
+    for (at, c) in masked.char_indices() {
+        if !is_invisible(c) {
+            visible.push(c);
+            origin.extend(at..at + c.len_utf8());
+        }
+    }
+    origin.push(masked.len());
+    // A span ends right after its last visible character, not at the next one.
+    let start = |at: usize| origin[at];
+    let end = |at: usize| if at == 0 { origin[0] } else { origin[at - 1] + 1 };
+    let mut found = extract_visible(&visible);
+    for q in &mut found {
+        q.span = Span::new(start(q.span.start), end(q.span.end).max(start(q.span.start)));
+        q.number_span = Span::new(start(q.number_span.start), end(q.number_span.end).max(start(q.number_span.start)));
+    }
+    found
+}
+
+/// Characters that show nothing: zero-width space, non-joiner and joiner, word joiner and the
+/// invisible operators, soft hyphen, byte-order mark, Mongolian vowel separator, and the
+/// direction marks, embeddings and isolates. Pasted text carries them inside figures.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{00AD}' | '\u{FEFF}' | '\u{180E}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn extract_visible(masked: &str) -> Vec<Quantity> {
     let urls: Vec<Span> = url_regex().find_iter(masked).map(|m| Span::new(m.start(), m.end())).collect();
     let mut starts: Vec<(usize, bool)> = number_regex().find_iter(masked).map(|m| (m.start(), false)).collect();
     starts.extend(word_regex().find_iter(masked).map(|m| (m.start(), true)));
@@ -184,7 +219,10 @@ pub fn extract(masked: &str) -> Vec<Quantity> {
     let mut consumed = 0;
     let mut inherited = false;
     for (start, is_word) in starts {
-        if start < consumed || urls.iter().any(|u| u.contains(start)) {
+        // URLs are in order and apart: only the last one starting at or before `start` can
+        // hold it (a scan of all per figure was quadratic in a draft of links and numbers).
+        let url = urls.partition_point(|u| u.start <= start);
+        if start < consumed || (url > 0 && urls[url - 1].contains(start)) {
             continue;
         }
         let parsed = if is_word { parser.word_quantity(start) } else { parser.digit_quantity(start) };
