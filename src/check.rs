@@ -1007,23 +1007,13 @@ fn push(text: &str, report: &mut Report, span: Span, ev: Evidence, finding: Opti
     }
 }
 
-/// Whether `span` takes in all of the figure it starts: no invisible character joins it to a
-/// letter or digit just outside ("US$4\u{200b} million" read as "US$4").
+/// Whether `span` surely takes in all of its figure: no invisible character stands right
+/// outside it. The extractor reads through the invisible characters inside a figure, so one at
+/// its edge may hide more of it ("US$4\u{200b} million" read as "US$4"); a fix is then left to
+/// the writer rather than risk leaving half a figure behind.
 fn covers_whole_figure(text: &str, span: Span) -> bool {
     let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else { return false };
-    !joined_through_invisible(after.chars()) && !joined_through_invisible(before.chars().rev())
-}
-
-/// Whether `chars` start with invisible characters and then a letter or digit.
-fn joined_through_invisible(mut chars: impl Iterator<Item = char>) -> bool {
-    let mut invisible = false;
-    let next = loop {
-        match chars.next() {
-            Some(c) if extract::is_invisible(c) => invisible = true,
-            other => break other,
-        }
-    };
-    invisible && next.is_some_and(char::is_alphanumeric)
+    !after.chars().next().is_some_and(extract::is_invisible) && !before.chars().next_back().is_some_and(extract::is_invisible)
 }
 
 fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &CheckOptions) {
@@ -1087,5 +1077,30 @@ mod tests {
         assert!(is_rounding(30.0, 29.7));
         assert!(!is_rounding(28.0, 82.0));
         assert!(!is_rounding(82.0, 80.0));
+    }
+}
+
+#[cfg(test)]
+mod figure_tests {
+    use super::*;
+
+    /// Regression (issue 12): a fix for "US$4" of "US$4\u{200b} million" left "million" behind.
+    #[test]
+    fn a_range_joined_to_more_by_an_invisible_character_is_not_the_whole_figure() {
+        let text = "saves US$4\u{200b} million a year";
+        let start = text.find("US$").unwrap();
+        assert!(!covers_whole_figure(text, Span::new(start, start + 4)));
+        assert!(covers_whole_figure(text, Span::new(start, text.find(" a year").unwrap())));
+        assert!(!covers_whole_figure("NT$\u{2060}1.8 billion", Span::new(6, 17)));
+        assert!(covers_whole_figure("saves 4 million", Span::new(6, 15)));
+    }
+
+    /// Regression (issue 12): "12 percent" for "-12 percent" was supported.
+    #[test]
+    fn a_sign_difference_is_no_support() {
+        let a = extract::extract("The margin was -12 percent in Europe.");
+        let b = extract::extract("The margin was 12 percent in Europe.");
+        assert!(!same_figure(&a[0], &b[0]));
+        assert!(same_figure(&a[0], &extract::extract("The margin was \u{2212}12 percent in Europe.")[0]));
     }
 }

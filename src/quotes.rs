@@ -2066,3 +2066,66 @@ fn push_span(run: &mut Vec<Span>, span: Span) {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod scale_tests {
+    //! Regressions for time quadratic in the draft (issue 12): what each quotation reads must
+    //! not grow with the number of quotations around it.
+    use super::*;
+    use crate::prose::Format;
+
+    #[test]
+    fn a_quotation_reads_its_neighbourhood_not_its_whole_sentence() {
+        // Words without digits, so each is a term: "wordbaa", "wordbab", ...
+        let word = |i: usize| format!("word{}{}{}", (b'a' + (i / 676) as u8) as char, (b'a' + (i / 26 % 26) as u8) as char, (b'a' + (i % 26) as u8) as char);
+        let draft: String = (0..3_000).map(|i| format!("\"{} phrase\"", word(i))).collect::<Vec<_>>().join(", ") + ".\n";
+        let prose = Prose::new(&draft, Format::Markdown);
+        let quotations = extract(&prose);
+        assert_eq!(quotations.len(), 3_000);
+        let corpus = Corpus::builtin();
+        let context = draft_context(&prose, &quotations[1_500], &corpus);
+        // Some 60 quotations each side fit in the window; the sentence holds 3,000.
+        assert!(context.len() > 50 && context.len() < 300, "{} context terms", context.len());
+        assert!(!context.contains_key(&word(1_500)), "the quotation's own words are not its context");
+        assert!(context.contains_key(&word(1_499)) && context.contains_key(&word(1_501)), "its neighbours are");
+    }
+
+    #[test]
+    fn the_span_cover_agrees_with_a_scan() {
+        let spans = [Span::new(10, 20), Span::new(12, 40), Span::new(50, 55), Span::new(51, 52), Span::new(70, 70)];
+        let cover = SpanCover::new(spans);
+        for start in 0..80 {
+            for end in start..82 {
+                let probe = Span::new(start, end);
+                let scan = spans.iter().any(|s| s.start <= probe.start && probe.end <= s.end);
+                assert_eq!(cover.contains(probe), scan, "{probe:?}");
+            }
+        }
+        assert!(!SpanCover::default().contains(Span::new(0, 0)));
+    }
+
+    #[test]
+    fn pronouns_resolve_to_the_nearest_name_before_them_across_thousands() {
+        let draft: String = std::iter::once("\"We start,\" Mark Barton said.".to_string())
+            .chain((0..2_000).map(|i| format!(" He paused. \"Point {i} holds,\" he said.")))
+            .collect::<String>()
+            + "\n";
+        let prose = Prose::new(&draft, Format::Markdown);
+        let quotations = extract(&prose);
+        assert_eq!(quotations.len(), 2_001);
+        for q in &quotations {
+            let speaker = q.speaker.as_ref().expect("every quotation has its speaker");
+            assert_eq!(speaker.text, "Mark Barton", "{:?}", q.span.slice(&draft));
+        }
+    }
+
+    #[test]
+    fn the_lexer_stops_early_and_agrees_with_the_whole_lex() {
+        let text = "said the company’s CEO, Sam Altman — of O.K. & co-founders, 3.5";
+        let span = Span::new(0, text.len());
+        let words = lex(text, span).iter().filter(|t| t.word).count();
+        for limit in 0..words + 2 {
+            assert_eq!(words_at_most(text, span, limit), words <= limit, "limit {limit}");
+        }
+    }
+}

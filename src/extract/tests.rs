@@ -334,3 +334,20 @@ fn a_change_from_one_figure_to_another_is_two_figures() {
         assert_eq!(found.len(), 2, "{text}");
     }
 }
+
+/// Regression (issue 12): an invisible character inside a figure cut it short ("US$4" of
+/// "US$4\u{200b} million") or hid it ("NT$\u{200b}1.8 billion").
+#[test]
+fn figures_are_read_through_invisible_characters() {
+    for invisible in ["\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}", "\u{ad}", "\u{feff}", "\u{200e}"] {
+        let text = format!("It saves US${invisible}4{invisible} million a year, {invisible}1{invisible},200 people say.");
+        let found = extract(&text);
+        let figures: Vec<(&str, f64)> = found.iter().map(|q| (q.span.slice(&text), q.value)).collect();
+        assert_eq!(
+            figures,
+            vec![(format!("US${invisible}4{invisible} million").as_str(), 4e6), (format!("1{invisible},200 people").as_str(), 1200.0)],
+            "{invisible:?}"
+        );
+        assert_eq!(found[0].number_span.slice(&text), format!("4{invisible} million"), "{invisible:?}");
+    }
+}
