@@ -131,8 +131,13 @@ pub fn check_with_cache(
     apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
     // Numbers inside a quotation are quote wording, checked with the quotation.
     let quotations = crate::quotes::extract(&prose);
-    quantities.retain(|q| !crate::quotes::inside(&quotations, q.span));
+    let quoted = crate::quotes::SpanCover::quoted(&quotations);
+    quantities.retain(|q| !quoted.contains(q.span));
     let linked: HashSet<u32> = linked_documents(text, corpus);
+    let mut linked_sorted: Vec<u32> = linked.iter().copied().collect();
+    linked_sorted.sort_unstable();
+    // Each paragraph hashed once for the keys of all its quotations.
+    let mut paragraph_hashes: Vec<Option<u64>> = vec![None; if cache.is_some() { prose.paragraphs.len() } else { 0 }];
     let mut report = Report::default();
     let mut trace = Vec::new();
     // The search buffers hold a score per corpus sentence (a megabyte for a large corpus):
@@ -141,6 +146,7 @@ pub fn check_with_cache(
         static SCRATCH: std::cell::RefCell<SearchScratch> = std::cell::RefCell::new(SearchScratch::default());
     }
     let mut scratch = SCRATCH.with(|cell| cell.take());
+    let mut source_memo = SourceMemo::new();
     let mut by_sentence: Vec<Vec<&Quantity>> = vec![Vec::new(); prose.sentences.len()];
     for q in &quantities {
         if let Some(i) = prose.sentence_at(q.number_span.start) {
@@ -159,7 +165,7 @@ pub fn check_with_cache(
             .map(|i| prose.sentences[i])
             .filter(|p| p.paragraph == sentence.paragraph)
             .map(|p| p.span);
-        let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, draft_quantities, &linked));
+        let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, draft_quantities, &linked_sorted));
         if let (Some(cache), Some(key)) = (cache, key) {
             if let Some(hit) = cache.get(key, sentence.span.start) {
                 report.findings.extend(hit.findings);
@@ -169,7 +175,7 @@ pub fn check_with_cache(
         }
         let mut part = Report::default();
         let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
-        let candidates = candidates(corpus, &draft, &linked, &mut scratch);
+        let candidates = candidates(corpus, &draft, &linked, &mut scratch, &mut source_memo);
         judge_sentence(text, &draft, &candidates, options, &mut part, &mut trace);
         if let (Some(cache), Some(key)) = (cache, key) {
             cache.put(key, sentence.span.start, &part);
@@ -181,7 +187,13 @@ pub fn check_with_cache(
         // A quotation's verdict depends on its paragraph and the one before (speakers): reuse
         // it while those are unchanged.
         let base = prose.paragraphs.get(q.paragraph).map_or(0, |p| p.start);
-        let key = cache.map(|_| quotation_key(text, &prose, q));
+        let key = cache.map(|_| {
+            let paragraph = match paragraph_hashes.get_mut(q.paragraph) {
+                Some(slot) => *slot.get_or_insert_with(|| paragraph_hash(text, &prose, q.paragraph)),
+                None => paragraph_hash(text, &prose, q.paragraph),
+            };
+            quotation_key(paragraph, &prose, q)
+        });
         if let (Some(cache), Some(key)) = (cache, key) {
             if let Some(hit) = cache.get(key, base) {
                 report.findings.extend(hit.findings);
@@ -212,10 +224,13 @@ pub fn check_with_cache(
     }
     report.findings.sort_by_key(|f| (f.span.start, f.span.end, f.code));
     report.checked.sort_by_key(|c| (c.span.start, c.span.end));
-    // Point each flagged item at its finding, now that findings are final.
+    // Point each flagged item at its finding, now that findings are final: the first finding
+    // on its span, found by halving since findings are sorted by span.
     for checked in &mut report.checked {
         if checked.verdict == Verdict::Flagged {
-            checked.finding = report.findings.iter().position(|f| f.span == checked.span);
+            let key = (checked.span.start, checked.span.end);
+            let i = report.findings.partition_point(|f| (f.span.start, f.span.end) < key);
+            checked.finding = report.findings.get(i).filter(|f| f.span == checked.span).map(|_| i);
         }
     }
     (report, trace)
@@ -320,7 +335,7 @@ fn shift(report: &Report, by: isize) -> Report {
     out
 }
 
-fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, quantities: &[&Quantity], linked: &HashSet<u32>) -> u64 {
+fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, quantities: &[&Quantity], linked: &[u32]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     span.slice(masked).hash(&mut hasher);
@@ -329,23 +344,30 @@ fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, qu
     for q in quantities {
         (q.span.start.wrapping_sub(span.start), q.span.end.wrapping_sub(span.start), format!("{:?}", q.unit), q.bound).hash(&mut hasher);
     }
-    let mut linked: Vec<u32> = linked.iter().copied().collect();
-    linked.sort_unstable();
     linked.hash(&mut hasher);
     hasher.finish()
 }
 
-fn quotation_key(text: &str, prose: &Prose, q: &crate::quotes::Quotation) -> u64 {
+/// What a quotation's verdict depends on besides the quotation itself: its paragraph and the
+/// one before (speakers). Hashed once per paragraph, not once per quotation in it.
+fn paragraph_hash(text: &str, prose: &Prose, index: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let paragraph = prose.paragraphs.get(index).copied().unwrap_or_default();
+    paragraph.slice(&prose.masked).hash(&mut hasher);
+    paragraph.slice(text).hash(&mut hasher);
+    if let Some(previous) = index.checked_sub(1).and_then(|i| prose.paragraphs.get(i)) {
+        previous.slice(&prose.masked).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn quotation_key(paragraph_hash: u64, prose: &Prose, q: &crate::quotes::Quotation) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     "quotation".hash(&mut hasher);
-    let paragraph = prose.paragraphs.get(q.paragraph).copied().unwrap_or_default();
-    let base = paragraph.start;
-    paragraph.slice(&prose.masked).hash(&mut hasher);
-    paragraph.slice(text).hash(&mut hasher);
-    if let Some(previous) = q.paragraph.checked_sub(1).and_then(|i| prose.paragraphs.get(i)) {
-        previous.slice(&prose.masked).hash(&mut hasher);
-    }
+    paragraph_hash.hash(&mut hasher);
+    let base = prose.paragraphs.get(q.paragraph).map_or(0, |p| p.start);
     let relative = |span: Span| (span.start.wrapping_sub(base), span.end.wrapping_sub(base));
     relative(q.span).hash(&mut hasher);
     for part in &q.parts {
@@ -455,26 +477,81 @@ fn term_weight(corpus: &Corpus, term: &str) -> f32 {
     }
 }
 
-/// A source sentence with its figures and words.
-struct Candidate {
+/// A source sentence with its figures and words: what every draft sentence retrieving it
+/// reads, prepared once per check (a draft's sentences retrieve the same few source passages
+/// again and again, and tokenising them for each was most of the time of a long draft).
+struct SourceSentence {
     doc: u32,
     document: std::sync::Arc<crate::corpus::Document>,
     sentence_span: Span,
-    tokens: Vec<Token>,
+    /// Its terms.
+    own: HashSet<String>,
     /// Terms of the neighbouring sentences in the paragraph.
     context: HashSet<String>,
     quantities: Vec<Quantity>,
     /// The frame of each of `quantities`, in order.
     frames: Vec<Frame>,
+    /// The words around each of `quantities` ([`window`]).
+    windows: Vec<Vec<(String, f32)>>,
+    /// For acronyms of the draft ([`initials`]).
+    initials: Vec<(char, bool)>,
+    years: Vec<f64>,
+}
+
+/// Source sentences read so far in one check, by corpus sentence id (`None`: nothing to
+/// compare there). Bounded: a check that reads more starts afresh.
+type SourceMemo = HashMap<u32, Option<std::rc::Rc<SourceSentence>>>;
+const SOURCE_MEMO_LIMIT: usize = 20_000;
+
+/// A source sentence retrieved for one draft sentence, with how well it matches.
+struct Candidate {
+    source: std::rc::Rc<SourceSentence>,
     /// Share of the draft sentence this sentence covers.
     coverage: f32,
     /// Draft terms found here: 1 for each in the sentence, 0.5 for each only in a neighbour.
     shared: f32,
-    years: Vec<f64>,
     linked: bool,
 }
 
-fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch) -> Vec<Candidate> {
+impl std::ops::Deref for Candidate {
+    type Target = SourceSentence;
+    fn deref(&self) -> &SourceSentence {
+        &self.source
+    }
+}
+
+fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
+    let s = corpus.index.sentence(id)?;
+    // A source changed since it was indexed is left out until the index is refreshed.
+    let doc = corpus.document(s.doc)?;
+    let &sentence = doc.prose.sentences.get(s.sentence as usize)?;
+    let paragraph_quantities = doc.paragraph_quantities(s.paragraph as usize);
+    let quantities: Vec<Quantity> = paragraph_quantities
+        .iter()
+        .filter(|q| sentence.span.start <= q.number_span.start && q.number_span.start < sentence.span.end)
+        .cloned()
+        .collect();
+    let years: Vec<f64> = paragraph_quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
+    if quantities.iter().all(|q| q.unit == Unit::Date) {
+        return None;
+    }
+    let tokens = words::tokens(doc.prose_text(), sentence.span);
+    let mut context = HashSet::new();
+    for neighbour in [s.sentence.wrapping_sub(1), s.sentence + 1] {
+        if let Some(n) = doc.prose.sentences.get(neighbour as usize) {
+            if n.paragraph == sentence.paragraph {
+                context.extend(words::tokens(doc.prose_text(), n.span).into_iter().map(|t| t.term));
+            }
+        }
+    }
+    let own = tokens.iter().map(|t| t.term.clone()).collect();
+    let windows = quantities.iter().map(|p| window(&tokens, p.span)).collect();
+    let frames = frame::frames(doc.prose_text(), sentence.span, &tokens, &quantities);
+    let initials = initials(sentence.span.slice(doc.prose_text()));
+    Some(SourceSentence { doc: s.doc, document: doc.clone(), sentence_span: sentence.span, own, context, quantities, frames, windows, initials, years })
+}
+
+fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch, memo: &mut SourceMemo) -> Vec<Candidate> {
     let query: Vec<String> = draft.tokens.iter().map(|t| t.term.clone()).collect();
     let hits = corpus.index.search_with(scratch, &query, RETRIEVE);
     let mut chosen: Vec<u32> = Vec::new();
@@ -491,73 +568,50 @@ fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scr
         }
     }
     chosen.sort_unstable();
+    if memo.len() > SOURCE_MEMO_LIMIT {
+        memo.clear();
+    }
     let mut out = Vec::new();
     for id in chosen {
-        let Some(s) = corpus.index.sentence(id) else { continue };
-        // A source changed since it was indexed is left out until the index is refreshed.
-        let Some(doc) = corpus.document(s.doc) else { continue };
-        let Some(&sentence) = doc.prose.sentences.get(s.sentence as usize) else { continue };
-        let paragraph_quantities = doc.paragraph_quantities(s.paragraph as usize);
-        let quantities: Vec<Quantity> = paragraph_quantities
-            .iter()
-            .filter(|q| sentence.span.start <= q.number_span.start && q.number_span.start < sentence.span.end)
-            .cloned()
-            .collect();
-        let years: Vec<f64> = paragraph_quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
-        if quantities.iter().all(|q| q.unit == Unit::Date) {
-            continue;
-        }
-        let tokens = words::tokens(doc.prose_text(), sentence.span);
-        let frames = frame::frames(doc.prose_text(), sentence.span, &tokens, &quantities);
-        let mut context = HashSet::new();
-        for neighbour in [s.sentence.wrapping_sub(1), s.sentence + 1] {
-            if let Some(n) = doc.prose.sentences.get(neighbour as usize) {
-                if n.paragraph == sentence.paragraph {
-                    context.extend(words::tokens(doc.prose_text(), n.span).into_iter().map(|t| t.term));
-                }
-            }
-        }
-        let mut own: HashSet<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        let Some(source) = memo.entry(id).or_insert_with(|| source_sentence(corpus, id).map(std::rc::Rc::new)).clone() else { continue };
         // "PLA" in the draft is "People's Liberation Army" in the source.
-        for (term, letters) in &draft.acronyms {
-            if !own.contains(term.as_str()) && spells_acronym(sentence.span.slice(doc.prose_text()), letters) {
-                own.insert(term.as_str());
-            }
-        }
+        let spelled: HashSet<&str> = draft
+            .acronyms
+            .iter()
+            .filter(|(term, letters)| {
+                !source.own.contains(term.as_str()) && spells_with(&source.initials, letters)
+            })
+            .map(|(term, _)| term.as_str())
+            .collect();
         let mut covered = 0.0;
         let mut shared = 0.0;
         for (term, weight) in &draft.weights {
             let count = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
-            if own.contains(term.as_str()) {
+            if source.own.contains(term.as_str()) || spelled.contains(term.as_str()) {
                 covered += weight;
                 shared += count;
-            } else if context.contains(term) {
+            } else if source.context.contains(term) {
                 covered += 0.5 * weight;
                 shared += 0.5 * count;
             }
         }
         let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
-        out.push(Candidate {
-            doc: s.doc,
-            document: doc.clone(),
-            sentence_span: sentence.span,
-            tokens,
-            context,
-            quantities,
-            frames,
-            coverage,
-            shared,
-            years,
-            linked: linked.contains(&s.doc),
-        });
+        let linked = linked.contains(&source.doc);
+        out.push(Candidate { source, coverage, shared, linked });
     }
     out
 }
 
 /// Whether consecutive capitalised words of `text` have `letters` as initials ("People's
 /// Liberation Army" for "PLA"), skipping the small words titles use ("of", "and", "the").
+#[cfg(test)]
 fn spells_acronym(text: &str, letters: &str) -> bool {
-    let initials: Vec<(char, bool)> = text
+    spells_with(&initials(text), letters)
+}
+
+/// The first letter of each word of `text`, and whether the word is one titles skip.
+fn initials(text: &str) -> Vec<(char, bool)> {
+    text
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
         .map(|w| {
@@ -565,7 +619,11 @@ fn spells_acronym(text: &str, letters: &str) -> bool {
             let small = matches!(w, "of" | "and" | "the" | "for" | "&");
             (first, small)
         })
-        .collect();
+        .collect()
+}
+
+/// [`spells_acronym`] on a sentence's [`initials`].
+fn spells_with(initials: &[(char, bool)], letters: &str) -> bool {
     let wanted: Vec<char> = letters.chars().collect();
     'start: for start in 0..initials.len() {
         let mut i = start;
@@ -747,11 +805,12 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Candidate]) -
     let crowded = draft.quantities.iter().filter(|o| o.unit != Unit::Date && family(&o.unit) == family(&q.unit)).count() > 1;
     let mut out = Vec::new();
     for (ci, c) in candidates.iter().enumerate() {
-        for (p, source_frame) in c.quantities.iter().zip(&c.frames) {
+        for (pi, p) in c.quantities.iter().enumerate() {
+            let source_frame = &c.frames[pi];
             if p.unit == Unit::Date || family(&p.unit) != family(&q.unit) {
                 continue;
             }
-            let source_window = window(&c.tokens, p.span);
+            let source_window = &c.windows[pi];
             let mut shared = 0.0;
             let mut total = 0.0;
             for (term, w) in &draft_window {
@@ -882,7 +941,7 @@ fn judge_sentence(
             let c = &candidates[a.candidate];
             let ev = evidence(c, a.source);
             let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
-            push(report, q.span, ev, finding);
+            push(text, report, q.span, ev, finding);
             continue;
         }
         // No passage holds this value: take the best-aligned figure not claimed by another.
@@ -897,7 +956,7 @@ fn judge_sentence(
         if a.equal {
             // The best-aligned figure holds the draft's value after all: never a different value.
             let finding = if confident { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
-            push(report, q.span, ev, finding);
+            push(text, report, q.span, ev, finding);
             continue;
         }
         let (dv, _) = q.comparable();
@@ -909,7 +968,7 @@ fn judge_sentence(
         let relative = if sv != 0.0 { (dv - sv).abs() / sv.abs() } else { f64::INFINITY };
         if q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source, options.dollar.as_deref()) {
             // "about 80 percent" for "82 percent": a hedge the writer added covers the difference.
-            push(report, q.span, ev, None);
+            push(text, report, q.span, ev, None);
             continue;
         }
         if !confident {
@@ -946,7 +1005,7 @@ fn judge_sentence(
             };
             Some(error(Code::NumberMismatch, draft_text, &ev, format!("draft says \"{draft_text}\"; source says \"{}\"{scale}", ev.text)))
         };
-        push(report, q.span, ev, finding);
+        push(text, report, q.span, ev, finding);
     }
 }
 
@@ -1002,7 +1061,12 @@ fn error(code: Code, draft_text: &str, ev: &Evidence, message: String) -> Findin
         span: Span::default(),
         message,
         evidence: vec![ev.clone()],
-        fix: Some(Fix { span: Span::default(), replacement: ev.text.clone(), title: format!("Replace with \"{}\"", ev.text) }),
+        // The source's figure without any invisible characters it carries.
+        fix: Some(Fix {
+            span: Span::default(),
+            replacement: ev.text.chars().filter(|c| !extract::is_invisible(*c)).collect(),
+            title: format!("Replace with \"{}\"", ev.text),
+        }),
     }
 }
 
@@ -1014,7 +1078,7 @@ fn hedge(draft_text: &str, ev: &Evidence, message: String, title: &str) -> Findi
     finding
 }
 
-fn push(report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>) {
+fn push(text: &str, report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>) {
     match finding {
         None => report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None }),
         Some(mut f) => {
@@ -1022,10 +1086,23 @@ fn push(report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>)
             if let Some(fix) = &mut f.fix {
                 fix.span = span;
             }
+            // A replacement of part of a figure would leave the rest in the draft.
+            if !covers_whole_figure(text, span) {
+                f.fix = None;
+            }
             // The finding carries the same evidence as its first item.
             report.flag(f);
         }
     }
+}
+
+/// Whether `span` surely takes in all of its figure: no invisible character stands right
+/// outside it. The extractor reads through the invisible characters inside a figure, so one at
+/// its edge may hide more of it ("US$4\u{200b} million" read as "US$4"); a fix is then left to
+/// the writer rather than risk leaving half a figure behind.
+fn covers_whole_figure(text: &str, span: Span) -> bool {
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else { return false };
+    !after.chars().next().is_some_and(extract::is_invisible) && !before.chars().next_back().is_some_and(extract::is_invisible)
 }
 
 fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &CheckOptions) {
@@ -1089,5 +1166,30 @@ mod tests {
         assert!(is_rounding(30.0, 29.7));
         assert!(!is_rounding(28.0, 82.0));
         assert!(!is_rounding(82.0, 80.0));
+    }
+}
+
+#[cfg(test)]
+mod figure_tests {
+    use super::*;
+
+    /// Regression (issue 12): a fix for "US$4" of "US$4\u{200b} million" left "million" behind.
+    #[test]
+    fn a_range_joined_to_more_by_an_invisible_character_is_not_the_whole_figure() {
+        let text = "saves US$4\u{200b} million a year";
+        let start = text.find("US$").unwrap();
+        assert!(!covers_whole_figure(text, Span::new(start, start + 4)));
+        assert!(covers_whole_figure(text, Span::new(start, text.find(" a year").unwrap())));
+        assert!(!covers_whole_figure("NT$\u{2060}1.8 billion", Span::new(6, 17)));
+        assert!(covers_whole_figure("saves 4 million", Span::new(6, 15)));
+    }
+
+    /// Regression (issue 12): "12 percent" for "-12 percent" was supported.
+    #[test]
+    fn a_sign_difference_is_no_support() {
+        let a = extract::extract("The margin was -12 percent in Europe.");
+        let b = extract::extract("The margin was 12 percent in Europe.");
+        assert!(!same_figure(&a[0], &b[0]));
+        assert!(same_figure(&a[0], &extract::extract("The margin was \u{2212}12 percent in Europe.")[0]));
     }
 }

@@ -70,6 +70,42 @@ pub fn inside(quotations: &[Quotation], span: Span) -> bool {
     quotations.iter().any(|q| q.contains(span))
 }
 
+/// A set of spans answering "does one of them contain this span?" in logarithmic time, for
+/// asking it once per word or figure of a draft with thousands of quotations.
+#[derive(Debug, Clone, Default)]
+pub struct SpanCover {
+    /// The spans by start.
+    starts: Vec<usize>,
+    /// The largest end among the spans up to each index.
+    reach: Vec<usize>,
+}
+
+impl SpanCover {
+    pub fn new(spans: impl IntoIterator<Item = Span>) -> Self {
+        let mut spans: Vec<Span> = spans.into_iter().collect();
+        spans.sort_unstable_by_key(|s| s.start);
+        let mut reach = Vec::with_capacity(spans.len());
+        let mut furthest = 0;
+        for s in &spans {
+            furthest = furthest.max(s.end);
+            reach.push(furthest);
+        }
+        SpanCover { starts: spans.iter().map(|s| s.start).collect(), reach }
+    }
+
+    /// The quoted words of `quotations` (what [`inside`] asks about).
+    pub fn quoted(quotations: &[Quotation]) -> Self {
+        SpanCover::new(quotations.iter().flat_map(|q| q.parts.iter().copied()))
+    }
+
+    /// Whether one of the spans holds all of `span`.
+    pub fn contains(&self, span: Span) -> bool {
+        // Of the spans starting at or before `span`, the one reaching furthest decides.
+        let n = self.starts.partition_point(|&start| start <= span.start);
+        n > 0 && self.reach[n - 1] >= span.end
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpeakerKind {
     /// A name (`Mark Barton`, `Barton`, `OpenAI`), or a pronoun resolved to one.
@@ -297,37 +333,55 @@ struct Tok {
 
 /// Words (with inner apostrophes, hyphens, dots and ampersands) and single punctuation marks.
 fn lex(text: &str, span: Span) -> Vec<Tok> {
-    let s = span.slice(text);
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (off, c) = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        if c.is_alphanumeric() {
-            let mut j = i + 1;
-            while j < chars.len() {
-                let cj = chars[j].1;
-                if cj.is_alphanumeric() {
-                    j += 1;
-                } else if matches!(cj, '\'' | '’' | '-' | '.' | '&') && chars.get(j + 1).is_some_and(|x| x.1.is_alphanumeric()) {
-                    j += 2;
-                } else {
-                    break;
-                }
+    Lexer { s: span.slice(text), base: span.start, pos: 0 }.collect()
+}
+
+/// Whether `text[span]` holds at most `limit` words: reads no further than the word after the
+/// limit, so asking about a short gap costs little even when the span runs on (a paragraph of
+/// thousands of attributions asks once per attribution).
+fn words_at_most(text: &str, span: Span, limit: usize) -> bool {
+    Lexer { s: span.slice(text), base: span.start, pos: 0 }.filter(|t| t.word).nth(limit).is_none()
+}
+
+/// The tokens of [`lex`], one at a time.
+struct Lexer<'a> {
+    s: &'a str,
+    base: usize,
+    pos: usize,
+}
+
+impl Iterator for Lexer<'_> {
+    type Item = Tok;
+
+    fn next(&mut self) -> Option<Tok> {
+        let s = self.s;
+        loop {
+            let c = s[self.pos..].chars().next()?;
+            let off = self.pos;
+            if c.is_whitespace() {
+                self.pos += c.len_utf8();
+                continue;
             }
-            let end = chars.get(j).map_or(s.len(), |x| x.0);
-            out.push(Tok { span: Span::new(span.start + off, span.start + end), word: true });
-            i = j;
-        } else {
-            out.push(Tok { span: Span::new(span.start + off, span.start + off + c.len_utf8()), word: false });
-            i += 1;
+            if c.is_alphanumeric() {
+                let mut end = off + c.len_utf8();
+                loop {
+                    let mut rest = s[end..].chars();
+                    match rest.next() {
+                        Some(cj) if cj.is_alphanumeric() => end += cj.len_utf8(),
+                        Some(cj @ ('\'' | '’' | '-' | '.' | '&')) => match rest.next() {
+                            Some(n) if n.is_alphanumeric() => end += cj.len_utf8() + n.len_utf8(),
+                            _ => break,
+                        },
+                        _ => break,
+                    }
+                }
+                self.pos = end;
+                return Some(Tok { span: Span::new(self.base + off, self.base + end), word: true });
+            }
+            self.pos += c.len_utf8();
+            return Some(Tok { span: Span::new(self.base + off, self.base + off + c.len_utf8()), word: false });
         }
     }
-    out
 }
 
 const SPEECH_VERBS: &[&str] = &[
@@ -410,11 +464,13 @@ fn is_adverb(text: &str, t: &Tok) -> bool {
 /// All attributions of paragraph `p`, in order.
 fn attributions(text: &str, prose: &Prose, p: usize, inner: &[Span]) -> Vec<Attribution> {
     let mut out = Vec::new();
-    for sentence in prose.sentences.iter().filter(|s| s.paragraph == p) {
-        let toks: Vec<Tok> = lex(text, sentence.span)
-            .into_iter()
-            .filter(|t| !inner.iter().any(|q| q.start <= t.span.start && t.span.end <= q.end))
-            .collect();
+    // Sentences are in paragraph order: the paragraph's are one run, found by halving (a scan
+    // of every sentence per paragraph made long drafts quadratic).
+    let first = prose.sentences.partition_point(|s| s.paragraph < p);
+    let end = first + prose.sentences[first..].partition_point(|s| s.paragraph == p);
+    let quoted = SpanCover::new(inner.iter().copied());
+    for sentence in &prose.sentences[first..end] {
+        let toks: Vec<Tok> = lex(text, sentence.span).into_iter().filter(|t| !quoted.contains(t.span)).collect();
         for v in 0..toks.len() {
             if !toks[v].word {
                 continue;
@@ -551,7 +607,8 @@ fn np_before(text: &str, toks: &[Tok], b: usize, in_relative: bool) -> Option<Sp
                 let words = s.text.split_whitespace().count();
                 let appositive_name = s.kind == SpeakerKind::Name && s.span.end < before.span.start;
                 if appositive_name || s.kind == SpeakerKind::Name && is_cap(text, &before) || s.kind == SpeakerKind::Description && words <= 4 && DETERMINERS.contains(&s.text.split_whitespace().next().unwrap_or("").to_lowercase().as_str()) {
-                    let description_start = toks.iter().position(|t| t.span.start == s.span.start).unwrap_or(0);
+                    let description_start = toks.partition_point(|t| t.span.start < s.span.start);
+                    let description_start = if toks.get(description_start).is_some_and(|t| t.span.start == s.span.start) { description_start } else { 0 };
                     return prefer_name_before(text, toks, description_start, Some(s));
                 }
             }
@@ -739,23 +796,21 @@ fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
 }
 
 fn resolve_pronouns(current: &mut [Attribution], previous: &[Attribution]) {
-    for i in 0..current.len() {
-        let Some(s) = &current[i].speaker else { continue };
-        if s.kind != SpeakerKind::Pronoun || !matches!(s.text.as_str(), "he" | "she") {
-            continue;
+    // The nearest named speaker so far, carried along rather than searched for from each
+    // pronoun (a paragraph of thousands of "he said" was quadratic).
+    let mut named: Option<String> =
+        previous.iter().rev().filter_map(|a| a.speaker.as_ref()).find(|s| s.kind == SpeakerKind::Name).map(|s| s.text.clone());
+    for attribution in current.iter_mut() {
+        let Some(s) = &mut attribution.speaker else { continue };
+        if s.kind == SpeakerKind::Pronoun && matches!(s.text.as_str(), "he" | "she") {
+            if let Some(name) = &named {
+                s.kind = SpeakerKind::Name;
+                s.text = name.clone();
+                s.resolved = true;
+            }
         }
-        let named = current[..i]
-            .iter()
-            .rev()
-            .chain(previous.iter().rev())
-            .filter_map(|a| a.speaker.as_ref())
-            .find(|s| s.kind == SpeakerKind::Name)
-            .map(|s| s.text.clone());
-        if let Some(name) = named {
-            let s = current[i].speaker.as_mut().expect("checked above");
-            s.kind = SpeakerKind::Name;
-            s.text = name;
-            s.resolved = true;
+        if s.kind == SpeakerKind::Name {
+            named = Some(s.text.clone());
         }
     }
 }
@@ -778,6 +833,15 @@ fn only_punctuation(text: &str) -> bool {
     text.chars().all(|c| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '!' | '?' | '—' | '–' | '-' | '”' | '’' | '"' | '\'' | '»' | ')'))
 }
 
+/// Indices of the attributions whose verb lies in `span` (with its end): attributions are in
+/// text order, so these are one run. An attribution inside a span has its verb there, so a
+/// search for one looks only at these, not at every attribution of the paragraph per mark.
+fn verbs_in(attributions: &[Attribution], span: Span) -> std::ops::Range<usize> {
+    let first = attributions.partition_point(|a| a.verb.start < span.start);
+    let end = attributions.partition_point(|a| a.verb.start <= span.end).max(first);
+    first..end
+}
+
 fn build_quotations(text: &str, prose: &Prose, p: usize, marks: &[(Span, Span)], attributions: &[Attribution]) -> Vec<Quotation> {
     // Join parts split by an attribution: "X," he said. "Y"
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -790,13 +854,18 @@ fn build_quotations(text: &str, prose: &Prose, p: usize, marks: &[(Span, Span)],
             let words = toks.iter().filter(|t| t.word).count();
             let punctuation_ok = toks.iter().filter(|t| !t.word).all(|t| matches!(t.span.slice(text), "," | "." | ":" | ";" | "—" | "–"));
             // The gap must be the attribution and nothing else: `," he said. "`.
-            let found = attributions.iter().position(|a| {
-                gap.start <= a.span.start
-                    && a.span.end <= gap.end
-                    && a.speaker.is_some()
-                    && toks.iter().filter(|t| t.word).all(|t| a.span.start <= t.span.start && t.span.end <= a.span.end)
-            });
-            if (1..=7).contains(&words) && punctuation_ok && found.is_some() && !gap.slice(text).contains('\n') {
+            let found = ((1..=7).contains(&words) && punctuation_ok)
+                .then(|| {
+                    verbs_in(attributions, gap).find(|&k| {
+                        let a = &attributions[k];
+                        gap.start <= a.span.start
+                            && a.span.end <= gap.end
+                            && a.speaker.is_some()
+                            && toks.iter().filter(|t| t.word).all(|t| a.span.start <= t.span.start && t.span.end <= a.span.end)
+                    })
+                })
+                .flatten();
+            if found.is_some() && !gap.slice(text).contains('\n') {
                 group.push(i);
                 if gap_attribution.last().is_some_and(|g| g.is_none()) {
                     *gap_attribution.last_mut().expect("one per group") = found;
@@ -824,23 +893,25 @@ fn build_quotations(text: &str, prose: &Prose, p: usize, marks: &[(Span, Span)],
             // The words between may be the rest of the speaker's noun phrase (`Mr`, `the
             // company's`), never a new sentence.
             let close_sentence = prose.sentence_at(close.start);
-            chosen = attributions.iter().position(|a| {
+            chosen = verbs_in(attributions, Span::new(close.end, next_start)).find(|&k| {
+                let a = &attributions[k];
                 a.span.start >= close.end
                     && a.span.end <= next_start
                     && prose.sentence_at(a.verb.start) == close_sentence
                     && only_punctuation(&text[close.end..a.span.start].chars().take_while(|c| !c.is_alphanumeric()).collect::<String>())
-                    && lex(text, Span::new(close.end, a.span.start)).iter().filter(|t| t.word).count() <= 4
+                    && words_at_most(text, Span::new(close.end, a.span.start), 4)
             });
         }
         let mut follows = chosen.is_some();
         if chosen.is_none() {
             // Before the opening mark, in the same sentence: `X said the company "..."`.
             let sentence = prose.sentence_at(open.start).map(|s| prose.sentences[s].span);
-            chosen = attributions.iter().rposition(|a| {
+            chosen = verbs_in(attributions, Span::new(previous_end, open.start)).rev().find(|&k| {
+                let a = &attributions[k];
                 a.span.end <= open.start
                     && a.span.start >= previous_end
                     && sentence.is_some_and(|s| s.contains(a.verb.start))
-                    && lex(text, Span::new(a.verb.end, open.start)).iter().filter(|t| t.word).count() <= 8
+                    && words_at_most(text, Span::new(a.verb.end, open.start), 8)
             });
             // `X said the company "..."` is as sure, unless the words between report someone
             // else's words (`X said Y's claim that "..."`).
@@ -860,9 +931,8 @@ fn build_quotations(text: &str, prose: &Prose, p: usize, marks: &[(Span, Span)],
         let speaker = speaker.or_else(|| {
             let last: &Quotation = out.last()?;
             let gap = Span::new(last.span.end, open.start);
-            let words = lex(text, gap).into_iter().filter(|t| t.word).count();
             let same_sentence = prose.sentence_at(last.span.start) == prose.sentence_at(open.start);
-            (same_sentence && words <= 3 && !attributions.iter().any(|a| gap.contains(a.verb.start)))
+            (same_sentence && words_at_most(text, gap, 3) && verbs_in(attributions, gap).all(|k| !gap.contains(attributions[k].verb.start)))
                 .then(|| last.speaker.clone().map(|s| Speaker { follows: false, ..s }))
                 .flatten()
         });
@@ -1303,15 +1373,33 @@ impl SourcePara {
     }
 }
 
-/// Content words of the draft around a quotation (not inside it), with capped IDF weights.
+/// How far around a quotation its context reaches, in bytes each side (some 150 words, more
+/// than a sentence of prose holds). Without a limit, each of the thousands of quotations of one
+/// long sentence read the whole sentence, and the check took time quadratic in its length.
+const CONTEXT_BYTES: usize = 1_000;
+
+/// Content words of the draft around a quotation (not inside it) in its sentence, with capped
+/// IDF weights.
 fn draft_context(prose: &Prose, q: &Quotation, corpus: &Corpus) -> HashMap<String, f32> {
     let first = prose.sentence_at(q.span.start);
     let last = prose.sentence_at(q.span.end.saturating_sub(1));
     let mut out = HashMap::new();
     let (Some(first), Some(last)) = (first, last) else { return out };
-    let span = Span::new(prose.sentences[first].span.start, prose.sentences[last].span.end);
-    for t in words::tokens(&prose.masked, span) {
-        if q.contains(t.span) {
+    let text = prose.masked.as_str();
+    // Cut at whitespace, which no word spans, so the words kept are read as in the whole sentence.
+    let mut start = prose.sentences[first].span.start.max(q.span.start.saturating_sub(CONTEXT_BYTES));
+    let after_space = |at: usize| text.is_char_boundary(at) && text[..at].ends_with(char::is_whitespace);
+    while start < q.span.start && start != prose.sentences[first].span.start && !after_space(start) {
+        start += 1;
+    }
+    let mut end = prose.sentences[last].span.end.min(q.span.end.saturating_add(CONTEXT_BYTES));
+    let before_space = |at: usize| text.is_char_boundary(at) && text[at..].starts_with(char::is_whitespace);
+    while end > q.span.end && end != prose.sentences[last].span.end && !before_space(end) {
+        end -= 1;
+    }
+    let quoted = SpanCover::new(q.parts.iter().copied());
+    for t in words::tokens(text, Span::new(start, end)) {
+        if quoted.contains(t.span) {
             continue;
         }
         out.entry(t.term.clone()).or_insert_with(|| corpus.index.idf(&t.term).min(4.0));
@@ -1978,3 +2066,66 @@ fn push_span(run: &mut Vec<Span>, span: Span) {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod scale_tests {
+    //! Regressions for time quadratic in the draft (issue 12): what each quotation reads must
+    //! not grow with the number of quotations around it.
+    use super::*;
+    use crate::prose::Format;
+
+    #[test]
+    fn a_quotation_reads_its_neighbourhood_not_its_whole_sentence() {
+        // Words without digits, so each is a term: "wordbaa", "wordbab", ...
+        let word = |i: usize| format!("word{}{}{}", (b'a' + (i / 676) as u8) as char, (b'a' + (i / 26 % 26) as u8) as char, (b'a' + (i % 26) as u8) as char);
+        let draft: String = (0..3_000).map(|i| format!("\"{} phrase\"", word(i))).collect::<Vec<_>>().join(", ") + ".\n";
+        let prose = Prose::new(&draft, Format::Markdown);
+        let quotations = extract(&prose);
+        assert_eq!(quotations.len(), 3_000);
+        let corpus = Corpus::builtin();
+        let context = draft_context(&prose, &quotations[1_500], &corpus);
+        // Some 60 quotations each side fit in the window; the sentence holds 3,000.
+        assert!(context.len() > 50 && context.len() < 300, "{} context terms", context.len());
+        assert!(!context.contains_key(&word(1_500)), "the quotation's own words are not its context");
+        assert!(context.contains_key(&word(1_499)) && context.contains_key(&word(1_501)), "its neighbours are");
+    }
+
+    #[test]
+    fn the_span_cover_agrees_with_a_scan() {
+        let spans = [Span::new(10, 20), Span::new(12, 40), Span::new(50, 55), Span::new(51, 52), Span::new(70, 70)];
+        let cover = SpanCover::new(spans);
+        for start in 0..80 {
+            for end in start..82 {
+                let probe = Span::new(start, end);
+                let scan = spans.iter().any(|s| s.start <= probe.start && probe.end <= s.end);
+                assert_eq!(cover.contains(probe), scan, "{probe:?}");
+            }
+        }
+        assert!(!SpanCover::default().contains(Span::new(0, 0)));
+    }
+
+    #[test]
+    fn pronouns_resolve_to_the_nearest_name_before_them_across_thousands() {
+        let draft: String = std::iter::once("\"We start,\" Mark Barton said.".to_string())
+            .chain((0..2_000).map(|i| format!(" He paused. \"Point {i} holds,\" he said.")))
+            .collect::<String>()
+            + "\n";
+        let prose = Prose::new(&draft, Format::Markdown);
+        let quotations = extract(&prose);
+        assert_eq!(quotations.len(), 2_001);
+        for q in &quotations {
+            let speaker = q.speaker.as_ref().expect("every quotation has its speaker");
+            assert_eq!(speaker.text, "Mark Barton", "{:?}", q.span.slice(&draft));
+        }
+    }
+
+    #[test]
+    fn the_lexer_stops_early_and_agrees_with_the_whole_lex() {
+        let text = "said the company’s CEO, Sam Altman — of O.K. & co-founders, 3.5";
+        let span = Span::new(0, text.len());
+        let words = lex(text, span).iter().filter(|t| t.word).count();
+        for limit in 0..words + 2 {
+            assert_eq!(words_at_most(text, span, limit), words <= limit, "limit {limit}");
+        }
+    }
+}

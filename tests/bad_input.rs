@@ -264,3 +264,61 @@ fn drafts_in_encodings_copydesk_does_not_read_are_named_and_exit_2() {
         assert!(text(&output.stdout).contains("utf16.md:1:17: unit-mismatch"), "{}{}", text(&output.stdout), text(&output.stderr));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Signs and invisible characters in figures (issue 12, items 8 and 10)
+// ---------------------------------------------------------------------------------------------
+
+const SIGNED_SOURCE: &str = "Acme quarterly report\n\nAcme Corporation said the operating margin of its cloud unit in Europe was -12 percent in the third quarter of 2024, analysts at Jefferies noted.\n\nThe coldest reading at the Acme data centre in Tromso was \u{2212}40 degrees in January 2024, the company said.\n";
+
+/// Lints `draft` against a corpus of `source` alone.
+fn lint_against(source: &str, draft: &str) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("c")).unwrap();
+    std::fs::write(dir.path().join("c/a.txt"), source).unwrap();
+    std::fs::write(dir.path().join("d.md"), draft).unwrap();
+    lint(dir.path(), &["--no-config", "--no-index", "--corpus", "c", "--format", "concise", "d.md"])
+}
+
+#[test]
+fn a_dropped_or_added_sign_is_a_number_mismatch() {
+    let unsigned = "Acme Corporation said the operating margin of its cloud unit in Europe was 12 percent in the third quarter of 2024, analysts at Jefferies noted.\n\nThe coldest reading at the Acme data centre in Tromso was 40 degrees in January 2024, the company said.\n";
+    let output = lint_against(SIGNED_SOURCE, unsigned);
+    let out = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(out.contains("number-mismatch draft says \"12 percent\"; source says \"-12 percent\""), "{out}");
+    assert!(out.contains("number-mismatch draft says \"40 degrees\"; source says \"\u{2212}40 degrees\""), "{out}");
+    // The same sign written another way agrees: "minus 40", "negative 12".
+    let worded = unsigned.replace("was 12 percent", "was negative 12 percent").replace("was 40 degrees", "was minus 40 degrees");
+    let output = lint_against(SIGNED_SOURCE, &worded);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+    // A sign the source does not have.
+    let output = lint_against(&SIGNED_SOURCE.replace("-12 percent", "12 percent"), &unsigned.replace("12 percent", "-12 percent"));
+    assert!(text(&output.stdout).contains("draft says \"-12 percent\"; source says \"12 percent\""), "{}", text(&output.stdout));
+}
+
+#[test]
+fn figures_are_read_through_invisible_characters_and_fixes_cover_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, invisible) in ["\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}", "\u{ad}", "\u{feff}"].iter().enumerate() {
+        let name = format!("d{i}.md");
+        std::fs::write(dir.path().join(&name), format!("Micron will pay NT${invisible}1.8 billion for Powerchip's P5 fab site in Miaoli County.\n")).unwrap();
+        let output = lint(dir.path(), &["--no-config", "--no-index", "--format", "concise", &name]);
+        assert_eq!(output.status.code(), Some(1), "{invisible:?}: {}", text(&output.stdout));
+        assert!(text(&output.stdout).contains(":1:17: unit-mismatch"), "{invisible:?}: {}", text(&output.stdout));
+    }
+    let draft = "One American entrepreneur said their business saves US$4\u{200b} million annually by using Alibaba's\nQwen models instead of proprietary ones.\n";
+    std::fs::write(dir.path().join("zw.md"), draft).unwrap();
+    let output = lint(dir.path(), &["--no-config", "--no-index", "--format", "json", "zw.md"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostic = &json["diagnostics"][0];
+    assert_eq!(diagnostic["text"], "US$4\u{200b} million");
+    assert_eq!(diagnostic["fix"]["replacement"], "US$400,000");
+    // The fix replaces the diagnostic's range: the whole figure, invisible character and scale
+    // word included.
+    let start = diagnostic["range"]["start"]["character"].as_u64().unwrap() as usize;
+    let end = diagnostic["range"]["end"]["character"].as_u64().unwrap() as usize;
+    let line: Vec<u16> = draft.lines().next().unwrap().encode_utf16().collect();
+    let fixed = format!("{}{}{}", String::from_utf16_lossy(&line[..start]), "US$400,000", String::from_utf16_lossy(&line[end..]));
+    assert!(fixed.contains("saves US$400,000 annually"), "{fixed}");
+}

@@ -746,6 +746,6 @@ pub const OPENING_WORDS: &[&str] = &[
     "with", "from", "since", "until", "after", "before", "between", "to", "and", "but", "or",
     "so", "then", "now", "still", "even", "perhaps", "maybe", "another", "nearly", "roughly",
     "almost", "approximately", "around", "less", "more", "fewer", "at", "among", "within",
-    "during", "across", "per", "plus", "minus", "step", "chapter", "part", "round", "day",
+    "during", "across", "per", "plus", "minus", "negative", "step", "chapter", "part", "round", "day",
     "week", "year", "game", "stage", "phase", "number", "no", "nos", "page", "figure", "table",
 ];

@@ -174,6 +174,41 @@ fn url_regex() -> &'static Regex {
 
 /// Every quantity in `masked` (a masked copy from `crate::prose`, or any plain text).
 pub fn extract(masked: &str) -> Vec<Quantity> {
+    if !masked.contains(is_invisible) {
+        return extract_visible(masked);
+    }
+    // Figures are read through invisible characters ("US$4\u{200b} million" is US$4 million):
+    // read a copy without them, then map each span back to the text, where it covers the
+    // invisible characters inside the figure too.
+    let mut visible = String::with_capacity(masked.len());
+    // For each byte of `visible`, where it stands in `masked`; one more for the end.
+    let mut origin: Vec<usize> = Vec::with_capacity(masked.len() + 1);
+    for (at, c) in masked.char_indices() {
+        if !is_invisible(c) {
+            visible.push(c);
+            origin.extend(at..at + c.len_utf8());
+        }
+    }
+    origin.push(masked.len());
+    // A span ends right after its last visible character, not at the next one.
+    let start = |at: usize| origin[at];
+    let end = |at: usize| if at == 0 { origin[0] } else { origin[at - 1] + 1 };
+    let mut found = extract_visible(&visible);
+    for q in &mut found {
+        q.span = Span::new(start(q.span.start), end(q.span.end).max(start(q.span.start)));
+        q.number_span = Span::new(start(q.number_span.start), end(q.number_span.end).max(start(q.number_span.start)));
+    }
+    found
+}
+
+/// Characters that show nothing: zero-width space, non-joiner and joiner, word joiner and the
+/// invisible operators, soft hyphen, byte-order mark, Mongolian vowel separator, and the
+/// direction marks, embeddings and isolates. Pasted text carries them inside figures.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{00AD}' | '\u{FEFF}' | '\u{180E}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn extract_visible(masked: &str) -> Vec<Quantity> {
     let urls: Vec<Span> = url_regex().find_iter(masked).map(|m| Span::new(m.start(), m.end())).collect();
     let mut starts: Vec<(usize, bool)> = number_regex().find_iter(masked).map(|m| (m.start(), false)).collect();
     starts.extend(word_regex().find_iter(masked).map(|m| (m.start(), true)));
@@ -184,7 +219,10 @@ pub fn extract(masked: &str) -> Vec<Quantity> {
     let mut consumed = 0;
     let mut inherited = false;
     for (start, is_word) in starts {
-        if start < consumed || urls.iter().any(|u| u.contains(start)) {
+        // URLs are in order and apart: only the last one starting at or before `start` can
+        // hold it (a scan of all per figure was quadratic in a draft of links and numbers).
+        let url = urls.partition_point(|u| u.start <= start);
+        if start < consumed || (url > 0 && urls[url - 1].contains(start)) {
             continue;
         }
         let parsed = if is_word { parser.word_quantity(start) } else { parser.digit_quantity(start) };
@@ -603,14 +641,32 @@ impl<'t> Parser<'t> {
                 return Some(q);
             }
         }
-        // "minus 387", "minus-5 yards": a negative figure.
+        // "minus 387", "minus-5 yards", "negative 12 percent": a negative figure ("negative
+        // 12-month returns" qualifies the months, not the figure).
         let mut negative = false;
-        for word in ["minus ", "minus-", "Minus ", "Minus-"] {
-            if self.text[..lead].ends_with(word) {
+        let compound_after = || {
+            let end = at + self.text[at..].bytes().take_while(|b| b.is_ascii_digit() || *b == b'.' || *b == b',').count();
+            self.text[end..].strip_prefix('-').is_some_and(|rest| rest.starts_with(|c: char| c.is_alphabetic()))
+        };
+        for word in ["minus ", "minus-", "Minus ", "Minus-", "negative ", "Negative "] {
+            if self.text[..lead].ends_with(word) && !(word.ends_with("ive ") && compound_after()) {
                 let word_start = lead - word.len();
                 if !self.char_before(word_start).is_some_and(is_word_char) {
                     negative = true;
                     lead = word_start;
+                }
+            }
+        }
+        // "-12 percent", "−40 degrees": a sign. Not the hyphen of an identifier or a range
+        // ("COVID-19", "GPT-4", "13-14"), nor one spaced off an acronym ("COVID -19").
+        let mut signed_at = None;
+        if !negative && currency.is_none() {
+            if let Some(sign) = self.char_before(lead).filter(|c| matches!(c, '-' | '−')) {
+                let sign_start = lead - sign.len_utf8();
+                if self.is_sign(sign_start) {
+                    negative = true;
+                    lead = sign_start;
+                    signed_at = Some(sign_start);
                 }
             }
         }
@@ -626,7 +682,7 @@ impl<'t> Parser<'t> {
             }
             if prev == '-' || prev == '‑' || prev == '−' {
                 let before = self.text[..lead - prev.len_utf8()].chars().next_back();
-                if before.is_some_and(is_word_char) {
+                if before.is_some_and(is_word_char) || self.spaced_off_acronym(lead - prev.len_utf8()) {
                     return None;
                 }
             }
@@ -644,6 +700,10 @@ impl<'t> Parser<'t> {
         if negative {
             numeral.value = -numeral.value;
             numeral.year_like = false;
+            // A sign is part of the number (a word is not).
+            if let Some(start) = signed_at {
+                numeral.start = start;
+            }
         }
         let mut q = self.finish(lead, numeral, glued, currency)?;
         if negative {
@@ -658,6 +718,29 @@ impl<'t> Parser<'t> {
             q.direction = Some(Direction::Up);
         }
         Some(q)
+    }
+
+    /// Whether the hyphen or minus sign at `at` (right before a number) is the number's sign:
+    /// it opens a word (after a space, a bracket, a quotation mark or the start of a line) and
+    /// does not follow an acronym as a spaced hyphen ("COVID -19").
+    fn is_sign(&self, at: usize) -> bool {
+        let before = &self.text[..at];
+        match before.chars().next_back() {
+            None => true,
+            Some(c) if c.is_whitespace() => !self.spaced_off_acronym(at) || self.text[at..].starts_with('−'),
+            Some(c) => matches!(c, '(' | '[' | '{' | '"' | '“' | '‘' | '\'' | ':' | '~' | '≈'),
+        }
+    }
+
+    /// Whether the hyphen at `at` follows an acronym and a space: "COVID -19" is "COVID-19"
+    /// mistyped, an identifier.
+    fn spaced_off_acronym(&self, at: usize) -> bool {
+        let before = &self.text[..at];
+        if !before.ends_with(char::is_whitespace) || !self.text[at..].starts_with('-') {
+            return false;
+        }
+        let word = before.trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase())
     }
 
     /// "1/16 of a US pint", "1⁄32 of a quart": a fraction written with a slash, read only when

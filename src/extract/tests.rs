@@ -124,6 +124,12 @@ const ROWS: &[Row] = &[
     ("The atmosphere can dip to minus-130 degrees Fahrenheit.", "minus-130 degrees Fahrenheit", -130.0, None, Some("degree-fahrenheit"), "exact", None),
     ("This is about minus 233 Celsius.", "about minus 233 Celsius", -233.0, None, Some("degree-celsius"), "approx", None),
     ("On Wall St: Dow +0.2% and Nasdaq flat.", "+0.2%", 0.2, None, Some("percent"), "exact", Some("up")),
+    // a sign is part of the value: hyphen-minus opening a word, U+2212, "negative"
+    ("The operating margin was -12 percent in the third quarter.", "-12 percent", -12.0, None, Some("percent"), "exact", None),
+    ("The coldest reading was −40 degrees in January.", "−40 degrees", -40.0, None, Some("degree"), "exact", None),
+    ("The coldest reading was -40 degrees in January.", "-40 degrees", -40.0, None, Some("degree"), "exact", None),
+    ("Its return was negative 3.5 percent last year.", "negative 3.5 percent", -3.5, None, Some("percent"), "exact", None),
+    ("Margins were thin (-8%) across the unit.", "-8%", -8.0, None, Some("percent"), "exact", None),
     // one before a noun
     ("One proposal asks the board to stop.", "One proposal", 1.0, None, Some("proposal"), "exact", None),
     ("He pled guilty to one count of wire fraud.", "one count", 1.0, None, Some("count"), "exact", None),
@@ -239,6 +245,8 @@ const NOTHING: &[&str] = &[
     "One bought it, and one like him sold.",
     "Major moved into 10 Downing Street.",
     "The Firefox 1.0 web browser was released.",
+    "The COVID-19 wave and GPT-4 arrived together.",
+    "Tests for COVID -19 were scarce.",
 ];
 
 #[test]
@@ -324,5 +332,22 @@ fn a_change_from_one_figure_to_another_is_two_figures() {
         let found = extract(text);
         assert!(found.iter().all(|q| q.high.is_none()), "{text}: {:?}", found.iter().map(|q| q.span.slice(text)).collect::<Vec<_>>());
         assert_eq!(found.len(), 2, "{text}");
+    }
+}
+
+/// Regression (issue 12): an invisible character inside a figure cut it short ("US$4" of
+/// "US$4\u{200b} million") or hid it ("NT$\u{200b}1.8 billion").
+#[test]
+fn figures_are_read_through_invisible_characters() {
+    for invisible in ["\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}", "\u{ad}", "\u{feff}", "\u{200e}"] {
+        let text = format!("It saves US${invisible}4{invisible} million a year, {invisible}1{invisible},200 people say.");
+        let found = extract(&text);
+        let figures: Vec<(&str, f64)> = found.iter().map(|q| (q.span.slice(&text), q.value)).collect();
+        assert_eq!(
+            figures,
+            vec![(format!("US${invisible}4{invisible} million").as_str(), 4e6), (format!("1{invisible},200 people").as_str(), 1200.0)],
+            "{invisible:?}"
+        );
+        assert_eq!(found[0].number_span.slice(&text), format!("4{invisible} million"), "{invisible:?}");
     }
 }
