@@ -186,6 +186,10 @@ fn open_inner(index_dir: &Path, sources: Sources, limits: &Limits, progress: Opt
         }
         Sources::Builtin => (vec!["<built-in seeds>".to_string()], folder::BUILTIN_SET.to_string()),
     };
+    let shown: Vec<String> = match sources {
+        Sources::Paths(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
+        Sources::Builtin => roots.clone(),
+    };
     folder::claim(index_dir)?;
     let set_dir = index_dir.join(set);
     let dir = set_dir.as_path();
@@ -214,7 +218,7 @@ fn open_inner(index_dir: &Path, sources: Sources, limits: &Limits, progress: Opt
         Ok(state) => {
             let plan = plan_for(&state, &listing);
             if plan.is_empty() {
-                return finish(state, plan, listing, refresh);
+                return finish(state, plan, listing, refresh, &shown);
             }
             Ok(state)
         }
@@ -234,7 +238,7 @@ fn open_inner(index_dir: &Path, sources: Sources, limits: &Limits, progress: Opt
         Err(_) => Plan::default(),
     };
     let state = match state {
-        Ok(state) if plan.is_empty() => return finish(state, plan, listing, refresh),
+        Ok(state) if plan.is_empty() => return finish(state, plan, listing, refresh, &shown),
         Ok(state) => {
             // Rebuilt whole when a quarter of the first (largest) segment is gone or the change
             // is a quarter of the corpus; else refreshed with a new segment.
@@ -283,7 +287,7 @@ fn open_inner(index_dir: &Path, sources: Sources, limits: &Limits, progress: Opt
     let documents = reuse_documents(&manifest, &segments, previous.as_ref()).map_err(|e| index_error(dir, e))?;
     let state = State { manifest, segments, documents };
     let kept = Plan { kept_notes: state.manifest.file_notes.clone(), ..Default::default() };
-    finish(state, kept, listing, refresh)
+    finish(state, kept, listing, refresh, &shown)
 }
 
 /// The documents of `segments`, taken from the previous state for the segments it already
@@ -318,7 +322,8 @@ fn manifest_unchanged(dir: &Path, manifest: &Manifest) -> bool {
 }
 
 /// A corpus from an index state, with the listing's notes and the notes kept for its files.
-fn finish(state: State, plan: Plan, listing: Listing, mut refresh: Refresh) -> Result<(Corpus, Refresh), CorpusError> {
+/// `shown` names the roots in messages.
+fn finish(state: State, plan: Plan, listing: Listing, mut refresh: Refresh, shown: &[String]) -> Result<(Corpus, Refresh), CorpusError> {
     let mut notes = listing.notes;
     if let Some(why) = refresh.rebuilt.as_ref().filter(|w| w.starts_with("the index was damaged")) {
         notes.push(CorpusNote { path: refresh.dir.display().to_string(), message: format!("{why}; rebuilt") });
@@ -326,10 +331,9 @@ fn finish(state: State, plan: Plan, listing: Listing, mut refresh: Refresh) -> R
     notes.extend(plan.kept_notes.into_iter().map(|n| CorpusNote { path: n.path, message: n.message }));
     refresh.segments = state.segments.len();
     refresh.index_bytes = state.segments.iter().map(|s| s.len() as u64).sum();
-    let roots = state.manifest.roots.clone();
     let corpus = Corpus::from_segments(state.segments, state.documents, &state.manifest.removed, notes, listing.skipped);
     if corpus.live_count() == 0 {
-        return Err(CorpusError::empty(&roots, &corpus.notes));
+        return Err(CorpusError::empty(shown, &corpus.notes));
     }
     Ok((corpus, refresh))
 }
