@@ -560,3 +560,47 @@ fn only_the_most_recently_used_sets_of_roots_are_kept() {
     names.retain(|n| n != copydesk::corpus::folder::MARKER);
     assert_eq!(names.len(), copydesk::corpus::folder::KEEP_SETS);
 }
+
+mod support;
+
+#[test]
+fn the_server_survives_a_segment_shortened_under_it_and_reloads() {
+    use serde_json::json;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(tmp.path()).unwrap();
+    let corpus_dir = root.join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 6);
+    let draft = root.join("draft.md");
+    let text = "The topic2 market grew to 99 million units last year, analysts at Quarry Research said.\n";
+    std::fs::write(&draft, text).unwrap();
+    let mut command = Command::new(bin());
+    command.args(["lsp", "--log-level", "info"]);
+    let mut lsp = support::LspProcess::spawn(command);
+    lsp.initialize(&root, json!({"debounceMs": 0, "corpus": [corpus_dir.display().to_string()]}));
+    lsp.wait_for_message("corpus ready: 6 documents");
+    let uri = support::file_uri(&draft);
+    lsp.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}));
+    let published = |version: i64| {
+        let uri = uri.clone();
+        move |m: &serde_json::Value| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri) && m["params"]["version"] == json!(version)
+        }
+    };
+    let first = lsp.wait_for("the first diagnostics", published(1));
+    assert!(first["params"]["diagnostics"].to_string().contains("number-mismatch"), "{first}");
+
+    let set = std::fs::read_dir(corpus_dir.join(".copydesk/index")).unwrap().flatten().map(|e| e.path()).find(|p| p.is_dir()).unwrap();
+    let segment = std::fs::read_dir(&set).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "cdi")).unwrap();
+    std::fs::File::options().write(true).open(&segment).unwrap().set_len(0).unwrap();
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": format!("{text}Another 5 percent.\n")}]}),
+    );
+    let warning = lsp.wait_for_message("an index segment changed on disk (its size changed from");
+    assert_eq!(warning["params"]["type"], 2, "a warning: {warning}");
+    lsp.wait_for_message("the index was damaged");
+    let again = lsp.wait_for("diagnostics after the reload", published(2));
+    assert!(again["params"]["diagnostics"].to_string().contains("number-mismatch"), "{again}");
+    assert!(lsp.finish().success());
+}
