@@ -249,6 +249,9 @@ fn expand_glob(base: &Path, pattern: &str, max_entries: usize) -> Result<Vec<Pat
     let start = base.join(&literal);
     let absolute = Path::new(pattern).is_absolute();
     let mut matched = Vec::new();
+    if let Some(what) = std::fs::canonicalize(&start).ok().and_then(|real| crate::corpus::walk::refusal(&real)) {
+        return Err(format!("corpus glob `{pattern}` would walk {what}; start it with the folder that holds the source articles"));
+    }
     if start.is_dir() {
         for (walked, entry) in ignore::WalkBuilder::new(&start).build().enumerate() {
             if walked >= max_entries {
@@ -369,6 +372,8 @@ mod tests {
             let err = parse(&format!("dollar = [\"USD\"]\ncorpus = [\"{glob}\"]\n"), &config_path).unwrap_err().to_string();
             assert!(err.ends_with(&format!("copydesk.toml:2: corpus glob `{glob}` matches no files")), "{err}");
         }
+        let err = parse("corpus = [\"/**/*.md\"]\n", &config_path).unwrap_err().to_string();
+        assert!(err.ends_with("copydesk.toml:1: corpus glob `/**/*.md` would walk the whole file system; start it with the folder that holds the source articles"), "{err}");
         // The walk is bounded by max-files (ten entries a file).
         for i in 0..10 {
             std::fs::write(root.join(format!("other/n{i}.txt")), "text").unwrap();

@@ -55,7 +55,13 @@ pub fn check_roots(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CorpusError> {
         .collect()
 }
 
-/// Why `real` (a resolved path) cannot be a corpus root, if it cannot.
+/// Why the folder `real` (a resolved path) cannot be walked for a corpus, if it cannot: the
+/// whole file system, the home folder or a system folder.
+pub fn refusal(real: &Path) -> Option<&'static str> {
+    let home = dirs::home_dir().and_then(|h| std::fs::canonicalize(h).ok());
+    refused(real, home.as_deref())
+}
+
 fn refused(real: &Path, home: Option<&Path>) -> Option<&'static str> {
     if real.parent().is_none() {
         return Some("the whole file system");
