@@ -430,7 +430,7 @@ fn an_index_dir_holding_other_files_is_refused_and_left_as_it_was() {
         assert_eq!(std::fs::read_to_string(mine.join(name)).unwrap(), text, "{name}");
     }
     // The library refuses it the same way, whatever the location says.
-    let err = store::load(&[corpus_dir.clone()], &Limits::default(), &IndexLocation::Dir(mine.clone()), None).unwrap_err();
+    let err = store::load(std::slice::from_ref(&corpus_dir), &Limits::default(), &IndexLocation::Dir(mine.clone()), None).unwrap_err();
     assert!(err.to_string().contains("only into an empty folder"), "{err}");
 
     // An empty folder is taken and marked; the marked folder is used again.
