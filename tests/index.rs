@@ -590,8 +590,15 @@ fn the_server_survives_a_segment_shortened_under_it_and_reloads() {
     let first = lsp.wait_for("the first diagnostics", published(1));
     assert!(first["params"]["diagnostics"].to_string().contains("number-mismatch"), "{first}");
 
-    let set = std::fs::read_dir(corpus_dir.join(".copydesk/index")).unwrap().flatten().map(|e| e.path()).find(|p| p.is_dir()).unwrap();
-    let segment = std::fs::read_dir(&set).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "cdi")).unwrap();
+    // The segment, in the index folder or the folder of this set of roots inside it.
+    let index_dir = corpus_dir.join(".copydesk/index");
+    let mut folders = vec![index_dir.clone()];
+    folders.extend(std::fs::read_dir(&index_dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+    let segment = folders
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(folder).unwrap().flatten().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "cdi"))
+        .unwrap();
     std::fs::File::options().write(true).open(&segment).unwrap().set_len(0).unwrap();
     lsp.notify(
         "textDocument/didChange",
