@@ -159,26 +159,25 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let offset = err.span().map_or(0, |s| s.start);
         invalid(offset, err.message().trim().to_string())
     })?;
-    let base = path.parent().unwrap_or(Path::new("."));
+    let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut config = Config { path: Some(path.to_path_buf()), ..Config::default() };
     for key in raw.unknown.keys() {
         let line = text.lines().position(|l| l.trim_start().starts_with(key.as_str())).map_or(1, |i| i + 1);
         config.warnings.push(format!("{display}:{line}: unknown key `{key}` ignored (valid keys: {KEYS})"));
     }
+    // Read first: the walk that expands corpus globs is bounded by it.
+    if let Some(files) = &raw.max_files {
+        let count = *files.get_ref();
+        let Some(count) = usize::try_from(count).ok().filter(|&c| c >= 1) else {
+            return Err(invalid(files.span().start, format!("max-files: {count} is out of range (a whole number of files, 1 or more, e.g. 200000)")));
+        };
+        config.max_files = Some(count);
+    }
     if let Some(corpus) = raw.corpus {
+        let max_entries = config.limits().max_files.saturating_mul(crate::corpus::walk::ENTRIES_PER_FILE);
         for entry in corpus.get_ref() {
-            if entry.contains(['*', '?', '[']) {
-                let glob = globset::Glob::new(entry)
-                    .map_err(|e| invalid(corpus.span().start, format!("corpus: bad glob `{entry}`: {e}")))?
-                    .compile_matcher();
-                let mut matched: Vec<PathBuf> = ignore::WalkBuilder::new(base)
-                    .build()
-                    .filter_map(|e| e.ok())
-                    .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-                    .map(|e| e.into_path())
-                    .filter(|p| p.strip_prefix(base).is_ok_and(|rel| glob.is_match(rel)))
-                    .collect();
-                matched.sort();
+            if entry.contains(['*', '?', '[', '{']) {
+                let matched = expand_glob(base, entry, max_entries).map_err(|message| invalid(corpus.span().start, message))?;
                 config.corpus.extend(matched);
             } else {
                 config.corpus.push(base.join(entry));
@@ -246,14 +245,43 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         }
         config.max_file_bytes = Some((mb * 1_000_000.0).round() as u64);
     }
-    if let Some(files) = raw.max_files {
-        let count = *files.get_ref();
-        let Some(count) = usize::try_from(count).ok().filter(|&c| c >= 1) else {
-            return Err(invalid(files.span().start, format!("max-files: {count} is out of range (a whole number of files, 1 or more, e.g. 200000)")));
-        };
-        config.max_files = Some(count);
-    }
     Ok(config)
+}
+
+/// The files a corpus glob matches, sorted: the glob is relative to `base` unless absolute, and
+/// only the folder named by its leading literal components is walked, within `max_entries`
+/// entries. A glob that matches no file is an error: the corpus would silently be another.
+fn expand_glob(base: &Path, pattern: &str, max_entries: usize) -> Result<Vec<PathBuf>, String> {
+    let matcher = globset::Glob::new(pattern).map_err(|e| format!("corpus: bad glob `{pattern}`: {e}"))?.compile_matcher();
+    let literal: PathBuf =
+        Path::new(pattern).components().take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[', '{'])).collect();
+    let start = base.join(&literal);
+    let absolute = Path::new(pattern).is_absolute();
+    let mut matched = Vec::new();
+    if let Some(what) = std::fs::canonicalize(&start).ok().and_then(|real| crate::corpus::walk::refusal(&real)) {
+        return Err(format!("corpus glob `{pattern}` would walk {what}; start it with the folder that holds the source articles"));
+    }
+    if start.is_dir() {
+        for (walked, entry) in ignore::WalkBuilder::new(&start).build().enumerate() {
+            if walked >= max_entries {
+                return Err(format!("corpus glob `{pattern}`: more than {max_entries} files and folders under {}; narrow the glob, or raise max-files", start.display()));
+            }
+            let Ok(entry) = entry else { continue };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let path = entry.into_path();
+            let candidate = if absolute { Some(path.as_path()) } else { path.strip_prefix(base).ok() };
+            if candidate.is_some_and(|c| matcher.is_match(c)) {
+                matched.push(path);
+            }
+        }
+    }
+    if matched.is_empty() {
+        return Err(format!("corpus glob `{pattern}` matches no files"));
+    }
+    matched.sort();
+    Ok(matched)
 }
 
 impl Config {
@@ -333,6 +361,34 @@ mod tests {
         assert_eq!(err, "c.toml:3: max-files: 0 is out of range (a whole number of files, 1 or more, e.g. 200000)");
         let err = parse("max-files = 2.5\n", Path::new("c.toml")).unwrap_err().to_string();
         assert!(err.starts_with("c.toml:1:"), "{err}");
+    }
+
+    #[test]
+    fn corpus_globs_expand_under_their_folder_and_must_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("sources/2025")).unwrap();
+        std::fs::create_dir_all(root.join("other")).unwrap();
+        for file in ["sources/a.md", "sources/2025/b.md", "sources/2025/c.txt", "other/d.md"] {
+            std::fs::write(root.join(file), "text").unwrap();
+        }
+        let config_path = root.join("copydesk.toml");
+        let config = parse("corpus = [\"sources/**/*.md\"]\n", &config_path).unwrap();
+        assert_eq!(config.corpus, vec![root.join("sources/2025/b.md"), root.join("sources/a.md")]);
+        let absolute = format!("corpus = [\"{}/other/*.md\"]\n", root.display());
+        assert_eq!(parse(&absolute, &config_path).unwrap().corpus, vec![root.join("other/d.md")]);
+        for glob in ["sources/**/*.html", "missing/**/*.md"] {
+            let err = parse(&format!("dollar = [\"USD\"]\ncorpus = [\"{glob}\"]\n"), &config_path).unwrap_err().to_string();
+            assert!(err.ends_with(&format!("copydesk.toml:2: corpus glob `{glob}` matches no files")), "{err}");
+        }
+        let err = parse("corpus = [\"/**/*.md\"]\n", &config_path).unwrap_err().to_string();
+        assert!(err.ends_with("copydesk.toml:1: corpus glob `/**/*.md` would walk the whole file system; start it with the folder that holds the source articles"), "{err}");
+        // The walk is bounded by max-files (ten entries a file).
+        for i in 0..10 {
+            std::fs::write(root.join(format!("other/n{i}.txt")), "text").unwrap();
+        }
+        let err = parse("max-files = 1\ncorpus = [\"**/*.md\"]\n", &config_path).unwrap_err().to_string();
+        assert!(err.contains("corpus glob `**/*.md`: more than 10 files and folders"), "{err}");
     }
 
     #[test]

@@ -322,3 +322,52 @@ fn figures_are_read_through_invisible_characters_and_fixes_cover_them() {
     let fixed = format!("{}{}{}", String::from_utf16_lossy(&line[..start]), "US$400,000", String::from_utf16_lossy(&line[end..]));
     assert!(fixed.contains("saves US$400,000 annually"), "{fixed}");
 }
+
+// Issue 12: a corpus glob that matches nothing, and a corpus whose every file is skipped.
+
+#[test]
+fn a_corpus_glob_that_matches_nothing_is_an_error_not_the_built_in_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("copydesk.toml"), "report-unsupported = true\ncorpus = [\"sources/**/*.md\"]\n").unwrap();
+    std::fs::write(dir.path().join("good.md"), GOOD).unwrap();
+    let output = lint(dir.path(), &["--format", "concise", "good.md"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("copydesk.toml:2: corpus glob `sources/**/*.md` matches no files"), "{stderr}");
+    assert!(output.stdout.is_empty(), "nothing is checked against another corpus: {}", text(&output.stdout));
+    // The folder exists but holds no match: the same.
+    std::fs::create_dir_all(dir.path().join("sources/2025")).unwrap();
+    std::fs::write(dir.path().join("sources/2025/a.txt"), "Micron will pay US$1.8 billion.\n").unwrap();
+    assert_eq!(lint(dir.path(), &["good.md"]).status.code(), Some(2));
+    // Once it matches, it is the corpus.
+    std::fs::write(dir.path().join("sources/2025/a.md"), "Micron will pay US$2.5 billion for Powerchip's P5 fab site.\n").unwrap();
+    let output = lint(dir.path(), &["--format", "concise", "good.md"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("source says \"US$2.5 billion\""), "{}", text(&output.stdout));
+}
+
+#[test]
+fn a_corpus_of_binary_files_names_the_files_it_skipped() {
+    for index in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        for i in 0..8 {
+            let name = if i % 2 == 0 { format!("f{i}.txt") } else { format!("f{i}.md") };
+            std::fs::write(corpus.join(name), [0u8, 1, 2, 3, 255].repeat(1000)).unwrap();
+        }
+        std::fs::write(dir.path().join("good.md"), GOOD).unwrap();
+        let mut args = vec!["--no-config", "--corpus", "corpus", "good.md"];
+        if !index {
+            args.insert(0, "--no-index");
+        }
+        let output = lint(dir.path(), &args);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("the corpus is empty: 8 files under corpus could not be used: corpus/f0.txt: binary file skipped; corpus/f1.md: binary file skipped;"),
+            "index {index}: {stderr}"
+        );
+        assert!(stderr.contains("corpus/f4.txt: binary file skipped; and 3 more"), "index {index}: {stderr}");
+    }
+}

@@ -122,10 +122,12 @@ fn a_damaged_index_is_reported_and_rebuilt() {
     std::fs::create_dir(&corpus_dir).unwrap();
     sample_corpus(&corpus_dir, 5);
     let index_dir = tmp.path().join("index");
-    let (good, _) = open(&corpus_dir, &index_dir);
+    let (good, refresh) = open(&corpus_dir, &index_dir);
     let expected = live_names(&good);
+    // The folder of this set of roots inside the index folder.
+    let set_dir = refresh.dir;
     let segment = || {
-        std::fs::read_dir(&index_dir).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "cdi")).unwrap()
+        std::fs::read_dir(&set_dir).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "cdi")).unwrap()
     };
     type Damage<'a> = (&'a str, Box<dyn Fn() + 'a>);
     let damages: Vec<Damage> = vec![
@@ -142,8 +144,8 @@ fn a_damaged_index_is_reported_and_rebuilt() {
             std::fs::write(&path, &bytes[..bytes.len() - 100]).unwrap();
         })),
         ("a missing segment", Box::new(|| std::fs::remove_file(segment()).unwrap())),
-        ("a manifest that is not JSON", Box::new(|| std::fs::write(index_dir.join("manifest.json"), "{ not json").unwrap())),
-        ("an empty manifest", Box::new(|| std::fs::write(index_dir.join("manifest.json"), "").unwrap())),
+        ("a manifest that is not JSON", Box::new(|| std::fs::write(set_dir.join("manifest.json"), "{ not json").unwrap())),
+        ("an empty manifest", Box::new(|| std::fs::write(set_dir.join("manifest.json"), "").unwrap())),
         ("a segment replaced by another file", Box::new(|| std::fs::write(segment(), vec![7u8; 4096]).unwrap())),
     ];
     for (what, damage) in damages {
@@ -162,18 +164,19 @@ fn an_index_from_another_version_or_for_other_roots_is_rebuilt_quietly() {
     let tmp = tempfile::tempdir().unwrap();
     sample_corpus(tmp.path(), 3);
     let index_dir = tmp.path().join("index");
-    open(tmp.path(), &index_dir);
-    let manifest = index_dir.join("manifest.json");
+    let (_, refresh) = open(tmp.path(), &index_dir);
+    let manifest = refresh.dir.join("manifest.json");
     let text = std::fs::read_to_string(&manifest).unwrap().replace(&format!("\"copydesk\": \"{}\"", env!("CARGO_PKG_VERSION")), "\"copydesk\": \"0.0.1\"");
     std::fs::write(&manifest, text).unwrap();
     let (corpus, refresh) = open(tmp.path(), &index_dir);
     assert!(refresh.full && refresh.rebuilt.as_deref().is_some_and(|w| w.contains("0.0.1")), "{refresh:?}");
     assert!(!corpus.notes.iter().any(|n| n.message.contains("damaged")));
-    // The same index directory asked to serve another folder is rebuilt for it.
+    // The same index directory asked to serve another folder builds an index for it beside.
     let other = tempfile::tempdir().unwrap();
     sample_corpus(other.path(), 2);
     let (corpus, refresh) = store::open(&index_dir, Sources::Paths(&[other.path().to_path_buf()]), &Limits::default(), None).unwrap();
     assert!(refresh.full && corpus.live_count() == 2, "{refresh:?}");
+    assert_ne!(refresh.dir, manifest.parent().unwrap());
 }
 
 #[test]
@@ -246,6 +249,7 @@ fn a_build_killed_part_way_leaves_a_loadable_index() {
         // Whatever state the kill left, the next open loads an index that matches the files.
         let (corpus, refresh) = open(&corpus_dir, &index_dir);
         assert!(refresh.rebuilt.is_none() || !refresh.rebuilt.as_deref().unwrap().contains("damaged"), "round {round}: {refresh:?}");
+        let set_dir = &refresh.dir;
         let names = live_names(&corpus);
         assert_eq!(names.len(), 1500 + round, "round {round}");
         assert!(round == 0 || names.contains(&format!("new{round}.txt")));
@@ -253,7 +257,7 @@ fn a_build_killed_part_way_leaves_a_loadable_index() {
             assert!(previous.iter().all(|n| names.contains(n)));
         }
         previous = Some(names);
-        let leftovers: Vec<String> = std::fs::read_dir(&index_dir)
+        let leftovers: Vec<String> = std::fs::read_dir(set_dir)
             .unwrap()
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -370,7 +374,7 @@ fn many_refreshes_merge_the_small_segments_and_keep_the_large_one() {
     sample_corpus(&corpus_dir, 40);
     let index_dir = tmp.path().join("index");
     let (_, first) = open(&corpus_dir, &index_dir);
-    let base = std::fs::read_dir(&index_dir).unwrap().flatten().find(|e| e.file_name().to_string_lossy().ends_with(".cdi")).unwrap().file_name();
+    let base = std::fs::read_dir(&first.dir).unwrap().flatten().find(|e| e.file_name().to_string_lossy().ends_with(".cdi")).unwrap().file_name();
     for round in 0..20u32 {
         write(&corpus_dir, &format!("extra{round}.txt"), &article(&format!("extra{round}"), round));
         std::thread::sleep(Duration::from_millis(5));
@@ -383,9 +387,227 @@ fn many_refreshes_merge_the_small_segments_and_keep_the_large_one() {
         assert_eq!(corpus.live_count(), 41 + round as usize);
         assert_eq!(top_path(&corpus, &[word, "market"]).as_deref(), Some("a001.txt"), "round {round}: {refresh:?}");
     }
-    assert!(index_dir.join(&base).exists(), "the first segment {base:?} ({first:?}) is never rewritten by a merge");
+    assert!(first.dir.join(&base).exists(), "the first segment {base:?} ({first:?}) is never rewritten by a merge");
     let (corpus, _) = open(&corpus_dir, &index_dir);
     let fresh = Corpus::load(std::slice::from_ref(&corpus_dir), None).unwrap();
     assert_eq!(live_names(&corpus), live_names(&fresh));
     assert_eq!(corpus.index.live_sentence_count(), fresh.index.live_sentence_count());
+}
+
+// Issue 12: the index folder, damage that keeps a segment's size and time, a segment shortened
+// under a running process, and indexes for several sets of roots.
+
+/// How many sentences a search for `words` finds (at most 100).
+fn search_count(corpus: &Corpus, words: &[&str]) -> usize {
+    let query: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    corpus.index.search(&query, 100).len()
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_index_dir_holding_other_files_is_refused_and_left_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 3);
+    let mine = tmp.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    let files = [("manifest.json", "{\"name\":\"my app\"}\n"), ("draft.tmp", "notes\n"), ("seg-notes.md", "keep\n")];
+    for (name, text) in files {
+        write(&mine, name, text);
+    }
+    let output = index_command(&corpus_dir, &mine).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("mine") && stderr.contains("only into an empty folder or one it made"), "{stderr}");
+    assert_eq!(names_in(&mine), ["draft.tmp", "manifest.json", "seg-notes.md"]);
+    for (name, text) in files {
+        assert_eq!(std::fs::read_to_string(mine.join(name)).unwrap(), text, "{name}");
+    }
+    // The library refuses it the same way, whatever the location says.
+    let err = store::load(std::slice::from_ref(&corpus_dir), &Limits::default(), &IndexLocation::Dir(mine.clone()), None).unwrap_err();
+    assert!(err.to_string().contains("only into an empty folder"), "{err}");
+
+    // An empty folder is taken and marked; the marked folder is used again.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for round in 0..2 {
+        let output = index_command(&corpus_dir, &empty).output().unwrap();
+        assert!(output.status.success(), "round {round}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    assert!(empty.join(copydesk::corpus::folder::MARKER).is_file());
+}
+
+#[test]
+fn a_damaged_segment_with_its_size_and_time_kept_is_caught() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 6);
+    let index_dir = tmp.path().join("index");
+    let (good, refresh) = open(&corpus_dir, &index_dir);
+    let expected = live_names(&good);
+    let segment = std::fs::read_dir(&refresh.dir).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "cdi")).unwrap();
+    let time = std::fs::metadata(&segment).unwrap().modified().unwrap();
+    // Zero the postings (the last section) in place, then put the time back, as bit rot, a
+    // `cp -p` or a restore from backup can leave it.
+    let mut bytes = std::fs::read(&segment).unwrap();
+    let length = bytes.len();
+    bytes[length - 64..].fill(0);
+    std::fs::write(&segment, &bytes).unwrap();
+    std::fs::File::options().write(true).open(&segment).unwrap().set_modified(time).unwrap();
+    assert_eq!(std::fs::metadata(&segment).unwrap().len() as usize, length);
+
+    let (corpus, refresh) = open(&corpus_dir, &index_dir);
+    assert!(refresh.full && refresh.rebuilt.as_deref().is_some_and(|w| w.contains("damaged")), "{refresh:?}");
+    assert!(corpus.notes.iter().any(|n| n.message.contains("checksum mismatch")), "{:?}", corpus.notes);
+    assert_eq!(live_names(&corpus), expected);
+    assert_eq!(search_count(&corpus, &["market", "units"]), 6, "the rebuilt index finds every article again");
+}
+
+#[test]
+fn a_segment_shortened_under_its_map_is_noticed_instead_of_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_dir = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 6);
+    let index_dir = tmp.path().join("index");
+    let (corpus, refresh) = open(&corpus_dir, &index_dir);
+    assert_eq!(corpus.index.check_files(), Ok(()));
+    assert_eq!(search_count(&corpus, &["market", "units"]), 6);
+    let segment = std::fs::read_dir(&refresh.dir).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "cdi")).unwrap();
+    // Reading the shortened map would kill this process with SIGBUS.
+    std::fs::File::options().write(true).open(&segment).unwrap().set_len(0).unwrap();
+    assert_eq!(search_count(&corpus, &["market", "units"]), 0);
+    let damage = corpus.index.check_files().unwrap_err().to_string();
+    assert!(damage.contains("changed on disk") && damage.contains("to 0 bytes"), "{damage}");
+    assert!(corpus.index.sentence(0).is_none());
+    assert_eq!(corpus.index.take_damage().as_deref(), Some(damage.as_str()));
+    assert_eq!(corpus.index.take_damage(), None, "given out once, for one reload");
+    // Reloading rebuilds the index.
+    let (reloaded, refresh) = open(&corpus_dir, &index_dir);
+    assert!(refresh.rebuilt.as_deref().is_some_and(|w| w.contains("damaged")), "{refresh:?}");
+    assert_eq!(search_count(&reloaded, &["market", "units"]), 6);
+}
+
+#[test]
+fn alternating_sets_of_roots_never_rebuild_each_others_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = tmp.path().join("seeds");
+    let archive = tmp.path().join("archive");
+    for dir in [&seeds, &archive] {
+        std::fs::create_dir(dir).unwrap();
+    }
+    sample_corpus(&seeds, 8);
+    for i in 0..4 {
+        write(&archive, &format!("b{i}.txt"), &article(&format!("archive{i}"), 100 + i));
+    }
+    // As `lint --corpus seeds` and a server with seeds plus the archive place it: in the first
+    // corpus folder.
+    let auto = IndexLocation::Auto { config_file: None };
+    let alone = [seeds.clone()];
+    let both = [seeds.clone(), archive.clone()];
+    let load = |paths: &[PathBuf]| {
+        let (corpus, refresh) = store::load(paths, &Limits::default(), &auto, None).unwrap();
+        (corpus.live_count(), refresh.unwrap())
+    };
+    let (count, first) = load(&alone);
+    assert_eq!((count, first.full), (8, true));
+    let (count, second) = load(&both);
+    assert_eq!((count, second.full), (12, true));
+    assert!(first.dir.starts_with(seeds.join(".copydesk/index")) && second.dir.starts_with(seeds.join(".copydesk/index")));
+    for round in 0..3 {
+        let (count, refresh) = load(&alone);
+        assert!(count == 8 && !refresh.wrote, "round {round}: {refresh:?}");
+        let (count, refresh) = load(&both);
+        assert!(count == 12 && !refresh.wrote, "round {round}: {refresh:?}");
+    }
+    // A change to a shared file refreshes each set's index once, when that set is next used.
+    write(&seeds, "a001.txt", &article("gyroscope", 5));
+    for (round, paths) in [&alone[..], &both[..], &alone[..], &both[..]].into_iter().enumerate() {
+        let (_, refresh) = load(paths);
+        let first_use = round < 2;
+        assert_eq!((refresh.wrote, refresh.changed, refresh.full), (first_use, usize::from(first_use), false), "round {round}: {refresh:?}");
+    }
+}
+
+#[test]
+fn only_the_most_recently_used_sets_of_roots_are_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index_dir = tmp.path().join("index");
+    let mut folders = Vec::new();
+    for i in 0..copydesk::corpus::folder::KEEP_SETS + 2 {
+        let dir = tmp.path().join(format!("corpus{i}"));
+        std::fs::create_dir(&dir).unwrap();
+        sample_corpus(&dir, 2);
+        folders.push(dir);
+    }
+    let mut sets = Vec::new();
+    for dir in &folders {
+        // The lock file's time says when a set was last used; a second apart keeps the order clear.
+        let (_, refresh) = open(dir, &index_dir);
+        std::fs::File::options().write(true).open(refresh.dir.join("lock")).unwrap().set_modified(std::time::SystemTime::now() - Duration::from_secs(100 - sets.len() as u64)).unwrap();
+        sets.push(refresh.dir);
+    }
+    let kept: Vec<bool> = sets.iter().map(|s| s.exists()).collect();
+    assert_eq!(kept, [false, false, true, true, true, true]);
+    let mut names = names_in(&index_dir);
+    names.retain(|n| n != copydesk::corpus::folder::MARKER);
+    assert_eq!(names.len(), copydesk::corpus::folder::KEEP_SETS);
+}
+
+mod support;
+
+#[test]
+fn the_server_survives_a_segment_shortened_under_it_and_reloads() {
+    use serde_json::json;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(tmp.path()).unwrap();
+    let corpus_dir = root.join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    sample_corpus(&corpus_dir, 6);
+    let draft = root.join("draft.md");
+    let text = "The topic2 market grew to 99 million units last year, analysts at Quarry Research said.\n";
+    std::fs::write(&draft, text).unwrap();
+    let mut command = Command::new(bin());
+    command.args(["lsp", "--log-level", "info"]);
+    let mut lsp = support::LspProcess::spawn(command);
+    lsp.initialize(&root, json!({"debounceMs": 0, "corpus": [corpus_dir.display().to_string()]}));
+    lsp.wait_for_message("corpus ready: 6 documents");
+    let uri = support::file_uri(&draft);
+    lsp.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}));
+    let published = |version: i64| {
+        let uri = uri.clone();
+        move |m: &serde_json::Value| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri) && m["params"]["version"] == json!(version)
+        }
+    };
+    let first = lsp.wait_for("the first diagnostics", published(1));
+    assert!(first["params"]["diagnostics"].to_string().contains("number-mismatch"), "{first}");
+
+    // The segment, in the index folder or the folder of this set of roots inside it.
+    let index_dir = corpus_dir.join(".copydesk/index");
+    let mut folders = vec![index_dir.clone()];
+    folders.extend(std::fs::read_dir(&index_dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+    let segment = folders
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(folder).unwrap().flatten().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "cdi"))
+        .unwrap();
+    std::fs::File::options().write(true).open(&segment).unwrap().set_len(0).unwrap();
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": format!("{text}Another 5 percent.\n")}]}),
+    );
+    let warning = lsp.wait_for_message("an index segment changed on disk (its size changed from");
+    assert_eq!(warning["params"]["type"], 2, "a warning: {warning}");
+    lsp.wait_for_message("the index was damaged");
+    let again = lsp.wait_for("diagnostics after the reload", published(2));
+    assert!(again["params"]["diagnostics"].to_string().contains("number-mismatch"), "{again}");
+    assert!(lsp.finish().success());
 }

@@ -5,9 +5,15 @@
 //! Sentence and document ids are global: a segment's ids follow those of the segments before it.
 //! Figures are not indexed: retrieval finds the passage by what it talks about, and alignment
 //! then compares the figures.
+//!
+//! A memory-mapped segment whose file changes on disk is never read again (see
+//! [`Index::check_files`]): searches then find nothing, and the owner reloads the corpus.
 
 use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
+use super::mapped::MappedFile;
 use super::segment::{unpack, Layout, SegmentError, SegmentView};
 use crate::words;
 
@@ -15,7 +21,7 @@ use crate::words;
 #[derive(Debug)]
 pub enum Bytes {
     Owned(Vec<u8>),
-    Mapped(memmap2::Mmap),
+    Mapped(MappedFile),
 }
 
 impl Deref for Bytes {
@@ -66,6 +72,14 @@ impl Segment {
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
+
+    /// Why the file behind a mapped segment is no longer the one mapped, if it is not.
+    pub fn file_changed(&self) -> Option<String> {
+        match &self.bytes {
+            Bytes::Owned(_) => None,
+            Bytes::Mapped(mapped) => mapped.changed(),
+        }
+    }
 }
 
 /// A sentence in the index, with its global document id.
@@ -93,7 +107,11 @@ pub struct Index {
     average_length: f32,
     /// Per sentence, BM25's length term `K1 * (1 - B + B * length / average)`, made on the
     /// first search: a dense table the postings loop reads instead of the sentence records.
-    length_terms: std::sync::OnceLock<Vec<f32>>,
+    length_terms: OnceLock<Vec<f32>>,
+    /// Why a segment's file can no longer be read, once a check found it changed.
+    damage: OnceLock<String>,
+    /// Whether [`Index::take_damage`] has given the damage out.
+    damage_taken: AtomicBool,
 }
 
 /// Postings a query reads beyond its rarest term (see [`Index::search_with`]).
@@ -122,7 +140,9 @@ impl Index {
             sentence_total: sentences,
             document_total: documents,
             average_length: if sentences == 0 { 0.0 } else { length as f32 / sentences as f32 },
-            length_terms: std::sync::OnceLock::new(),
+            length_terms: OnceLock::new(),
+            damage: OnceLock::new(),
+            damage_taken: AtomicBool::new(false),
         };
         if !removed_documents.is_empty() {
             index.removed = vec![0; (sentences as usize).div_ceil(64)];
@@ -143,6 +163,32 @@ impl Index {
 
     pub fn segments(&self) -> &[Segment] {
         &self.segments
+    }
+
+    /// Checks that the files behind mapped segments are still the versions that were mapped
+    /// (one `fstat` each). Once one is not, this stays an error, searches find nothing and
+    /// lookups return nothing: a file shortened under its map would fault when read.
+    pub fn check_files(&self) -> Result<(), &str> {
+        if let Some(damage) = self.damage.get() {
+            return Err(damage);
+        }
+        for segment in &self.segments {
+            if let Some(why) = segment.file_changed() {
+                return Err(self.damage.get_or_init(|| format!("an index segment changed on disk ({why})")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The damage [`Index::check_files`] found, the first time it is asked for: for the owner
+    /// to report it and reload once.
+    pub fn take_damage(&self) -> Option<String> {
+        let damage = self.damage.get()?;
+        (!self.damage_taken.swap(true, Ordering::Relaxed)).then(|| damage.clone())
+    }
+
+    fn damaged(&self) -> bool {
+        self.damage.get().is_some()
     }
 
     /// Sentences in the index, removed ones included (ids run below this).
@@ -179,7 +225,7 @@ impl Index {
 
     /// A sentence by global id; `None` past the end or for a removed document's sentence.
     pub fn sentence(&self, id: u32) -> Option<SentenceRef> {
-        if self.is_removed(id) {
+        if self.is_removed(id) || self.damaged() {
             return None;
         }
         let (segment, local) = self.locate_sentence(id)?;
@@ -194,6 +240,9 @@ impl Index {
 
     /// Inverse document frequency of a term over sentences (BM25's, always positive).
     pub fn idf(&self, term: &str) -> f32 {
+        if self.damaged() {
+            return self.max_idf();
+        }
         let hash = words::term_hash(term);
         let df: usize = self.segments.iter().map(|s| s.view().postings(hash).len() / 4).sum();
         self.idf_of_df(df)
@@ -223,6 +272,9 @@ impl Index {
 
     /// [`Index::search`] reusing score buffers across the queries of one check.
     pub fn search_with(&self, scratch: &mut SearchScratch, query: &[String], limit: usize) -> Vec<(u32, f32)> {
+        if self.check_files().is_err() {
+            return Vec::new();
+        }
         let views: Vec<SegmentView> = self.segments.iter().map(Segment::view).collect();
         // Per distinct term: its postings in each segment and its frequency over all of them.
         let mut terms: Vec<(u64, usize, Vec<&[u8]>)> = Vec::new();

@@ -11,12 +11,16 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+pub mod folder;
 pub mod index;
+pub mod mapped;
 pub mod segment;
 pub mod store;
+pub mod walk;
 
 pub use index::{Bytes, Index, SearchScratch, Segment, SentenceRef};
 pub use segment::{Fingerprint, SegmentError};
+pub use walk::{check_roots, list_files};
 use segment::{DocumentMeta, SegmentBuilder, SentenceTerms};
 
 use rayon::prelude::*;
@@ -35,17 +39,42 @@ pub enum CorpusError {
     Io { path: String, source: std::io::Error },
     #[error("{path}: {message}")]
     Walk { path: String, message: String },
-    #[error("the corpus is empty: no .txt, .md, .markdown, .html or .htm files under {paths}")]
-    Empty { paths: String },
+    #[error("{path}: copydesk does not use {what} as a corpus; name the folder that holds the source articles")]
+    RefusedRoot { path: String, what: &'static str },
+    #[error("the corpus is empty: {}", empty_message(paths, skipped))]
+    Empty { paths: String, skipped: Vec<String> },
     #[error("{path}: the index could not be used: {message}")]
     Index { path: String, message: String },
     #[error("{path}: more than {limit} corpus files; point --corpus at the articles, or raise max-files in copydesk.toml")]
     TooManyFiles { path: String, limit: usize },
+    #[error("{path}: more than {limit} files and folders walked (the limit is {per} per file max-files allows); point --corpus at the articles, or raise max-files in copydesk.toml", per = walk::ENTRIES_PER_FILE)]
+    TooManyEntries { path: String, limit: usize },
+}
+
+/// Skipped files named in the message of an empty corpus; past this, a count.
+const NAMED_SKIPPED: usize = 5;
+
+fn empty_message(paths: &str, skipped: &[String]) -> String {
+    if skipped.is_empty() {
+        return format!("no .txt, .md, .markdown, .html or .htm files under {paths}");
+    }
+    let mut message = format!(
+        "{} file{} under {paths} could not be used: {}",
+        skipped.len(),
+        if skipped.len() == 1 { "" } else { "s" },
+        skipped.iter().take(NAMED_SKIPPED).cloned().collect::<Vec<_>>().join("; ")
+    );
+    if skipped.len() > NAMED_SKIPPED {
+        message.push_str(&format!("; and {} more", skipped.len() - NAMED_SKIPPED));
+    }
+    message
 }
 
 impl CorpusError {
-    fn empty(paths: &[PathBuf]) -> CorpusError {
-        CorpusError::Empty { paths: paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ") }
+    /// An empty corpus, naming the files that were skipped (from `notes`).
+    fn empty(paths: &[String], notes: &[CorpusNote]) -> CorpusError {
+        let skipped = notes.iter().filter(|n| n.is_skip()).map(|n| format!("{}: {}", n.path, n.message)).collect();
+        CorpusError::Empty { paths: paths.join(", "), skipped }
     }
 }
 
@@ -69,6 +98,13 @@ impl Default for Limits {
 pub struct CorpusNote {
     pub path: String,
     pub message: String,
+}
+
+impl CorpusNote {
+    /// Whether the note is about a file left out of the corpus (rather than one read with a caveat).
+    pub fn is_skip(&self) -> bool {
+        self.message.contains("skipped")
+    }
 }
 
 /// One source article.
@@ -318,88 +354,6 @@ pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
         .map_or(0, |d| d.as_nanos().min(u64::MAX as u128) as u64)
 }
 
-/// Lists every supported file under `paths` (files or directories, walked with ignore rules,
-/// hidden folders such as `.copydesk/` left out) within `limits`. Files that cannot be used (too
-/// large, not regular, behind a symlink that leaves the roots, vanished) are left out with a
-/// note; only a missing root or too many files stop the listing.
-pub fn list_files(paths: &[PathBuf], limits: &Limits) -> Result<Listing, CorpusError> {
-    let mut files = Vec::new();
-    let mut listing = Listing::default();
-    let note = |path: &Path, message: String| CorpusNote { path: path.display().to_string(), message };
-    let roots: Vec<PathBuf> = paths.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
-    for root in paths {
-        if !root.exists() {
-            return Err(CorpusError::Missing { path: root.display().to_string() });
-        }
-        if root.is_file() {
-            if Format::from_path(&root.to_string_lossy()).is_some() {
-                files.push(root.clone());
-            } else {
-                listing.skipped += 1;
-            }
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(root).follow_links(true).build();
-        // Folders reached through a symbolic link: files under them may lie outside the roots.
-        // Tracked as the walk goes (a folder comes before its files), which costs no system
-        // call per file.
-        let mut linked_folders: Vec<PathBuf> = Vec::new();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    // Loops, unreadable folders, entries that vanished: note and go on.
-                    listing.notes.push(note(root, format!("skipped: {err}")));
-                    continue;
-                }
-            };
-            if entry.path_is_symlink() && entry.file_type().is_some_and(|t| t.is_dir()) {
-                linked_folders.push(entry.path().to_path_buf());
-            }
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let linked = entry.path_is_symlink();
-            let path = entry.into_path();
-            if Format::from_path(&path.to_string_lossy()).is_none() {
-                listing.skipped += 1;
-                continue;
-            }
-            if linked || linked_folders.iter().any(|folder| path.starts_with(folder)) {
-                let inside = std::fs::canonicalize(&path).is_ok_and(|real| roots.iter().any(|r| real.starts_with(r)));
-                if !inside {
-                    listing.notes.push(note(&path, "skipped: a symbolic link that leads outside the corpus".into()));
-                    continue;
-                }
-            }
-            files.push(path);
-            if files.len() > limits.max_files {
-                return Err(CorpusError::TooManyFiles { path: root.display().to_string(), limit: limits.max_files });
-            }
-        }
-    }
-    // Byte order, not path-component order: as deterministic and much cheaper on large trees.
-    files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-    files.dedup();
-    // Stat calls in parallel: on a large archive they are most of a warm start.
-    let stats: Vec<(PathBuf, std::io::Result<std::fs::Metadata>)> = files.into_par_iter().map(|path| {
-        let meta = std::fs::metadata(&path);
-        (path, meta)
-    }).collect();
-    for (path, meta) in stats {
-        match meta {
-            Ok(meta) if meta.len() > limits.max_file_bytes => listing.notes.push(note(
-                &path,
-                format!("skipped: {} MB is over the {} MB file size limit", megabytes(meta.len()), megabytes(limits.max_file_bytes)),
-            )),
-            Ok(meta) if !meta.is_file() => listing.notes.push(note(&path, "skipped: not a regular file".into())),
-            Ok(meta) => listing.files.push(ListedFile { size: meta.len(), mtime_ns: mtime_ns(&meta), path }),
-            Err(err) => listing.notes.push(note(&path, format!("skipped: {err}"))),
-        }
-    }
-    Ok(listing)
-}
-
 /// A source file that was read: its document, or why it was left out.
 pub(crate) struct ReadFile {
     pub document: Option<(Document, Format, Fingerprint)>,
@@ -556,12 +510,13 @@ impl Corpus {
     pub fn load_with(paths: &[PathBuf], limits: &Limits, progress: Option<Progress>) -> Result<Corpus, CorpusError> {
         let listing = list_files(paths, limits)?;
         let indexed = index_files(&listing.files, true, progress, &|file| read_file(&file.path));
-        if indexed.infos.is_empty() {
-            return Err(CorpusError::empty(paths));
-        }
         let mut notes = listing.notes;
         notes.extend(indexed.notes);
         notes.extend(indexed.unusable.into_iter().map(|(_, note)| note));
+        if indexed.infos.is_empty() {
+            let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            return Err(CorpusError::empty(&paths, &notes));
+        }
         Ok(Corpus::in_memory(indexed.builder, indexed.infos, indexed.documents, notes, listing.skipped))
     }
 
@@ -635,7 +590,7 @@ fn shorten(text: &str, max: usize) -> String {
 
 /// A size in MB for messages: whole MB when large, else up to three decimals (a limit set
 /// below 1 MB must not read as "0 MB").
-fn megabytes(bytes: u64) -> String {
+pub(crate) fn megabytes(bytes: u64) -> String {
     let mb = bytes as f64 / 1_000_000.0;
     if mb >= 10.0 {
         format!("{}", mb.floor())

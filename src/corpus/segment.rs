@@ -34,7 +34,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 const SECTIONS: usize = 6;
 /// Magic, version, flags, four counts, total length, the sections, the header checksum.
-const HEADER_LEN: usize = 8 + 4 + 4 + 4 * 4 + 8 + SECTIONS * 24 + 8;
+pub const HEADER_LEN: usize = 8 + 4 + 4 + 4 * 4 + 8 + SECTIONS * 24 + 8;
 const DOC_RECORD: usize = 40;
 const SENTENCE_RECORD: usize = 16;
 

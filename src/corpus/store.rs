@@ -1,8 +1,9 @@
 //! The on-disk corpus index: build it once, then open it in milliseconds and bring it up to
 //! date by re-reading only the sources that were added, changed or removed.
 //!
-//! An index directory (by default `.copydesk/index/` beside `copydesk.toml` or the corpus root)
-//! holds immutable segment files (`seg-NNNNNN.cdi`, see [`super::segment`]) and a
+//! An index folder (by default `.copydesk/index/` beside `copydesk.toml` or the corpus root)
+//! holds one subfolder per set of corpus roots (see [`super::folder`]: which folders copydesk
+//! may write into, and how old sets are pruned). Each subfolder holds immutable segment files (`seg-NNNNNN.cdi`, see [`super::segment`]) and a
 //! `manifest.json` naming the live segments, the documents removed from them since, the notes
 //! on files that could not be indexed, and the roots, limits and copydesk version it was built
 //! for. A refresh writes a small new segment with the added and changed files and marks the
@@ -14,13 +15,16 @@
 //! - every file is written under a temporary name, flushed to disk and renamed into place, and
 //!   the manifest is renamed last, so a crash or kill mid-write leaves the previous index whole
 //!   (the temporary files are removed by the next writer);
-//! - a segment's header and sections carry checksums that are verified on open, and the
-//!   manifest records each segment's size and header checksum: a damaged, truncated or
-//!   foreign file, or an index from another format or copydesk version, is reported and rebuilt;
+//! - a segment's header and sections carry checksums, verified whenever a segment is opened
+//!   unless this process wrote or verified that very file version (see [`super::mapped`]; a
+//!   size and time can survive a copy or a restore, so they prove nothing), and the manifest
+//!   records each segment's size and header checksum: a damaged, truncated or foreign file, or
+//!   an index from another format or copydesk version, is reported and rebuilt;
 //! - readers hold a shared lock on `lock` while they read the manifest and map the segments,
 //!   and a writer holds it exclusively, so two processes never write at once and never read a
 //!   half-made index. Segments are never modified once written: a reader's memory map stays
-//!   valid after a writer replaces them.
+//!   valid after a writer replaces them (and a file another program shortens under the map is
+//!   noticed before it is read, see [`super::index::Index::check_files`]).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -29,7 +33,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::folder;
 use super::index::{Bytes, Segment};
+use super::mapped::{self, FileStamp, MappedFile};
 use super::segment::{self, Fingerprint, FORMAT_VERSION};
 use super::{index_files, list_files, read_file, Corpus, CorpusError, CorpusNote, Limits, ListedFile, Listing, Progress, BUILTIN_SEEDS};
 use crate::prose::Format;
@@ -71,10 +77,6 @@ struct SegmentEntry {
     file: String,
     bytes: u64,
     checksum: u64,
-    /// The file's modification time once written: while it is unchanged (and the size too),
-    /// the file is the one copydesk wrote and opening it checks its header and layout only.
-    #[serde(default)]
-    mtime_ns: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,6 +92,7 @@ struct FileNote {
 /// What opening an index did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Refresh {
+    /// The folder of this set of roots inside the index folder.
     pub dir: PathBuf,
     pub added: usize,
     pub changed: usize,
@@ -173,16 +176,27 @@ pub fn open_after_changes(dir: &Path, sources: Sources, limits: &Limits, changed
     open_inner(dir, sources, limits, None, Some(changed))
 }
 
-fn open_inner(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Progress>, changed: Option<&[PathBuf]>) -> Result<(Corpus, Refresh), CorpusError> {
-    let roots: Vec<String> = match sources {
+fn open_inner(index_dir: &Path, sources: Sources, limits: &Limits, progress: Option<Progress>, changed: Option<&[PathBuf]>) -> Result<(Corpus, Refresh), CorpusError> {
+    // Every root must exist and be allowed before anything is written.
+    let (roots, set) = match sources {
         Sources::Paths(paths) => {
-            paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).to_string_lossy().into_owned()).collect()
+            let resolved = super::check_roots(paths)?;
+            let set = folder::set_name(paths, &resolved);
+            (resolved.iter().map(|p| p.to_string_lossy().into_owned()).collect::<Vec<_>>(), set)
         }
-        Sources::Builtin => vec!["<built-in seeds>".to_string()],
+        Sources::Builtin => (vec!["<built-in seeds>".to_string()], folder::BUILTIN_SET.to_string()),
     };
+    let shown: Vec<String> = match sources {
+        Sources::Paths(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
+        Sources::Builtin => roots.clone(),
+    };
+    folder::claim(index_dir)?;
+    let set_dir = index_dir.join(set);
+    let dir = set_dir.as_path();
     std::fs::create_dir_all(dir).map_err(|e| index_error(dir, e))?;
     let lock = File::options().create(true).truncate(false).read(true).write(true).open(dir.join(LOCK)).map_err(|e| index_error(dir, e))?;
     lock.lock_shared().map_err(|e| index_error(dir, e))?;
+    folder::touch(&lock);
     let state = read_state(dir, &roots, limits);
     // With the watcher's list of changed files and a readable index, only those files are
     // looked at; otherwise the corpus is walked.
@@ -204,7 +218,7 @@ fn open_inner(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Pr
         Ok(state) => {
             let plan = plan_for(&state, &listing);
             if plan.is_empty() {
-                return finish(state, plan, listing, refresh);
+                return finish(state, plan, listing, refresh, &shown);
             }
             Ok(state)
         }
@@ -224,7 +238,7 @@ fn open_inner(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Pr
         Err(_) => Plan::default(),
     };
     let state = match state {
-        Ok(state) if plan.is_empty() => return finish(state, plan, listing, refresh),
+        Ok(state) if plan.is_empty() => return finish(state, plan, listing, refresh, &shown),
         Ok(state) => {
             // Rebuilt whole when a quarter of the first (largest) segment is gone or the change
             // is a quarter of the corpus; else refreshed with a new segment.
@@ -266,11 +280,14 @@ fn open_inner(dir: &Path, sources: Sources, limits: &Limits, progress: Option<Pr
     };
     refresh.wrote = true;
     remove_unlisted(dir, &manifest);
-    let segments = open_segments(dir, &manifest, false).map_err(|e| index_error(dir, e))?;
+    if refresh.full {
+        folder::prune(index_dir, dir);
+    }
+    let segments = open_segments(dir, &manifest).map_err(|e| index_error(dir, e))?;
     let documents = reuse_documents(&manifest, &segments, previous.as_ref()).map_err(|e| index_error(dir, e))?;
     let state = State { manifest, segments, documents };
     let kept = Plan { kept_notes: state.manifest.file_notes.clone(), ..Default::default() };
-    finish(state, kept, listing, refresh)
+    finish(state, kept, listing, refresh, &shown)
 }
 
 /// The documents of `segments`, taken from the previous state for the segments it already
@@ -305,7 +322,8 @@ fn manifest_unchanged(dir: &Path, manifest: &Manifest) -> bool {
 }
 
 /// A corpus from an index state, with the listing's notes and the notes kept for its files.
-fn finish(state: State, plan: Plan, listing: Listing, mut refresh: Refresh) -> Result<(Corpus, Refresh), CorpusError> {
+/// `shown` names the roots in messages.
+fn finish(state: State, plan: Plan, listing: Listing, mut refresh: Refresh, shown: &[String]) -> Result<(Corpus, Refresh), CorpusError> {
     let mut notes = listing.notes;
     if let Some(why) = refresh.rebuilt.as_ref().filter(|w| w.starts_with("the index was damaged")) {
         notes.push(CorpusNote { path: refresh.dir.display().to_string(), message: format!("{why}; rebuilt") });
@@ -315,7 +333,7 @@ fn finish(state: State, plan: Plan, listing: Listing, mut refresh: Refresh) -> R
     refresh.index_bytes = state.segments.iter().map(|s| s.len() as u64).sum();
     let corpus = Corpus::from_segments(state.segments, state.documents, &state.manifest.removed, notes, listing.skipped);
     if corpus.live_count() == 0 {
-        return Err(CorpusError::Empty { paths: state.manifest.roots.join(", ") });
+        return Err(CorpusError::empty(shown, &corpus.notes));
     }
     Ok((corpus, refresh))
 }
@@ -406,7 +424,7 @@ fn read_state(dir: &Path, roots: &[String], limits: &Limits) -> Result<State, Un
     if manifest.max_file_bytes != limits.max_file_bytes || manifest.max_files != limits.max_files {
         return Err(Unusable::Stale("the corpus limits changed".into()));
     }
-    let segments = open_segments(dir, &manifest, true).map_err(Unusable::Damaged)?;
+    let segments = open_segments(dir, &manifest).map_err(Unusable::Damaged)?;
     let documents: u64 = segments.iter().map(|s| s.documents() as u64).sum();
     if manifest.removed.iter().any(|&id| id as u64 >= documents) {
         return Err(Unusable::Damaged(format!("{MANIFEST}: a removed document id is out of range")));
@@ -415,7 +433,9 @@ fn read_state(dir: &Path, roots: &[String], limits: &Limits) -> Result<State, Un
     Ok(State { manifest, segments, documents })
 }
 
-fn open_segments(dir: &Path, manifest: &Manifest, verify: bool) -> Result<Vec<Segment>, String> {
+/// Maps the manifest's segments, each verified in full unless this process wrote or verified
+/// that very file version.
+fn open_segments(dir: &Path, manifest: &Manifest) -> Result<Vec<Segment>, String> {
     let mut segments = Vec::with_capacity(manifest.segments.len());
     for entry in &manifest.segments {
         if entry.file.contains(['/', '\\']) || entry.file.starts_with('.') {
@@ -423,22 +443,19 @@ fn open_segments(dir: &Path, manifest: &Manifest, verify: bool) -> Result<Vec<Se
         }
         let path = dir.join(&entry.file);
         let file = File::open(&path).map_err(|e| format!("{}: {e}", entry.file))?;
-        let meta = file.metadata().map_err(|e| format!("{}: {e}", entry.file))?;
-        let len = meta.len();
-        if len != entry.bytes {
-            return Err(format!("{}: {len} bytes, the manifest says {}", entry.file, entry.bytes));
+        let mapped = MappedFile::open(file).map_err(|e| format!("{}: {e}", entry.file))?;
+        if mapped.len() as u64 != entry.bytes {
+            return Err(format!("{}: {} bytes, the manifest says {}", entry.file, mapped.len(), entry.bytes));
         }
-        // SAFETY: segment files are written once under a temporary name and renamed into
-        // place; copydesk never modifies one afterwards (a refresh writes new files), so the
-        // mapped bytes do not change under the reader. A file changed by something else is
-        // caught by the checksums, and every read of the map is bounds-checked.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("{}: {e}", entry.file))?;
-        if segment::header_checksum(&map) != Some(entry.checksum) {
+        if segment::header_checksum(&mapped) != Some(entry.checksum) {
             return Err(format!("{}: not the segment the manifest names", entry.file));
         }
-        // A file rewritten since copydesk wrote it (its time changed) has every checksum checked.
-        let untouched = entry.mtime_ns != 0 && super::mtime_ns(&meta) == entry.mtime_ns;
-        let segment = Segment::open(Bytes::Mapped(map), verify && !untouched).map_err(|e| format!("{}: {e}", entry.file))?;
+        let stamp = mapped.stamp();
+        let verify = !mapped::is_trusted(&stamp);
+        let segment = Segment::open(Bytes::Mapped(mapped), verify).map_err(|e| format!("{}: {e}", entry.file))?;
+        if verify {
+            mapped::trust(stamp);
+        }
         segments.push(segment);
     }
     Ok(segments)
@@ -531,8 +548,11 @@ fn write_segment(dir: &Path, generation: u64, files: &[ListedFile], notes: &mut 
         checksum = indexed.builder.write_to(out)?.1;
         Ok(())
     })?;
-    let mtime_ns = std::fs::metadata(dir.join(&name)).map(|m| super::mtime_ns(&m)).unwrap_or(0);
-    Ok(Some(SegmentEntry { file: name, bytes, checksum, mtime_ns }))
+    // The version just written needs no verifying when this process opens it.
+    if let Ok(meta) = std::fs::metadata(dir.join(&name)) {
+        mapped::trust(FileStamp::of(&meta));
+    }
+    Ok(Some(SegmentEntry { file: name, bytes, checksum }))
 }
 
 /// Writes `name` in `dir` through a temporary file that is flushed to disk and renamed.

@@ -3,7 +3,9 @@
 //! A check runs in `spawn_blocking` on a copy of the buffer's text. Its result is kept only if
 //! the buffer still has the version that was checked and the corpus has not been reloaded
 //! meanwhile; a panic inside the check is caught (as a `JoinError`), logged, and yields nothing.
-//! At most one check of a buffer runs at a time.
+//! At most one check of a buffer runs at a time. A corpus whose index files changed on disk under
+//! the server is not used for a check (reading a shortened file would kill the server): the
+//! damage is logged and the corpus reloaded.
 
 use std::sync::Arc;
 
@@ -39,6 +41,9 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
         }
         (doc.rope.to_string(), doc.format, doc.version)
     };
+    if reload_if_damaged(shared, &sources.corpus) {
+        return None;
+    }
     if text.len() > crate::check::MAX_DRAFT_BYTES {
         shared.log.warn(format!(
             "{} is {} MB: copydesk checks drafts up to {} MB, so it is not checked",
@@ -84,6 +89,10 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
             return None;
         }
     };
+    // A change found during the check left some of its searches empty: the result is wrong.
+    if reload_if_damaged(shared, &analysis.sources.corpus) {
+        return None;
+    }
     let current = shared.sources().map(|s| s.generation);
     let mut docs = lock(&shared.docs);
     let doc = docs.get_mut(uri)?;
@@ -97,4 +106,20 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
     }
     doc.analysis = Some(analysis.clone());
     Some(analysis)
+}
+
+/// Whether the corpus's index files changed on disk since they were mapped; the first time this
+/// finds it, the damage is logged and the corpus reloaded (the reload rebuilds a damaged index).
+fn reload_if_damaged(shared: &Arc<Shared>, corpus: &crate::corpus::Corpus) -> bool {
+    if corpus.index.check_files().is_ok() {
+        return false;
+    }
+    if let Some(why) = corpus.index.take_damage() {
+        shared.log.warn(format!("{why}; reloading the corpus"));
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            super::sources::reload(&shared, "the index changed on disk").await;
+        });
+    }
+    true
 }
