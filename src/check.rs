@@ -1043,7 +1043,7 @@ fn date_mismatch(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate,
     let ((draft_period, draft_span), (_, source_span)) = draft_frame.conflicting_period(source_frame)?;
     // A period elsewhere in the sentence may belong to another of its facts ("set up in 2021,
     // it is now valued at $1 billion"): both periods must stand in the figures' own clauses.
-    if !(draft_frame.clause.start <= draft_span.start && draft_span.end <= draft_frame.clause.end) || !(source_frame.clause.start <= source_span.start && source_span.end <= source_frame.clause.end) {
+    if !draft_frame.clause.encloses(draft_span) || !source_frame.clause.encloses(source_span) {
         return None;
     }
     let source_text = c.document.prose_text();
