@@ -758,12 +758,17 @@ impl Alignment<'_> {
     /// Strong enough to say the two figures report the same fact, so a difference is an error.
     /// Equal values are evidence of their own, so the words right around them may differ more.
     fn confident(&self) -> bool {
+        !self.other_period && self.confident_apart_from_period()
+    }
+
+    /// [`Alignment::confident`], whatever periods the two clauses name.
+    fn confident_apart_from_period(&self) -> bool {
         let local = if self.equal { 0.0 } else { ERROR_LOCAL };
         let shared = if self.anchored { MIN_SHARED / 2.0 } else { MIN_SHARED };
-        let sentences = self.coverage >= ERROR_COVERAGE && self.local >= local && self.shared >= shared && !self.other_period && (!self.crowded || self.equal || self.measure >= CROWDED_MEASURE);
+        let sentences = self.coverage >= ERROR_COVERAGE && self.local >= local && self.shared >= shared && (!self.crowded || self.equal || self.measure >= CROWDED_MEASURE);
         // A paraphrase shares few words with the whole source sentence but names the same
         // measure in the figure's own clause.
-        let clause = !self.other_period && self.clause_aligned() && self.shared >= CLAUSE_SHARED;
+        let clause = self.clause_aligned() && self.shared >= CLAUSE_SHARED;
         sentences || clause
     }
 }
@@ -941,6 +946,15 @@ fn judge_sentence(
             let c = &candidates[a.candidate];
             let ev = evidence(c, a.source);
             let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
+            if finding.is_none() && a.other_period && a.confident_apart_from_period() {
+                if let Some(date) = date_mismatch(text, draft, q, c, a, &ev) {
+                    push(text, report, q.span, ev, None);
+                    if !report.findings.iter().any(|f| f.code == Code::DateMismatch && f.span == date.span) {
+                        report.findings.push(date);
+                    }
+                    continue;
+                }
+            }
             push(text, report, q.span, ev, finding);
             continue;
         }
@@ -1007,6 +1021,47 @@ fn judge_sentence(
         };
         push(text, report, q.span, ev, finding);
     }
+}
+
+/// The figure's value stands in a source clause that names its measure but another period
+/// ("the second quarter" for "the first quarter"): the period is wrong, unless the source
+/// sentence or its paragraph also names the draft's period (the same value in two periods).
+fn date_mismatch(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate, a: &Alignment, ev: &Evidence) -> Option<Finding> {
+    // Only the very figure, not a value inside a range, is evidence that the period is wrong.
+    let ((dv, dh), (sv, sh)) = (q.comparable(), a.source.comparable());
+    let same_ends = same_value(dv, sv) && match (dh, sh) {
+        (None, None) => true,
+        (Some(dh), Some(sh)) => same_value(dh, sh),
+        _ => false,
+    };
+    if !same_ends || q.unit != a.source.unit {
+        return None;
+    }
+    let draft_frame = draft.frames.get(&q.span.start)?;
+    let pi = c.quantities.iter().position(|p| std::ptr::eq(p, a.source))?;
+    let source_frame = &c.frames[pi];
+    let ((draft_period, draft_span), (_, source_span)) = draft_frame.conflicting_period(source_frame)?;
+    // A period elsewhere in the sentence may belong to another of its facts ("set up in 2021,
+    // it is now valued at $1 billion"): both periods must stand in the figures' own clauses.
+    if !draft_frame.clause.encloses(draft_span) || !source_frame.clause.encloses(source_span) {
+        return None;
+    }
+    let source_text = c.document.prose_text();
+    let in_sentence = frame::periods(source_text, c.sentence_span).iter().any(|(p, _)| *p == draft_period);
+    let in_paragraph = matches!(draft_period, frame::Period::Year(y) if c.years.contains(&(y as f64)));
+    if in_sentence || in_paragraph {
+        return None;
+    }
+    let draft_text = draft_span.slice(text);
+    let source_said = source_span.slice(&c.document.text).to_string();
+    Some(Finding {
+        code: Code::DateMismatch,
+        severity: Code::DateMismatch.default_severity(),
+        span: draft_span,
+        message: format!("draft says \"{draft_text}\"; the source gives \"{}\" for \"{source_said}\"", ev.text),
+        evidence: vec![ev.clone()],
+        fix: Some(Fix { span: draft_span, replacement: source_said.clone(), title: format!("Replace with \"{source_said}\"") }),
+    })
 }
 
 /// Compares a draft figure with a source figure of the same value: unit, direction, hedge.

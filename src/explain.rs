@@ -28,6 +28,11 @@ pub fn explain(code: Code) -> Explanation {
             "Same value, but the source hedges it (`nearly 30 percent`) and the draft states it as exact (`30 percent`), or the draft's hedge points the other way (`more than 30 percent`), or a rounded figure is given as exact (`80 percent` for `82 percent`). Adding a hedge the source lacks is fine, and so is an equivalent one (`almost` for `nearly`). `hedge-tolerance` and `hedges` in copydesk.toml tune this.",
             "draft:  Chinese models account for 30 percent of usage.\nsource: ... to nearly 30 percent in August\nfix:    30 percent -> nearly 30 percent",
         ),
+        Code::DateMismatch => (
+            "The draft puts the source's figure in another period.",
+            "The draft's figure and its measure stand in a source passage, but the source gives them for another year, quarter, half or month (`the second quarter` for `the first quarter`, `in 2021` for `in 2020`). Nothing is said when the source names both periods in that passage (the same value in two periods). The fix restores the source's period.",
+            "draft:  Net debt is to fall below $25 billion by the end of the second quarter.\nsource: ... net debt to fall below $25 billion by the end of the first quarter\nfix:    second quarter -> first quarter",
+        ),
         Code::Misquote => (
             "The quotation is not what the source says.",
             "A source passage holds a near match of the quotation (same speaker or context, most words in order), but the words differ. Allowed edits raise nothing: an ellipsis for omitted words, bracketed insertions, [sic], quote and dash styles. The fix restores the source's words.",

@@ -12,6 +12,7 @@ pub enum Code {
     NumberMismatch,
     UnitMismatch,
     HedgeMismatch,
+    DateMismatch,
     Misquote,
     Misattribution,
     UnsupportedClaim,
@@ -19,10 +20,11 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 7] = [
+    pub const ALL: [Code; 8] = [
         Code::NumberMismatch,
         Code::UnitMismatch,
         Code::HedgeMismatch,
+        Code::DateMismatch,
         Code::Misquote,
         Code::Misattribution,
         Code::UnsupportedClaim,
@@ -34,6 +36,7 @@ impl Code {
             Code::NumberMismatch => "number-mismatch",
             Code::UnitMismatch => "unit-mismatch",
             Code::HedgeMismatch => "hedge-mismatch",
+            Code::DateMismatch => "date-mismatch",
             Code::Misquote => "misquote",
             Code::Misattribution => "misattribution",
             Code::UnsupportedClaim => "unsupported-claim",
@@ -47,7 +50,7 @@ impl Code {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::NumberMismatch | Code::UnitMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
+            Code::NumberMismatch | Code::UnitMismatch | Code::DateMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
             Code::HedgeMismatch => Severity::Warning,
             Code::UnsupportedClaim | Code::UnusedSuppression => Severity::Info,
         }

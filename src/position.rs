@@ -44,6 +44,10 @@ impl Span {
     pub fn contains(&self, offset: usize) -> bool {
         self.start <= offset && offset < self.end
     }
+    /// Whether `other` lies wholly inside this span.
+    pub fn encloses(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
     pub fn overlaps(&self, other: Span) -> bool {
         self.start < other.end && other.start < self.end
     }

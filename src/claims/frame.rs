@@ -46,8 +46,9 @@ pub struct Frame {
     /// Content terms of the clause with their closeness to the figure (1 inside it, falling
     /// with distance), nearest first.
     pub measure: Vec<(String, f32)>,
-    /// The periods the clause names (the sentence's, when the clause names none).
-    pub periods: Vec<Period>,
+    /// The periods the clause names (the sentence's, when the clause names none), with where
+    /// each is written.
+    pub periods: Vec<(Period, Span)>,
 }
 
 impl Frame {
@@ -59,10 +60,21 @@ impl Frame {
     /// Whether two frames name periods that cannot be the same: both name a period of one kind
     /// (a year, a quarter, a half, a month) and no period of that kind is shared.
     pub fn periods_conflict(&self, other: &Frame) -> bool {
-        (0..4u8).any(|kind| {
-            let mine: Vec<Period> = self.periods.iter().copied().filter(|p| p.kind() == kind).collect();
-            let theirs: Vec<Period> = other.periods.iter().copied().filter(|p| p.kind() == kind).collect();
-            !mine.is_empty() && !theirs.is_empty() && !mine.iter().any(|p| theirs.contains(p))
+        self.conflicting_period(other).is_some()
+    }
+
+    /// The first period of this frame whose kind the other frame names, but never with this
+    /// value, with the other frame's period of that kind: "second quarter" against "first
+    /// quarter".
+    pub fn conflicting_period(&self, other: &Frame) -> Option<((Period, Span), (Period, Span))> {
+        (0..4u8).find_map(|kind| {
+            let mine: Vec<(Period, Span)> = self.periods.iter().copied().filter(|(p, _)| p.kind() == kind).collect();
+            let theirs: Vec<(Period, Span)> = other.periods.iter().copied().filter(|(p, _)| p.kind() == kind).collect();
+            let shared = mine.iter().any(|(p, _)| theirs.iter().any(|(t, _)| t == p));
+            match (mine.first(), theirs.first()) {
+                (Some(m), Some(t)) if !shared => Some((*m, *t)),
+                _ => None,
+            }
         })
     }
 }
@@ -256,10 +268,15 @@ fn period_regex() -> &'static Regex {
     })
 }
 
-/// The periods named in `text[span]`, sorted, without repeats.
-pub fn periods(text: &str, span: Span) -> Vec<Period> {
-    let mut out = Vec::new();
+/// The periods named in `text[span]`, in order, each with where it is written (the first
+/// mention of a period kept).
+pub fn periods(text: &str, span: Span) -> Vec<(Period, Span)> {
+    let mut out: Vec<(Period, Span)> = Vec::new();
     for c in period_regex().captures_iter(span.slice(text)) {
+        let Some(whole) = c.get(0) else { continue };
+        // The mention without the preposition that introduces a bare "May".
+        let written = c.name("may").unwrap_or(whole);
+        let at = Span::new(span.start + written.start(), span.start + written.end());
         let period = if let Some(y) = c.name("year") {
             y.as_str().parse().ok().map(Period::Year)
         } else if let Some(y) = c.name("fy") {
@@ -275,10 +292,12 @@ pub fn periods(text: &str, span: Span) -> Vec<Period> {
         } else {
             None
         };
-        out.extend(period);
+        if let Some(period) = period {
+            if !out.iter().any(|(p, _)| *p == period) {
+                out.push((period, at));
+            }
+        }
     }
-    out.sort_unstable();
-    out.dedup();
     out
 }
 
@@ -367,7 +386,7 @@ mod tests {
     #[test]
     fn periods_are_read_in_every_spelling() {
         let text = "In the second quarter of 2021 and in Q3, sales in May and in first-half FY22 rose; in March they fell.";
-        let all = periods(text, Span::new(0, text.len()));
+        let all: Vec<Period> = periods(text, Span::new(0, text.len())).into_iter().map(|(p, _)| p).collect();
         for p in [Period::Year(2021), Period::Quarter(2), Period::Quarter(3), Period::Month(5), Period::Half(1), Period::Year(2022), Period::Month(3)] {
             assert!(all.contains(&p), "{p:?} missing from {all:?}");
         }
@@ -385,9 +404,10 @@ mod tests {
 
     #[test]
     fn periods_of_one_kind_that_differ_conflict() {
-        let a = Frame { clause: Span::default(), measure: Vec::new(), periods: vec![Period::Year(2020), Period::Quarter(2)] };
-        let b = Frame { clause: Span::default(), measure: Vec::new(), periods: vec![Period::Year(2020), Period::Quarter(3)] };
-        let c = Frame { clause: Span::default(), measure: Vec::new(), periods: vec![Period::Year(2020)] };
+        let at = |p: Vec<Period>| p.into_iter().map(|p| (p, Span::default())).collect();
+        let a = Frame { clause: Span::default(), measure: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(2)]) };
+        let b = Frame { clause: Span::default(), measure: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(3)]) };
+        let c = Frame { clause: Span::default(), measure: Vec::new(), periods: at(vec![Period::Year(2020)]) };
         assert!(a.periods_conflict(&b));
         assert!(!a.periods_conflict(&c));
         assert!(!c.periods_conflict(&b));
