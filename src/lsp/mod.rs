@@ -12,6 +12,7 @@ pub mod code_action;
 pub mod convert;
 pub mod definition;
 pub mod diagnostics;
+pub mod framing;
 pub mod hover;
 pub mod initialize;
 pub mod log;
