@@ -338,6 +338,20 @@ impl Framer {
         Some(Event::Malformed(FrameError::BadHeaderLine))
     }
 
+    /// Bytes that bring the stream to where a new frame can start: the rest of the body being
+    /// read or skipped (as spaces), or the blank line that ends a header block. Empty when a
+    /// frame can start now. For tests and fuzzing: what a client must send before a frame that
+    /// is sure to be read.
+    pub fn filler(&self) -> Vec<u8> {
+        let available = self.buf.len() - self.start;
+        match self.state {
+            State::Body(length) => vec![b' '; length.saturating_sub(available)],
+            State::Discard(left) => vec![b' '; left],
+            State::Header { lines, .. } if lines > 0 => b"\r\n".to_vec(),
+            State::Header { .. } | State::Garbage { .. } => Vec::new(),
+        }
+    }
+
     /// The events left at end of input: skipped garbage, or a frame cut short.
     pub fn finish(&mut self) -> Vec<Event> {
         let mut events = Vec::new();

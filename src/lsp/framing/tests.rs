@@ -180,6 +180,31 @@ proptest::proptest! {
         proptest::prop_assert_eq!(run(&input, &cuts), run(&input, &[]));
     }
 
+    /// Whatever came before, the filler then a frame gets that frame read.
+    #[test]
+    fn after_the_filler_a_frame_is_read(input in proptest::collection::vec(proptest::prop_oneof![
+            proptest::strategy::Just(b"Content-Length: 5\r\n".to_vec()),
+            proptest::strategy::Just(b"\r\n".to_vec()),
+            proptest::strategy::Just(b"X-A: b".to_vec()),
+            proptest::collection::vec(proptest::num::u8::ANY, 0..12),
+        ], 0..8)) {
+        let mut framer = Framer::default();
+        framer.push(&input.concat());
+        while framer.next().is_some() {}
+        for _ in 0..4 {
+            let filler = framer.filler();
+            framer.push(&filler);
+            while framer.next().is_some() {}
+        }
+        proptest::prop_assert!(framer.filler().is_empty());
+        framer.push(&frame(NEXT));
+        let mut events = Vec::new();
+        while let Some(event) = framer.next() {
+            events.push(event);
+        }
+        proptest::prop_assert_eq!(events.last(), Some(&body(NEXT)), "{:?}", events);
+    }
+
     /// Garbage on one line (anything without a newline or a `content-length`) never costs the
     /// frame that follows it.
     #[test]
