@@ -60,7 +60,10 @@ impl Output {
     }
 }
 
-/// The body of a notification, serialised straight from `params`.
+/// The body of a notification, serialised straight from `params`. Serialised twice, first
+/// only to count its bytes, so the buffer is allocated once at its final size: the diagnostics
+/// of a 15 MB draft are some 60 MB of JSON, and a growing buffer would briefly need half as
+/// much again and leave the allocator holding the difference.
 pub fn notification<P: Serialize>(method: &str, params: P) -> serde_json::Result<Vec<u8>> {
     #[derive(Serialize)]
     struct Notification<'a, P> {
@@ -68,7 +71,23 @@ pub fn notification<P: Serialize>(method: &str, params: P) -> serde_json::Result
         method: &'a str,
         params: P,
     }
-    serde_json::to_vec(&Notification { jsonrpc: "2.0", method, params })
+    /// Counts what is written to it.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let message = Notification { jsonrpc: "2.0", method, params };
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, &message)?;
+    let mut body = Vec::with_capacity(count.0);
+    serde_json::to_writer(&mut body, &message)?;
+    Ok(body)
 }
 
 /// The body of an error response.
