@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use copydesk::lsp::{serve, ServerOptions};
+
+mod support;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::{mpsc, Mutex};
@@ -999,4 +1001,148 @@ async fn a_buffer_reopened_right_after_close_is_kept() {
         assert_eq!(held, json!({"version": 300, "text": DRAFT}), "{uri}: the reopened buffer was lost");
     }
     client.stop().await;
+}
+
+// ---- Hostile input and long checks (issue 12) ----
+
+impl Client {
+    /// Writes raw bytes to the server, as a broken client would.
+    async fn raw(&mut self, bytes: &[u8]) {
+        let mut w = self.writer.lock().await;
+        w.write_all(bytes).await.unwrap();
+        w.flush().await.unwrap();
+    }
+}
+
+fn framed(body: &[u8]) -> Vec<u8> {
+    [format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes(), body].concat()
+}
+
+fn hover_request(id: i64, uri: &str, at: Value) -> String {
+    json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": at}})
+        .to_string()
+}
+
+/// What the server must send back for a malformed input.
+enum Answer {
+    /// An error response with this code and id.
+    Error(i64, Value),
+    /// The request's own response (the input was acceptable after all).
+    Response(i64),
+    /// Nothing but a log message containing this text.
+    Logged(&'static str),
+}
+
+/// Regression (issue 12, item 1): the protocol crate's decoder ended the session at the first
+/// malformed frame, so one bad message cost the editor its server. Each kind of malformed input
+/// is answered (or logged) and the session goes on: a hover after each is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_messages_are_answered_and_the_session_goes_on() {
+    let Setup { mut client, draft_uri, .. } = setup(false).await;
+    let mark = client.mark();
+    client.open(&draft_uri, "markdown", 1, DRAFT).await;
+    client.diagnostics(mark, &draft_uri, 1).await;
+    let hover = |id: i64| hover_request(id, &draft_uri, pos(0, 20));
+    let null = Value::Null;
+    let cases: Vec<(&str, Vec<u8>, Answer)> = vec![
+        ("body {}", framed(b"{}"), Answer::Error(-32600, null.clone())),
+        ("body null", framed(b"null"), Answer::Error(-32600, null.clone())),
+        ("a batch", framed(format!("[{}]", hover(900)).as_bytes()), Answer::Error(-32600, null.clone())),
+        ("not JSON", framed(b"hello"), Answer::Error(-32700, null.clone())),
+        ("invalid UTF-8", framed(b"{\"jsonrpc\":\"2.0\",\"id\":901,\"method\":\"\xff\"}"), Answer::Error(-32700, null.clone())),
+        ("JSON-RPC 1.0", framed(hover(902).replace("\"2.0\"", "\"1.0\"").as_bytes()), Answer::Error(-32600, json!(902))),
+        ("an object id", framed(hover(903).replace("903", "{\"a\":1}").as_bytes()), Answer::Error(-32600, null.clone())),
+        ("lower-case header", format!("content-length: {}\r\n\r\n{}", hover(904).len(), hover(904)).into_bytes(), Answer::Response(904)),
+        ("LF-only header", format!("Content-Length: {}\n\n{}", hover(905).len(), hover(905)).into_bytes(), Answer::Response(905)),
+        ("Content-Length too short", format!("Content-Length: 1\r\n\r\n{}", hover(906)).into_bytes(), Answer::Error(-32700, null.clone())),
+        ("negative Content-Length", b"Content-Length: -5\r\n\r\n{}".to_vec(), Answer::Error(-32700, null.clone())),
+        ("Content-Length not a number", b"Content-Length: five\r\n\r\n{}".to_vec(), Answer::Error(-32700, null.clone())),
+        ("garbage between frames", b"\r\nnot a frame\r\n".to_vec(), Answer::Logged("skipped 15 bytes")),
+    ];
+    let answered = cases.iter().filter(|(_, _, a)| matches!(a, Answer::Error(..))).count();
+    for (name, bytes, answer) in &cases {
+        let mark = client.mark();
+        client.raw(bytes).await;
+        // The session goes on.
+        let result = client.result("textDocument/hover", json!({"textDocument": {"uri": draft_uri}, "position": pos(0, 20)})).await;
+        assert!(result["contents"]["value"].as_str().is_some_and(|v| v.contains("unit-mismatch")), "{name}: hover after it: {result}");
+        match answer {
+            Answer::Error(code, id) => {
+                let error = client
+                    .wait_for(mark, &format!("error {code} for {name}"), |m| m["error"]["code"] == *code && m["id"] == *id)
+                    .await;
+                assert!(error["error"]["message"].as_str().is_some_and(|s| s.len() > 20), "{name}: {error}");
+            }
+            Answer::Response(id) => {
+                let response = client.wait_for(mark, name, |m| m.get("method").is_none() && m["id"] == *id).await;
+                assert!(response["result"]["contents"]["value"].is_string(), "{name}: {response}");
+            }
+            Answer::Logged(text) => {
+                client
+                    .wait_for(mark, name, |m| {
+                        m["method"] == "window/logMessage" && m["params"]["message"].as_str().is_some_and(|s| s.contains(text))
+                    })
+                    .await;
+            }
+        }
+    }
+    client.drain(Duration::from_millis(200)).await;
+    let errors: Vec<&Value> = client.log.iter().filter(|m| m.get("error").is_some()).collect();
+    assert_eq!(errors.len(), answered, "one answer per malformed message: {errors:#?}");
+    assert!(client.stop().await, "clean shutdown");
+}
+
+/// The real binary over stdio: a malformed frame neither ends the process nor stops it
+/// answering; it still exits cleanly after `shutdown` and `exit`.
+#[test]
+fn the_binary_survives_a_malformed_frame_over_stdio() {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_copydesk"));
+    command.args(["lsp", "--log-level", "error"]).current_dir(repo());
+    let mut server = support::LspProcess::spawn(command);
+    let dir = tempfile::tempdir().unwrap();
+    server.initialize(dir.path(), json!({"corpus": [repo().join("seeds").display().to_string()]}));
+    server.raw(&framed(b"{}"));
+    server.raw(b"content-length: 2\n\n{}");
+    server.raw(b"Content-Length: nope\r\n\r\n{}");
+    server.wait_for("two invalid-request answers", |m| m["error"]["code"] == -32600 && m["id"].is_null());
+    server.wait_for("a parse-error answer", |m| m["error"]["code"] == -32700 && m["id"].is_null());
+    let response = server.request("shutdown", Value::Null);
+    assert!(response.get("error").is_none(), "{response}");
+    let invalid = server.log.iter().filter(|m| m["error"]["code"] == -32600).count();
+    assert_eq!(invalid, 2, "{:#?}", server.log);
+    server.notify("exit", Value::Null);
+    assert!(server.wait_exit().success(), "exit after shutdown is clean");
+}
+
+/// Regression (issue 12, item 5): the crate served four requests at a time, and a request on a
+/// buffer being checked waits for that check (a 15 MB draft's takes many seconds). Editors send
+/// such requests as the cursor moves, so four of them held back every other request, on every
+/// buffer, until the check ended. A hover on another buffer is answered while they wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_check_does_not_hold_back_requests_on_other_buffers() {
+    let options = ServerOptions { check_delay: Duration::from_secs(3), ..ServerOptions::default() };
+    let settings = json!({"copydesk": {"corpus": [repo().join("seeds").display().to_string()], "debounceMs": 0}});
+    let Setup { mut client, draft_uri, .. } = setup_with(options, capabilities(false), settings).await;
+    let mark = client.mark();
+    client.open(&draft_uri, "markdown", 1, DRAFT).await;
+    client.diagnostics(mark, &draft_uri, 1).await;
+
+    let slow = draft_uri.replace("draft.md", "slow.md");
+    let mark = client.mark();
+    client.open(&slow, "markdown", 1, DRAFT).await;
+    let waiting: Vec<i64> = (500..508).collect();
+    for &id in &waiting {
+        client.raw(&framed(hover_request(id, &slow, pos(0, 20)).as_bytes())).await;
+    }
+    client.raw(&framed(hover_request(600, &draft_uri, pos(0, 20)).as_bytes())).await;
+    let answer = client.wait_for(mark, "the hover on the other buffer", |m| m["id"] == 600).await;
+    assert!(answer["result"]["contents"]["value"].is_string(), "{answer}");
+    let early: Vec<&Value> =
+        client.log[mark..].iter().filter(|m| m["id"].as_i64().is_some_and(|id| waiting.contains(&id))).collect();
+    assert!(early.is_empty(), "the other buffer's hover waited for the slow check: {early:#?}");
+    for &id in &waiting {
+        let response = client.wait_for(mark, &format!("hover {id} after the check"), |m| m["id"] == id).await;
+        assert!(response["result"]["contents"]["value"].is_string(), "{response}");
+    }
+    assert!(client.stop().await, "clean shutdown");
 }

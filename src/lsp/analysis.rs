@@ -1,6 +1,6 @@
 //! Running the core check on a snapshot of a buffer, off the async runtime.
 //!
-//! A check runs in `spawn_blocking` on a copy of the buffer's text. Its result is kept only if
+//! A check runs in `spawn_blocking` on a copy of the buffer's text, made there too. Its result is kept only if
 //! the buffer still has the version that was checked and the corpus has not been reloaded
 //! meanwhile; a panic inside the check is caught (as a `JoinError`), logged, and yields nothing.
 //! At most one check of a buffer runs at a time. A corpus whose index files changed on disk under
@@ -25,7 +25,7 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
     let gate = lock(&shared.docs).get(uri)?.gate.clone();
     let permit = gate.lock_owned().await;
     let sources = shared.sources()?;
-    let (text, format, version) = {
+    let (rope, format, version) = {
         let docs = lock(&shared.docs);
         let doc = docs.get(uri)?;
         if want.is_some_and(|v| v != doc.version) {
@@ -39,16 +39,18 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
                 return Some(analysis.clone());
             }
         }
-        (doc.rope.to_string(), doc.format, doc.version)
+        // A rope clone shares its chunks: the text is copied out in the blocking task, not
+        // under the documents lock that every edit and request takes.
+        (doc.rope.clone(), doc.format, doc.version)
     };
     if reload_if_damaged(shared, &sources.corpus) {
         return None;
     }
-    if text.len() > crate::check::MAX_DRAFT_BYTES {
+    if rope.len_bytes() > crate::check::MAX_DRAFT_BYTES {
         shared.log.warn(format!(
             "{} is {} MB: copydesk checks drafts up to {} MB, so it is not checked",
             uri.as_str(),
-            text.len() / 1_000_000,
+            rope.len_bytes() / 1_000_000,
             crate::check::MAX_DRAFT_BYTES / 1_000_000
         ));
         return None;
@@ -61,6 +63,8 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
     options.severity.extend(lock(&shared.settings).severity.clone());
     let joined = tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        let text = String::from(&rope);
+        drop(rope);
         if !delay.is_zero() {
             std::thread::sleep(delay);
         }

@@ -5,13 +5,15 @@
 //! [`initialize`]); [`convert`] is the boundary between the core's byte spans and protocol
 //! positions; [`state`] holds the open buffers (ropes), settings and the loaded corpus;
 //! [`analysis`] runs checks off the runtime and [`diagnostics`] schedules and publishes them;
-//! [`sources`] loads, caches and watches the corpus.
+//! [`sources`] loads, caches and watches the corpus. [`transport`] and [`framing`] stand
+//! between the byte streams and the protocol crate, so no input can end the session.
 
 pub mod analysis;
 pub mod code_action;
 pub mod convert;
 pub mod definition;
 pub mod diagnostics;
+pub mod framing;
 pub mod hover;
 pub mod initialize;
 pub mod log;
@@ -19,6 +21,7 @@ pub mod settings;
 pub mod sources;
 pub mod state;
 pub mod sync;
+pub mod transport;
 pub mod workspace;
 
 use std::sync::atomic::Ordering;
@@ -42,8 +45,9 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn new(client: Client, options: ServerOptions) -> Server {
-        Server { shared: Arc::new(Shared::new(client, options)) }
+    /// A server whose own messages (diagnostics, answers to malformed input) go to `output`.
+    pub fn new(client: Client, options: ServerOptions, output: transport::Output) -> Server {
+        Server { shared: Arc::new(Shared::new(client, options, output)) }
     }
 
     /// [`DOCUMENT_REQUEST`]: the version and text of an open buffer as the server holds it
@@ -126,17 +130,27 @@ impl LanguageServer for Server {
     }
 }
 
-/// Serves the protocol over any byte streams (stdio, or a pipe in tests) until `exit`.
-/// Returns whether `shutdown` was received before `exit`.
+/// Requests served at once. Far above the crate's default of 4: a request on a buffer whose
+/// check takes seconds (a hover in a 15 MB draft) waits for that check, and four such waits
+/// would hold back every other request and notification, on every buffer.
+const MAX_CONCURRENT_REQUESTS: usize = 128;
+
+/// Serves the protocol over any byte streams (stdio, or a pipe in tests) until `exit` or the
+/// end of the input. Returns whether `shutdown` was received before `exit`.
+///
+/// The crate speaks to in-process pipes: [`transport::read_input`] feeds it only well-formed
+/// messages from `input`, and [`transport::write_output`] copies its frames, and the server's
+/// own, to `output`.
 pub async fn serve<I, O>(input: I, output: O, options: ServerOptions) -> bool
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
+    let (own_output, own_frames) = transport::Output::channel();
     let mut shared = None;
     let document_request = options.document_request;
     let mut builder = LspService::build(|client| {
-        let server = Server::new(client, options);
+        let server = Server::new(client, options, own_output.clone());
         shared = Some(server.shared.clone());
         server
     });
@@ -144,8 +158,26 @@ where
         builder = builder.custom_method(DOCUMENT_REQUEST, Server::document);
     }
     let (service, socket) = builder.finish();
-    tower_lsp_server::Server::new(input, output, socket).serve(service).await;
-    shared.is_some_and(|s| s.shutdown.load(Ordering::SeqCst))
+    let Some(shared) = shared else {
+        unreachable!("LspService::build constructs the server at once");
+    };
+    let (to_crate, crate_input) = tokio::io::duplex(transport::PIPE_BYTES);
+    let (crate_output, from_crate) = tokio::io::duplex(transport::PIPE_BYTES);
+    let served = tower_lsp_server::Server::new(crate_input, crate_output, socket)
+        .concurrency_level(MAX_CONCURRENT_REQUESTS)
+        .serve(service);
+    let reader = transport::read_input(input, to_crate, own_output, shared.log.clone());
+    let front = async {
+        tokio::pin!(served);
+        tokio::select! {
+            // `exit`: the crate stops; whatever the client still sends is not read.
+            () = &mut served => {}
+            // End of input: the crate's input has ended too; let it finish.
+            () = reader => served.await,
+        }
+    };
+    tokio::join!(front, transport::write_output(from_crate, own_frames, output));
+    shared.shutdown.load(Ordering::SeqCst)
 }
 
 /// `copydesk lsp`: serves stdin/stdout. Returns the process exit code (0 after `shutdown` then

@@ -295,7 +295,7 @@ async fn clear_corpus_buffers(shared: &Arc<Shared>, sources: &Sources) {
         uris
     };
     for uri in corpus_buffers {
-        diagnostics::clear(shared, &uri).await;
+        diagnostics::clear(shared, &uri);
     }
 }
 

@@ -131,6 +131,8 @@ pub struct Analysis {
 #[derive(Debug)]
 pub struct Shared {
     pub client: Client,
+    /// The server's own way to the client, beside the crate's (see [`super::transport`]).
+    pub output: super::transport::Output,
     pub log: Logger,
     pub options: ServerOptions,
     pub session: RwLock<Session>,
@@ -154,10 +156,11 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub fn new(client: Client, options: ServerOptions) -> Shared {
+    pub fn new(client: Client, options: ServerOptions, output: super::transport::Output) -> Shared {
         let log = Logger::new(options.log_level, client.clone());
         Shared {
             client,
+            output,
             log,
             options,
             session: RwLock::new(Session::default()),

@@ -125,5 +125,5 @@ pub async fn did_close(shared: &Arc<Shared>, params: DidCloseTextDocumentParams)
         // Reopened meanwhile: its own check publishes for it.
         return;
     }
-    diagnostics::clear(shared, &uri).await;
+    diagnostics::clear(shared, &uri);
 }

@@ -87,6 +87,13 @@ impl LspProcess {
         stdin.flush().expect("flush");
     }
 
+    /// Writes raw bytes, as a broken client would.
+    pub fn raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin still open");
+        stdin.write_all(bytes).expect("write to the server");
+        stdin.flush().expect("flush");
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -151,6 +158,11 @@ impl LspProcess {
         let response = self.request("shutdown", Value::Null);
         assert!(response.get("error").is_none(), "shutdown failed: {response}");
         self.notify("exit", Value::Null);
+        self.wait_exit()
+    }
+
+    /// Closes the server's input and waits for it to exit.
+    pub fn wait_exit(mut self) -> ExitStatus {
         drop(self.stdin.take());
         let deadline = Instant::now() + TIMEOUT;
         loop {
