@@ -1064,6 +1064,16 @@ fn date_mismatch(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate,
     })
 }
 
+/// Whether a figure is written as a compound modifier ("10-day", "$5-billion", "30-year"): a
+/// number joined to its unit by a hyphen, with no space.
+fn is_compound_modifier(figure: &str) -> bool {
+    let figure = figure.trim();
+    !figure.contains(char::is_whitespace)
+        && figure.split_once('-').is_some_and(|(number, unit)| {
+            number.ends_with(|c: char| c.is_ascii_digit()) && unit.starts_with(|c: char| c.is_alphabetic()) && unit.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
+}
+
 /// Compares a draft figure with a source figure of the same value: unit, direction, hedge.
 fn compare_equal(q: &Quantity, p: &Quantity, draft_text: &str, ev: &Evidence, dollar: Option<&[String]>) -> Option<Finding> {
     if unit_conflict(q, p, dollar) {
@@ -1089,7 +1099,10 @@ fn compare_equal(q: &Quantity, p: &Quantity, draft_text: &str, ev: &Evidence, do
             ));
         }
     }
-    if q.bound == Bound::Exact && p.bound != Bound::Exact {
+    // "a 10-day forecast" names a kind of forecast, not a claim about its length: the source's
+    // "up to 10 days" is that kind.
+    let modifier = is_compound_modifier(draft_text);
+    if q.bound == Bound::Exact && p.bound != Bound::Exact && !modifier {
         return Some(hedge(
             draft_text,
             ev,
@@ -1213,6 +1226,16 @@ mod tests {
         let other = CheckOptions { report_unsupported: !options.report_unsupported, ..CheckOptions::default() };
         cache.bind(&corpus, &other);
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn compound_modifiers_are_hyphenated_figures() {
+        assert!(is_compound_modifier("10-day"));
+        assert!(is_compound_modifier("$5-billion"));
+        assert!(is_compound_modifier("30-year-old"));
+        assert!(!is_compound_modifier("10 days"));
+        assert!(!is_compound_modifier("4-7%"));
+        assert!(!is_compound_modifier("-12 percent"));
     }
 
     #[test]
