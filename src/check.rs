@@ -93,6 +93,8 @@ const WINDOW: usize = 8;
 /// sales_call, newsroom-dev, eval/dev): 0.4 doubles newsroom's false positives, 0.6 loses a
 /// tenth of ectsum's recall.
 const CLAUSE_MEASURE: f32 = 0.5;
+/// The measure share that suffices when both clauses also hold one same other figure.
+const TWIN_MEASURE: f32 = 0.3;
 /// Sentence coverage still needed with a matching measure (0.10 lets in figures of unrelated
 /// sentences that share a generic measure such as "revenue").
 const CLAUSE_COVERAGE: f32 = 0.15;
@@ -747,6 +749,9 @@ struct Alignment<'c> {
     measure_words: usize,
     /// Both figures count things, and not the same things ("developers", "users").
     other_count: bool,
+    /// Each clause holds another figure, the same in both ("20% off the first six months",
+    /// "10% off your first six months"): the clauses tell of one thing.
+    twin: bool,
     /// The two clauses name different years, quarters, halves or months.
     other_period: bool,
     /// The draft sentence holds other figures of this kind, so the sentence's words alone
@@ -781,8 +786,9 @@ impl Alignment<'_> {
     /// than one specific word unless the sentences themselves agree well (one shared verb such
     /// as "save" is how unrelated stories meet).
     fn clause_aligned(&self) -> bool {
+        let measure = if self.twin { TWIN_MEASURE } else { CLAUSE_MEASURE };
         !self.other_count
-            && self.measure >= CLAUSE_MEASURE
+            && self.measure >= measure
             && self.coverage >= CLAUSE_COVERAGE
             && (self.measure_words >= 2 || self.coverage >= MIN_COVERAGE)
     }
@@ -849,6 +855,15 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Candidate]) -
             if p.bound == q.bound {
                 score += 0.03;
             }
+            let twin = draft_frame.is_some_and(|f| {
+                let source_clause = c.frames[pi].clause;
+                draft.quantities.iter().any(|d| {
+                    d.span != q.span
+                        && d.unit != Unit::Date
+                        && f.clause.encloses(d.number_span)
+                        && c.quantities.iter().any(|o| !std::ptr::eq(o, p) && o.unit == d.unit && source_clause.encloses(o.number_span) && same_figure(d, o))
+                })
+            });
             let other_count = matches!((&q.unit, &p.unit), (Unit::Count(a), Unit::Count(b)) if a != b);
             if let (Unit::Count(_), Unit::Count(_)) = (&q.unit, &p.unit) {
                 score += if other_count { -0.1 } else { 0.1 };
@@ -865,7 +880,7 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Candidate]) -
                 None => ((0.0, 0), false),
             };
             score += MEASURE_SCORE * measure;
-            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal, anchored, measure, measure_words, other_count, other_period, crowded });
+            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal, anchored, measure, measure_words, other_count, twin, other_period, crowded });
         }
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.candidate.cmp(&b.candidate)).then(a.source.span.start.cmp(&b.source.span.start)));
