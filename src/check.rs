@@ -93,6 +93,8 @@ const WINDOW: usize = 8;
 /// sales_call, newsroom-dev, eval/dev): 0.4 doubles newsroom's false positives, 0.6 loses a
 /// tenth of ectsum's recall.
 const CLAUSE_MEASURE: f32 = 0.5;
+/// The measure share that suffices when both clauses also hold one same other figure.
+const TWIN_MEASURE: f32 = 0.3;
 /// Sentence coverage still needed with a matching measure (0.10 lets in figures of unrelated
 /// sentences that share a generic measure such as "revenue").
 const CLAUSE_COVERAGE: f32 = 0.15;
@@ -747,6 +749,9 @@ struct Alignment<'c> {
     measure_words: usize,
     /// Both figures count things, and not the same things ("developers", "users").
     other_count: bool,
+    /// Each clause holds another figure, the same in both ("20% off the first six months",
+    /// "10% off your first six months"): the clauses tell of one thing.
+    twin: bool,
     /// The two clauses name different years, quarters, halves or months.
     other_period: bool,
     /// The draft sentence holds other figures of this kind, so the sentence's words alone
@@ -781,8 +786,9 @@ impl Alignment<'_> {
     /// than one specific word unless the sentences themselves agree well (one shared verb such
     /// as "save" is how unrelated stories meet).
     fn clause_aligned(&self) -> bool {
+        let measure = if self.twin { TWIN_MEASURE } else { CLAUSE_MEASURE };
         !self.other_count
-            && self.measure >= CLAUSE_MEASURE
+            && self.measure >= measure
             && self.coverage >= CLAUSE_COVERAGE
             && (self.measure_words >= 2 || self.coverage >= MIN_COVERAGE)
     }
@@ -849,6 +855,15 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Candidate]) -
             if p.bound == q.bound {
                 score += 0.03;
             }
+            let twin = draft_frame.is_some_and(|f| {
+                let source_clause = c.frames[pi].clause;
+                draft.quantities.iter().any(|d| {
+                    d.span != q.span
+                        && d.unit != Unit::Date
+                        && f.clause.encloses(d.number_span)
+                        && c.quantities.iter().any(|o| !std::ptr::eq(o, p) && o.unit == d.unit && source_clause.encloses(o.number_span) && same_figure(d, o))
+                })
+            });
             let other_count = matches!((&q.unit, &p.unit), (Unit::Count(a), Unit::Count(b)) if a != b);
             if let (Unit::Count(_), Unit::Count(_)) = (&q.unit, &p.unit) {
                 score += if other_count { -0.1 } else { 0.1 };
@@ -865,7 +880,7 @@ fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Candidate]) -
                 None => ((0.0, 0), false),
             };
             score += MEASURE_SCORE * measure;
-            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal, anchored, measure, measure_words, other_count, other_period, crowded });
+            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal, anchored, measure, measure_words, other_count, twin, other_period, crowded });
         }
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.candidate.cmp(&b.candidate)).then(a.source.span.start.cmp(&b.source.span.start)));
@@ -1064,6 +1079,16 @@ fn date_mismatch(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate,
     })
 }
 
+/// Whether a figure is written as a compound modifier ("10-day", "$5-billion", "30-year"): a
+/// number joined to its unit by a hyphen, with no space.
+fn is_compound_modifier(figure: &str) -> bool {
+    let figure = figure.trim();
+    !figure.contains(char::is_whitespace)
+        && figure.split_once('-').is_some_and(|(number, unit)| {
+            number.ends_with(|c: char| c.is_ascii_digit()) && unit.starts_with(|c: char| c.is_alphabetic()) && unit.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
+}
+
 /// Compares a draft figure with a source figure of the same value: unit, direction, hedge.
 fn compare_equal(q: &Quantity, p: &Quantity, draft_text: &str, ev: &Evidence, dollar: Option<&[String]>) -> Option<Finding> {
     if unit_conflict(q, p, dollar) {
@@ -1089,7 +1114,10 @@ fn compare_equal(q: &Quantity, p: &Quantity, draft_text: &str, ev: &Evidence, do
             ));
         }
     }
-    if q.bound == Bound::Exact && p.bound != Bound::Exact {
+    // "a 10-day forecast" names a kind of forecast, not a claim about its length: the source's
+    // "up to 10 days" is that kind.
+    let modifier = is_compound_modifier(draft_text);
+    if q.bound == Bound::Exact && p.bound != Bound::Exact && !modifier {
         return Some(hedge(
             draft_text,
             ev,
@@ -1213,6 +1241,16 @@ mod tests {
         let other = CheckOptions { report_unsupported: !options.report_unsupported, ..CheckOptions::default() };
         cache.bind(&corpus, &other);
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn compound_modifiers_are_hyphenated_figures() {
+        assert!(is_compound_modifier("10-day"));
+        assert!(is_compound_modifier("$5-billion"));
+        assert!(is_compound_modifier("30-year-old"));
+        assert!(!is_compound_modifier("10 days"));
+        assert!(!is_compound_modifier("4-7%"));
+        assert!(!is_compound_modifier("-12 percent"));
     }
 
     #[test]

@@ -529,6 +529,8 @@ pub const MEASURES: &[(&str, &str, bool)] = &[
 pub const QUALIFIERS: &[(&str, &str)] = &[
     ("just under", "nearly"),
     ("just shy of", "nearly"),
+    ("a shade under", "nearly"),
+    ("a touch under", "nearly"),
     ("just below", "nearly"),
     ("slightly less than", "under"),
     ("slightly under", "nearly"),
@@ -548,6 +550,11 @@ pub const QUALIFIERS: &[(&str, &str)] = &[
     ("approx.", "approx"),
     ("~", "approx"),
     ("just over", "over"),
+    ("a fraction over", "over"),
+    ("a shade over", "over"),
+    ("a touch over", "over"),
+    ("a little over", "over"),
+    ("a little more than", "over"),
     ("well over", "over"),
     ("slightly more than", "over"),
     ("more than", "over"),
@@ -573,6 +580,7 @@ pub const QUALIFIERS: &[(&str, &str)] = &[
     ("under", "under"),
     ("below", "under"),
     ("short of", "under"),
+    ("shy of", "under"),
     ("up to", "at-most"),
     ("at most", "at-most"),
     ("no more than", "at-most"),
@@ -581,6 +589,14 @@ pub const QUALIFIERS: &[(&str, &str)] = &[
     ("as many as", "at-most"),
     ("as much as", "at-most"),
     ("as high as", "at-most"),
+    // A possibility states its ceiling: "could reach $5.45 billion" is "as much as".
+    ("could reach", "at-most"),
+    ("could hit", "at-most"),
+    ("could rise to", "at-most"),
+    ("may reach", "at-most"),
+    ("might reach", "at-most"),
+    ("as few as", "at-least"),
+    ("as little as", "at-least"),
 ];
 
 /// Verbs right before a figure (optionally with `by`) that say which way it moved.
