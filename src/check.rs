@@ -802,7 +802,8 @@ fn measure_overlap(draft_frame: &Frame, source_frame: &Frame) -> (f32, usize) {
         let weight = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
         total += w * weight;
         let root = frame::root(term);
-        if let Some((_, sw)) = source_frame.measure.iter().find(|(t, _)| t == term || frame::root(t) == root) {
+        let found = source_frame.measure.iter().zip(&source_frame.roots).find(|((t, _), r)| t == term || r.as_str() == root);
+        if let Some(((_, sw), _)) = found {
             shared += w.min(*sw).max(0.5 * w) * weight;
             specific += usize::from(!words::is_generic(term));
         }

@@ -46,6 +46,8 @@ pub struct Frame {
     /// Content terms of the clause with their closeness to the figure (1 inside it, falling
     /// with distance), nearest first.
     pub measure: Vec<(String, f32)>,
+    /// The [`root`] of each measure term, in the same order.
+    pub roots: Vec<String>,
     /// The periods the clause names (the sentence's, when the clause names none), with where
     /// each is written.
     pub periods: Vec<(Period, Span)>,
@@ -101,23 +103,35 @@ const THIN_CLAUSE: usize = 2;
 /// The clauses of `text[sentence]`, in order, covering the sentence. A boundary inside a
 /// figure (`between 4 and 6 percent`) is not one.
 pub fn clauses(text: &str, sentence: Span, figures: &[Quantity]) -> Vec<Span> {
+    clauses_with(text, sentence, &words::tokens(text, sentence), figures)
+}
+
+/// [`clauses`], given the sentence's content tokens.
+fn clauses_with(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]) -> Vec<Span> {
+    let words_in = |span: Span| tokens.partition_point(|t| t.span.start < span.end) - tokens.partition_point(|t| t.span.start < span.start);
     let slice = sentence.slice(text);
     let lower = slice.to_ascii_lowercase();
     let mut cuts: Vec<(usize, bool)> = Vec::new();
     let bytes = lower.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
+    let inside_figure = |i: usize| {
         let here = sentence.start + i;
-        if figures.iter().any(|q| q.span.start < here && here < q.span.end) {
+        figures.iter().any(|q| q.span.start < here && here < q.span.end)
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        if !matches!(b, b';' | b' ' | b',') {
             continue;
         }
-        if b == b';' || (b == b' ' && (lower[i..].starts_with(" — ") || lower[i..].starts_with(" – "))) {
-            cuts.push((i, false));
-            continue;
-        }
-        if b == b' ' && WEAK_OPENERS.iter().any(|o| lower[i..].starts_with(o)) {
-            cuts.push((i, true));
-        } else if (b == b',' || b == b' ') && CLAUSE_OPENERS.iter().any(|o| lower[i..].starts_with(o)) {
-            cuts.push((i, false));
+        let cut = if b == b';' || (b == b' ' && (lower[i..].starts_with(" — ") || lower[i..].starts_with(" – "))) {
+            Some(false)
+        } else if b == b' ' && WEAK_OPENERS.iter().any(|o| lower[i..].starts_with(o)) {
+            Some(true)
+        } else if CLAUSE_OPENERS.iter().any(|o| lower[i..].starts_with(o)) {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(weak) = cut.filter(|_| !inside_figure(i)) {
+            cuts.push((i, weak));
         }
     }
     cuts.dedup_by_key(|(i, _)| *i);
@@ -145,13 +159,13 @@ pub fn clauses(text: &str, sentence: Span, figures: &[Quantity]) -> Vec<Span> {
     // Thin clauses join the one before ("rose 3% and 5%").
     let mut merged: Vec<Span> = Vec::new();
     for span in spans {
-        let own = words::tokens(text, span).len();
+        let own = words_in(span);
         match merged.last_mut() {
             Some(last) if own < THIN_CLAUSE => last.end = span.end,
             _ => merged.push(span),
         }
     }
-    if merged.len() > 1 && words::tokens(text, merged[0]).len() < THIN_CLAUSE {
+    if merged.len() > 1 && words_in(merged[0]) < THIN_CLAUSE {
         let first = merged.remove(0);
         merged[0].start = first.start;
     }
@@ -172,17 +186,19 @@ fn opens_verb_phrase(rest: &str) -> bool {
 /// The frame of each figure in `figures` (all inside `text[sentence]`), in order. `tokens`
 /// are the sentence's content tokens (as [`words::tokens`] gives them).
 pub fn frames(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]) -> Vec<Frame> {
-    let clauses = clauses(text, sentence, figures);
+    let clauses = clauses_with(text, sentence, tokens, figures);
     let sentence_periods = periods(text, sentence);
     figures
         .iter()
         .map(|q| {
             let clause = clauses.iter().copied().find(|c| c.start <= q.number_span.start && q.number_span.start < c.end).unwrap_or(sentence);
-            let mut clause_periods = periods(text, clause);
+            let mut clause_periods: Vec<(Period, Span)> = sentence_periods.iter().copied().filter(|(_, at)| clause.encloses(*at)).collect();
             if clause_periods.is_empty() {
                 clause_periods = sentence_periods.clone();
             }
-            Frame { clause, measure: measure(tokens, clause, q, figures), periods: clause_periods }
+            let measure = measure(tokens, clause, q, figures);
+            let roots = measure.iter().map(|(t, _)| root(t).to_string()).collect();
+            Frame { clause, measure, roots, periods: clause_periods }
         })
         .collect()
 }
@@ -272,7 +288,10 @@ fn period_regex() -> &'static Regex {
 /// mention of a period kept).
 pub fn periods(text: &str, span: Span) -> Vec<(Period, Span)> {
     let mut out: Vec<(Period, Span)> = Vec::new();
-    for c in period_regex().captures_iter(span.slice(text)) {
+    let slice = span.slice(text);
+    // Most sentences name no period: the fast search finds that without tracking groups.
+    for found in period_regex().find_iter(slice) {
+        let Some(c) = period_regex().captures_at(slice, found.start()) else { continue };
         let Some(whole) = c.get(0) else { continue };
         // The mention without the preposition that introduces a bare "May".
         let written = c.name("may").unwrap_or(whole);
@@ -405,9 +424,9 @@ mod tests {
     #[test]
     fn periods_of_one_kind_that_differ_conflict() {
         let at = |p: Vec<Period>| p.into_iter().map(|p| (p, Span::default())).collect();
-        let a = Frame { clause: Span::default(), measure: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(2)]) };
-        let b = Frame { clause: Span::default(), measure: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(3)]) };
-        let c = Frame { clause: Span::default(), measure: Vec::new(), periods: at(vec![Period::Year(2020)]) };
+        let a = Frame { clause: Span::default(), measure: Vec::new(), roots: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(2)]) };
+        let b = Frame { clause: Span::default(), measure: Vec::new(), roots: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(3)]) };
+        let c = Frame { clause: Span::default(), measure: Vec::new(), roots: Vec::new(), periods: at(vec![Period::Year(2020)]) };
         assert!(a.periods_conflict(&b));
         assert!(!a.periods_conflict(&c));
         assert!(!c.periods_conflict(&b));
