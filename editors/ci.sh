@@ -25,7 +25,10 @@ step "VS Code extension: npm ci, build, package"
   npm run build
   out=$(mktemp -d)
   npx vsce package --out "$out/copydesk.vsix"
-  unzip -l "$out/copydesk.vsix" | grep -q 'extension/dist/extension.js'
+  # Read the whole listing first: 'grep -q' stops at its first match, and under pipefail the
+  # SIGPIPE that unzip then gets fails the step (exit 141) whenever the listing is still being written.
+  listing=$(unzip -l "$out/copydesk.vsix")
+  grep -q 'extension/dist/extension.js' <<<"$listing"
   rm -rf "$out"
 )
 

