@@ -100,12 +100,11 @@ fn read_as_the_server_does(bytes: &[u8]) -> (bool, Option<Vec<u8>>, bool) {
     let mut filler = Vec::new();
     let mut filler_exits = false;
     loop {
-        let more = framer.filler();
+        let Some(more) = framer.filler(MAX_FILLER - filler.len()) else {
+            return (exits, None, false);
+        };
         if more.is_empty() {
             break;
-        }
-        if filler.len() + more.len() > MAX_FILLER {
-            return (exits, None, false);
         }
         framer.push(&more);
         filler.extend_from_slice(&more);

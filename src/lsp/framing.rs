@@ -340,16 +340,18 @@ impl Framer {
 
     /// Bytes that bring the stream to where a new frame can start: the rest of the body being
     /// read or skipped (as spaces), or the blank line that ends a header block. Empty when a
-    /// frame can start now. For tests and fuzzing: what a client must send before a frame that
-    /// is sure to be read.
-    pub fn filler(&self) -> Vec<u8> {
+    /// frame can start now; `None` when more than `limit` bytes are needed (a declared length
+    /// may be anything up to `usize::MAX`, so the filler is never built before it is measured).
+    /// For tests and fuzzing: what a client must send before a frame that is sure to be read.
+    pub fn filler(&self, limit: usize) -> Option<Vec<u8>> {
         let available = self.buf.len() - self.start;
-        match self.state {
-            State::Body(length) => vec![b' '; length.saturating_sub(available)],
-            State::Discard(left) => vec![b' '; left],
-            State::Header { lines, .. } if lines > 0 => b"\r\n".to_vec(),
-            State::Header { .. } | State::Garbage { .. } => Vec::new(),
-        }
+        let spaces = match self.state {
+            State::Body(length) => length.saturating_sub(available),
+            State::Discard(left) => left,
+            State::Header { lines, .. } if lines > 0 => return Some(b"\r\n".to_vec()),
+            State::Header { .. } | State::Garbage { .. } => 0,
+        };
+        (spaces <= limit).then(|| vec![b' '; spaces])
     }
 
     /// The events left at end of input: skipped garbage, or a frame cut short.
