@@ -523,14 +523,16 @@ fn extract_cmd(args: ExtractArgs) -> Result<i32> {
         let format = Format::from_path(&name).unwrap_or(Format::PlainText);
         let prose = Prose::new(&text, format);
         let quantities = extract::extract(&prose.masked);
-        files.push((name, text, quantities));
+        let sentences: Vec<_> = prose.sentences.iter().map(|s| s.span).collect();
+        let frames = copydesk::claims::frame::frames_of(&prose.masked, &sentences, &quantities);
+        files.push(render::ExtractedFile { path: name, text, quantities, frames });
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
         ExtractFormat::Json => out.write_all(render::extract_json(&files).as_bytes())?,
         ExtractFormat::Text => {
-            for (name, text, quantities) in &files {
+            for render::ExtractedFile { path: name, text, quantities, .. } in &files {
                 let lines = copydesk::position::LineIndex::new(text);
                 for q in quantities {
                     let pos = lines.position(text, q.span.start, copydesk::position::PositionEncoding::Utf16);

@@ -6,6 +6,7 @@ use annotate_snippets::{Level, Renderer, Snippet};
 use serde::Serialize;
 
 use crate::corpus::Corpus;
+use crate::claims::frame::Frame;
 use crate::extract::Quantity;
 use crate::findings::{Evidence, Finding, Severity};
 use crate::position::{LineIndex, PositionEncoding, Range, Span};
@@ -218,14 +219,34 @@ struct JsonQuantity<'a> {
     unit: Option<String>,
     bound: &'static str,
     direction: Option<crate::extract::Direction>,
+    /// What the figure counts: its measure's words, nearest first (absent for years and dates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concept: Option<String>,
+    /// The periods its clause names (`2021`, `Q2`, `H1`, `May`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    time: Vec<String>,
 }
 
+/// One file read by `copydesk extract`: its figures and each figure's frame.
+pub struct ExtractedFile {
+    pub path: String,
+    pub text: String,
+    pub quantities: Vec<Quantity>,
+    /// One per quantity (None for years and dates), as [`crate::claims::frame::frames_of`] gives them.
+    pub frames: Vec<Option<Frame>>,
+}
+
+/// How many measure words a figure's `concept` names.
+const CONCEPT_WORDS: usize = 6;
+
 /// The JSON document for `copydesk extract`.
-pub fn extract_json(files: &[(String, String, Vec<Quantity>)]) -> String {
+pub fn extract_json(files: &[ExtractedFile]) -> String {
     let mut quantities = Vec::new();
-    for (path, text, found) in files {
+    for ExtractedFile { path, text, quantities: found, frames } in files {
         let lines = LineIndex::new(text);
-        for q in found {
+        for (q, frame) in found.iter().zip(frames.iter().chain(std::iter::repeat(&None))) {
+            let concept = frame.as_ref().map(|f| f.concept(text, CONCEPT_WORDS).join(" ")).filter(|c| !c.is_empty());
+            let time = frame.as_ref().map(|f| f.periods.iter().map(|(p, _)| p.label()).collect()).unwrap_or_default();
             quantities.push(JsonQuantity {
                 path,
                 range: lines.range(text, q.span, PositionEncoding::Utf16),
@@ -235,6 +256,8 @@ pub fn extract_json(files: &[(String, String, Vec<Quantity>)]) -> String {
                 unit: q.unit.name(),
                 bound: q.bound.name(),
                 direction: q.direction,
+                concept,
+                time,
             });
         }
     }

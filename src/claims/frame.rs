@@ -48,15 +48,32 @@ pub struct Frame {
     pub measure: Vec<(String, f32)>,
     /// The [`root`] of each measure term, in the same order.
     pub roots: Vec<String>,
+    /// Where each measure term is written (its nearest mention), in the same order.
+    pub measure_at: Vec<Span>,
     /// The periods the clause names (the sentence's, when the clause names none), with where
     /// each is written.
     pub periods: Vec<(Period, Span)>,
 }
 
 impl Frame {
-    /// The measure's words, nearest first, for output (`concept`): at most `limit`.
-    pub fn concept(&self, limit: usize) -> Vec<&str> {
-        self.measure.iter().take(limit).map(|(t, _)| t.as_str()).collect()
+    /// What the figure counts, for output (`concept`): at most `limit` of the measure's words as
+    /// written in `text`, lower case, nearest first. Verbs and adverbs say little of what is
+    /// counted ("jumped", "said", "nearly"), so the other words come first and those fill in
+    /// only when nothing else is near; the words of a period ("second quarter") are its time.
+    pub fn concept(&self, text: &str, limit: usize) -> Vec<String> {
+        let written = |at: &Span| at.slice(text).to_lowercase();
+        let in_period = |at: &Span| self.periods.iter().any(|(_, p)| p.encloses(*at));
+        let (mut nouns, others): (Vec<(usize, &Span)>, Vec<(usize, &Span)>) = self
+            .measure_at
+            .iter()
+            .enumerate()
+            .filter(|(_, at)| !in_period(at))
+            .partition(|(_, at)| !looks_verbal(&written(at)));
+        nouns.truncate(limit);
+        if nouns.is_empty() {
+            nouns = others.into_iter().take(limit.min(2)).collect();
+        }
+        nouns.into_iter().map(|(_, at)| written(at)).collect()
     }
 
     /// Whether two frames name periods that cannot be the same: both name a period of one kind
@@ -196,35 +213,82 @@ pub fn frames(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]
             if clause_periods.is_empty() {
                 clause_periods = sentence_periods.clone();
             }
-            let measure = measure(tokens, clause, q, figures);
+            let (measure, measure_at): (Vec<(String, f32)>, Vec<Span>) = measure(tokens, clause, q, figures).into_iter().map(|(t, w, at)| ((t, w), at)).unzip();
             let roots = measure.iter().map(|(t, _)| root(t).to_string()).collect();
-            Frame { clause, measure, roots, periods: clause_periods }
+            Frame { clause, measure, roots, measure_at, periods: clause_periods }
         })
         .collect()
 }
 
+/// The frame of each of `quantities` (extracted from `text`), in order, read sentence by
+/// sentence over `sentences` (sorted, as [`crate::prose::Prose`] gives them). Years and dates
+/// frame other figures and get none; nor does a figure outside every sentence.
+pub fn frames_of(text: &str, sentences: &[Span], quantities: &[Quantity]) -> Vec<Option<Frame>> {
+    let mut out = vec![None; quantities.len()];
+    let mut order: Vec<usize> = (0..quantities.len()).filter(|&i| quantities[i].unit != Unit::Date).collect();
+    order.sort_by_key(|&i| quantities[i].span.start);
+    let mut next = 0;
+    for &sentence in sentences {
+        while next < order.len() && quantities[order[next]].span.start < sentence.start {
+            next += 1;
+        }
+        let first = next;
+        while next < order.len() && quantities[order[next]].span.start < sentence.end {
+            next += 1;
+        }
+        if first == next {
+            continue;
+        }
+        let members = &order[first..next];
+        let figures: Vec<Quantity> = members.iter().map(|&i| quantities[i].clone()).collect();
+        let tokens = words::tokens(text, sentence);
+        for (&i, frame) in members.iter().zip(frames(text, sentence, &tokens, &figures)) {
+            out[i] = Some(frame);
+        }
+    }
+    out
+}
+
+impl Period {
+    /// How the period is written in output: `2021`, `Q2`, `H1`, `May`.
+    pub fn label(self) -> String {
+        const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        match self {
+            Period::Year(y) => y.to_string(),
+            Period::Quarter(q) => format!("Q{q}"),
+            Period::Half(h) => format!("H{h}"),
+            Period::Month(m) => MONTHS.get(usize::from(m).wrapping_sub(1)).copied().unwrap_or("?").to_string(),
+        }
+    }
+}
+
 /// The content terms of `clause` around figure `q`, weighted by closeness, nearest first;
 /// words inside other figures are not part of what `q` measures.
-fn measure(tokens: &[Token], clause: Span, q: &Quantity, figures: &[Quantity]) -> Vec<(String, f32)> {
+fn measure(tokens: &[Token], clause: Span, q: &Quantity, figures: &[Quantity]) -> Vec<(String, f32, Span)> {
     let inside = |t: &Token| clause.start <= t.span.start && t.span.end <= clause.end;
     let in_other = |t: &Token| {
         figures.iter().any(|f| f.span != q.span && f.unit != Unit::Date && f.number_span.start <= t.span.start && t.span.end <= f.number_span.end)
     };
     let first_overlap = tokens.partition_point(|t| t.span.end <= q.span.start);
     let first_after = tokens.partition_point(|t| t.span.start < q.span.end).max(first_overlap);
-    let mut out: Vec<(String, f32)> = Vec::new();
-    let mut add = |term: &str, distance: usize| {
+    let mut out: Vec<(String, f32, Span)> = Vec::new();
+    let mut add = |token: &Token, distance: usize| {
         let weight = 1.0 / (1.0 + distance as f32 * 0.5);
-        match out.iter_mut().find(|(t, _)| t == term) {
-            Some((_, w)) => *w = w.max(weight),
-            None => out.push((term.to_string(), weight)),
+        match out.iter_mut().find(|(t, _, _)| *t == token.term) {
+            Some((_, w, at)) => {
+                if weight > *w {
+                    *w = weight;
+                    *at = token.span;
+                }
+            }
+            None => out.push((token.term.clone(), weight, token.span)),
         }
     };
     // Words inside a figure are its unit ("square metres", "per share"), compared as a unit;
     // but the noun a count counts ("client users") is what it measures.
     if matches!(q.unit, Unit::Count(_)) {
         for t in &tokens[first_overlap..first_after] {
-            add(&t.term, 0);
+            add(t, 0);
         }
     }
     let before = tokens[..first_overlap].iter().rev().filter(|t| inside(t) && !in_other(t)).take(REACH);
@@ -237,20 +301,39 @@ fn measure(tokens: &[Token], clause: Span, q: &Quantity, figures: &[Quantity]) -
             (None, None) => break,
             (Some((k, _)), Some((j, _))) if j < k => {
                 let (j, t) = after.next().unwrap();
-                add(&t.term, j + 1);
+                add(t, j + 1);
             }
             (Some(_), _) => {
                 let (k, t) = before.next().unwrap();
-                add(&t.term, k + 1);
+                add(t, k + 1);
             }
             (None, Some(_)) => {
                 let (j, t) = after.next().unwrap();
-                add(&t.term, j + 1);
+                add(t, j + 1);
             }
         }
     }
     out.sort_by(|a, b| b.1.total_cmp(&a.1));
     out
+}
+
+/// Whether a word as written reads as a verb or a participle ("jumped", "sitting", "says"),
+/// which names what happened to a figure rather than what it counts.
+fn looks_verbal(word: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "said", "say", "says", "saying", "told", "see", "sees", "seem", "seems", "take", "takes", "took", "add", "adds",
+        "ask", "asks", "lose", "loses", "lost", "turn", "turns", "cost", "costs", "fall", "falls", "fell", "rise", "rises",
+        "rose", "grow", "grows", "grew", "hit", "hits", "reach", "reaches", "make", "makes", "made", "get", "gets", "got",
+        "go", "goes", "went", "come", "comes", "came", "put", "puts", "set", "sets", "expect", "expects", "plan", "plans",
+        "give", "gives", "gave", "show", "shows", "have", "has", "had", "will", "would", "could", "should", "may", "might",
+        "must", "can", "need", "needs", "want", "wants", "help", "helps", "keep", "keeps", "kept", "pay", "pays", "paid",
+        "bring", "brings", "brought", "leave", "leaves", "left", "use", "uses", "drop", "drops", "jump", "jumps", "climb",
+        "climbs", "gain", "gains", "slip", "slips", "stand", "stands", "stood", "total", "totals", "around", "about",
+        "nearly", "almost", "just", "only", "also", "still", "even", "last", "next", "past", "per", "each", "every",
+    ];
+    VERBS.contains(&word)
+        || (word.len() > 5 && (word.ends_with("ed") || word.ends_with("ing")) && !word.ends_with("eed"))
+        || (word.len() > 4 && word.ends_with("ly"))
 }
 
 /// A term cut to its root for comparing measures across word classes ("valuation" and
@@ -424,11 +507,35 @@ mod tests {
     #[test]
     fn periods_of_one_kind_that_differ_conflict() {
         let at = |p: Vec<Period>| p.into_iter().map(|p| (p, Span::default())).collect();
-        let a = Frame { clause: Span::default(), measure: Vec::new(), roots: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(2)]) };
-        let b = Frame { clause: Span::default(), measure: Vec::new(), roots: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(3)]) };
-        let c = Frame { clause: Span::default(), measure: Vec::new(), roots: Vec::new(), periods: at(vec![Period::Year(2020)]) };
+        let a = Frame { clause: Span::default(), measure: Vec::new(), roots: Vec::new(), measure_at: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(2)]) };
+        let b = Frame { clause: Span::default(), measure: Vec::new(), roots: Vec::new(), measure_at: Vec::new(), periods: at(vec![Period::Year(2020), Period::Quarter(3)]) };
+        let c = Frame { clause: Span::default(), measure: Vec::new(), roots: Vec::new(), measure_at: Vec::new(), periods: at(vec![Period::Year(2020)]) };
         assert!(a.periods_conflict(&b));
         assert!(!a.periods_conflict(&c));
         assert!(!c.periods_conflict(&b));
+    }
+
+    #[test]
+    fn frames_of_reads_each_sentence_and_names_what_is_counted_and_when() {
+        let text = "Revenue rose 12% in the second quarter of 2021. The company hired 300 engineers in May.";
+        let quantities = extract::extract(text);
+        let sentences = [Span::new(0, 47), Span::new(48, text.len())];
+        let frames = super::frames_of(text, &sentences, &quantities);
+        assert_eq!(frames.len(), quantities.len());
+        let by_figure = |written: &str| {
+            let i = quantities.iter().position(|q| q.span.slice(text) == written).expect(written);
+            frames[i].clone()
+        };
+        let percent = by_figure("12%").expect("a frame");
+        assert_eq!(percent.concept(text, 6).first().map(String::as_str), Some("revenue"), "the verb gives way to the noun");
+        let labels: Vec<String> = percent.periods.iter().map(|(p, _)| p.label()).collect();
+        assert_eq!(labels, ["Q2", "2021"], "in the order written");
+        let hires = by_figure("300 engineers").expect("a frame");
+        assert!(hires.concept(text, 6).contains(&"engineers".to_string()));
+        assert_eq!(hires.periods.iter().map(|(p, _)| p.label()).collect::<Vec<_>>(), ["May"]);
+        assert!(!hires.concept(text, 6).contains(&"revenue".to_string()), "no word of another sentence");
+        for (q, frame) in quantities.iter().zip(&frames) {
+            assert_eq!(frame.is_none(), q.unit == Unit::Date, "{}", q.span.slice(text));
+        }
     }
 }
