@@ -63,17 +63,13 @@ impl Frame {
     pub fn concept(&self, text: &str, limit: usize) -> Vec<String> {
         let written = |at: &Span| at.slice(text).to_lowercase();
         let in_period = |at: &Span| self.periods.iter().any(|(_, p)| p.encloses(*at));
-        let (mut nouns, others): (Vec<(usize, &Span)>, Vec<(usize, &Span)>) = self
-            .measure_at
-            .iter()
-            .enumerate()
-            .filter(|(_, at)| !in_period(at))
-            .partition(|(_, at)| !looks_verbal(&written(at)));
+        let words: Vec<String> = self.measure_at.iter().filter(|at| !in_period(at)).map(written).collect();
+        let (mut nouns, others): (Vec<String>, Vec<String>) = words.into_iter().partition(|w| !looks_verbal(w));
         nouns.truncate(limit);
         if nouns.is_empty() {
             nouns = others.into_iter().take(limit.min(2)).collect();
         }
-        nouns.into_iter().map(|(_, at)| written(at)).collect()
+        nouns
     }
 
     /// Whether two frames name periods that cannot be the same: both name a period of one kind
