@@ -8,8 +8,8 @@
 //! - [`position`]: byte spans and their conversion to editor positions (UTF-16 or UTF-8);
 //! - [`prose`], [`markdown`], [`html`]: which bytes of a file are prose, and its sentences;
 //! - [`words`]: content words for retrieval and alignment;
-//! - [`extract`]: quantities (one extractor for drafts and sources);
-//! - [`claims`]: claim frames (what a figure measures, and when);
+//! - [`claims`]: pure extraction from prose: figures (one extractor for drafts and sources)
+//!   and claim frames (what a figure measures, and when);
 //! - [`corpus`]: loading source documents and retrieving passages;
 //! - [`quotes`]: quotations and their speakers, checked against the corpus;
 //! - [`check`]: pairing draft statistics with source figures and judging them;
@@ -24,7 +24,6 @@ pub mod claims;
 pub mod config;
 pub mod corpus;
 pub mod explain;
-pub mod extract;
 pub mod findings;
 pub mod html;
 pub mod input;

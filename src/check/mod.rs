@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::claims::frame::{self, Frame};
 use crate::corpus::{Corpus, SearchScratch};
-use crate::extract::{self, Bound, Quantity, Unit};
+use crate::claims::figures::{self, Bound, Quantity, Unit};
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Severity, Verdict};
 use crate::position::Span;
 use crate::prose::{Format, Prose};
@@ -129,7 +129,7 @@ pub fn check_with_cache(
         cache.bind(corpus, options);
     }
     let prose = Prose::new(text, format);
-    let mut quantities = extract::extract(&prose.masked);
+    let mut quantities = figures::extract(&prose.masked);
     apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
     // Numbers inside a quotation are quote wording, checked with the quotation.
     let quotations = crate::quotes::extract(&prose);
@@ -1148,7 +1148,7 @@ fn error(code: Code, draft_text: &str, ev: &Evidence, message: String) -> Findin
         // The source's figure without any invisible characters it carries.
         fix: Some(Fix {
             span: Span::default(),
-            replacement: ev.text.chars().filter(|c| !extract::is_invisible(*c)).collect(),
+            replacement: ev.text.chars().filter(|c| !figures::is_invisible(*c)).collect(),
             title: format!("Replace with \"{}\"", ev.text),
         }),
     }
@@ -1186,7 +1186,7 @@ fn push(text: &str, report: &mut Report, span: Span, ev: Evidence, finding: Opti
 /// the writer rather than risk leaving half a figure behind.
 fn covers_whole_figure(text: &str, span: Span) -> bool {
     let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else { return false };
-    !after.chars().next().is_some_and(extract::is_invisible) && !before.chars().next_back().is_some_and(extract::is_invisible)
+    !after.chars().next().is_some_and(figures::is_invisible) && !before.chars().next_back().is_some_and(figures::is_invisible)
 }
 
 fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &CheckOptions) {
@@ -1281,9 +1281,9 @@ mod figure_tests {
     /// Regression (issue 12): "12 percent" for "-12 percent" was supported.
     #[test]
     fn a_sign_difference_is_no_support() {
-        let a = extract::extract("The margin was -12 percent in Europe.");
-        let b = extract::extract("The margin was 12 percent in Europe.");
+        let a = figures::extract("The margin was -12 percent in Europe.");
+        let b = figures::extract("The margin was 12 percent in Europe.");
         assert!(!same_figure(&a[0], &b[0]));
-        assert!(same_figure(&a[0], &extract::extract("The margin was \u{2212}12 percent in Europe.")[0]));
+        assert!(same_figure(&a[0], &figures::extract("The margin was \u{2212}12 percent in Europe.")[0]));
     }
 }

@@ -25,7 +25,7 @@ use segment::{DocumentMeta, SegmentBuilder, SentenceTerms};
 
 use rayon::prelude::*;
 
-use crate::extract::{self, Quantity};
+use crate::claims::figures::{self, Quantity};
 use crate::position::{LineIndex, Span};
 use crate::prose::{Format, Prose};
 use crate::words;
@@ -189,7 +189,7 @@ impl Document {
         let Some(cell) = self.paragraph_quantities.get(index) else { return &[] };
         cell.get_or_init(|| {
             let span = self.prose.paragraphs[index];
-            let mut found = extract::extract(span.slice(self.prose_text()));
+            let mut found = figures::extract(span.slice(self.prose_text()));
             for q in &mut found {
                 q.span = Span::new(q.span.start + span.start, q.span.end + span.start);
                 q.number_span = Span::new(q.number_span.start + span.start, q.number_span.end + span.start);
