@@ -11,7 +11,7 @@
 //! - [`claims`]: pure extraction from prose: figures (one extractor for drafts and sources)
 //!   and claim frames (what a figure measures, and when);
 //! - [`corpus`]: loading source documents and retrieving passages;
-//! - [`quotes`]: quotations and their speakers, checked against the corpus;
+//! - [`check::quotations`]: quotations and their speakers, checked against the corpus;
 //! - [`check`]: pairing draft statistics with source figures and judging them;
 //! - [`findings`]: what a check reports;
 //! - [`input`]: reading the user's files within size limits, and the encodings of drafts;
@@ -30,7 +30,6 @@ pub mod input;
 pub mod markdown;
 pub mod position;
 pub mod prose;
-pub mod quotes;
 pub mod render;
 pub mod suppress;
 pub mod words;

@@ -8,7 +8,7 @@
 
 use copydesk::corpus::Document;
 use copydesk::prose::{Format, Prose};
-use copydesk::quotes;
+use copydesk::check::quotations as quotes;
 use fuzz_support::{assert_span, assert_within};
 use libfuzzer_sys::fuzz_target;
 

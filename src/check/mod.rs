@@ -10,6 +10,8 @@
 //! compared. A figure whose value the corpus holds in a well-aligned passage is supported even
 //! when another passage aligns slightly better. Anything less certain is said at info level.
 
+pub mod quotations;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::claims::frame::{self, Frame};
@@ -132,8 +134,8 @@ pub fn check_with_cache(
     let mut quantities = figures::extract(&prose.masked);
     apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
     // Numbers inside a quotation are quote wording, checked with the quotation.
-    let quotations = crate::quotes::extract(&prose);
-    let quoted = crate::quotes::SpanCover::quoted(&quotations);
+    let quotations = quotations::extract(&prose);
+    let quoted = quotations::SpanCover::quoted(&quotations);
     quantities.retain(|q| !quoted.contains(q.span));
     let linked: HashSet<u32> = linked_documents(text, corpus);
     let mut linked_sorted: Vec<u32> = linked.iter().copied().collect();
@@ -204,7 +206,7 @@ pub fn check_with_cache(
             }
         }
         let mut part = Report::default();
-        crate::quotes::check_quotes_with(text, &prose, std::slice::from_ref(q), corpus, &mut part, &mut scratch);
+        quotations::check_quotes_with(text, &prose, std::slice::from_ref(q), corpus, &mut part, &mut scratch);
         if let (Some(cache), Some(key)) = (cache, key) {
             cache.put(key, base, &part);
         }
@@ -364,7 +366,7 @@ fn paragraph_hash(text: &str, prose: &Prose, index: usize) -> u64 {
     hasher.finish()
 }
 
-fn quotation_key(paragraph_hash: u64, prose: &Prose, q: &crate::quotes::Quotation) -> u64 {
+fn quotation_key(paragraph_hash: u64, prose: &Prose, q: &quotations::Quotation) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     "quotation".hash(&mut hasher);

@@ -126,7 +126,7 @@ pub struct Document {
     /// Quantities of each paragraph, extracted on first use.
     paragraph_quantities: Vec<OnceLock<Vec<Quantity>>>,
     /// Words and quotations of each paragraph, read on first use by the quotation check.
-    paragraph_quotes: Vec<OnceLock<std::sync::Arc<crate::quotes::ParagraphQuotes>>>,
+    paragraph_quotes: Vec<OnceLock<std::sync::Arc<crate::check::quotations::ParagraphQuotes>>>,
 }
 
 impl Document {
@@ -178,9 +178,9 @@ impl Document {
     }
 
     /// The words and quotations of paragraph `index` (cached).
-    pub fn paragraph_quotes(&self, index: usize) -> std::sync::Arc<crate::quotes::ParagraphQuotes> {
+    pub fn paragraph_quotes(&self, index: usize) -> std::sync::Arc<crate::check::quotations::ParagraphQuotes> {
         self.paragraph_quotes[index]
-            .get_or_init(|| std::sync::Arc::new(crate::quotes::ParagraphQuotes::read(self, index)))
+            .get_or_init(|| std::sync::Arc::new(crate::check::quotations::ParagraphQuotes::read(self, index)))
             .clone()
     }
 
