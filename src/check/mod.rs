@@ -134,8 +134,8 @@ pub fn check_with_cache(
     let mut quantities = figures::extract(&prose.masked);
     apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
     // Numbers inside a quotation are quote wording, checked with the quotation.
-    let quotations = quotations::extract(&prose);
-    let quoted = quotations::SpanCover::quoted(&quotations);
+    let quotations = crate::claims::quotations::extract(&prose);
+    let quoted = crate::claims::quotations::SpanCover::quoted(&quotations);
     quantities.retain(|q| !quoted.contains(q.span));
     let linked: HashSet<u32> = linked_documents(text, corpus);
     let mut linked_sorted: Vec<u32> = linked.iter().copied().collect();
@@ -366,7 +366,7 @@ fn paragraph_hash(text: &str, prose: &Prose, index: usize) -> u64 {
     hasher.finish()
 }
 
-fn quotation_key(paragraph_hash: u64, prose: &Prose, q: &quotations::Quotation) -> u64 {
+fn quotation_key(paragraph_hash: u64, prose: &Prose, q: &crate::claims::quotations::Quotation) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     "quotation".hash(&mut hasher);

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub mod folder;
 pub mod index;
 pub mod mapped;
+pub mod quotes;
 pub mod segment;
 pub mod store;
 pub mod walk;
@@ -126,7 +127,7 @@ pub struct Document {
     /// Quantities of each paragraph, extracted on first use.
     paragraph_quantities: Vec<OnceLock<Vec<Quantity>>>,
     /// Words and quotations of each paragraph, read on first use by the quotation check.
-    paragraph_quotes: Vec<OnceLock<std::sync::Arc<crate::check::quotations::ParagraphQuotes>>>,
+    paragraph_quotes: Vec<OnceLock<std::sync::Arc<quotes::ParagraphQuotes>>>,
 }
 
 impl Document {
@@ -178,9 +179,9 @@ impl Document {
     }
 
     /// The words and quotations of paragraph `index` (cached).
-    pub fn paragraph_quotes(&self, index: usize) -> std::sync::Arc<crate::check::quotations::ParagraphQuotes> {
+    pub fn paragraph_quotes(&self, index: usize) -> std::sync::Arc<quotes::ParagraphQuotes> {
         self.paragraph_quotes[index]
-            .get_or_init(|| std::sync::Arc::new(crate::check::quotations::ParagraphQuotes::read(self, index)))
+            .get_or_init(|| std::sync::Arc::new(quotes::ParagraphQuotes::read(self, index)))
             .clone()
     }
 
