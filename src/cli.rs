@@ -16,7 +16,7 @@ use copydesk::config::{self, Config};
 use copydesk::findings::Code;
 use copydesk::corpus::store::{self, IndexLocation, Refresh};
 use copydesk::corpus::{Corpus, Limits};
-use copydesk::extract;
+use copydesk::claims::figures;
 use copydesk::input::{self, ReadError};
 use copydesk::findings::Severity;
 use copydesk::prose::{Format, Prose};
@@ -522,7 +522,7 @@ fn extract_cmd(args: ExtractArgs) -> Result<i32> {
         };
         let format = Format::from_path(&name).unwrap_or(Format::PlainText);
         let prose = Prose::new(&text, format);
-        let quantities = extract::extract(&prose.masked);
+        let quantities = figures::extract(&prose.masked);
         let sentences: Vec<_> = prose.sentences.iter().map(|s| s.span).collect();
         let frames = copydesk::claims::frame::frames_of(&prose.masked, &sentences, &quantities);
         files.push(render::ExtractedFile { path: name, text, quantities, frames });

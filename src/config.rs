@@ -36,7 +36,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::corpus::Limits;
-use crate::extract::Bound;
+use crate::claims::figures::Bound;
 use crate::findings::{Code, Severity};
 use crate::position::LineIndex;
 

@@ -8,11 +8,14 @@
 //! - [`position`]: byte spans and their conversion to editor positions (UTF-16 or UTF-8);
 //! - [`prose`], [`markdown`], [`html`]: which bytes of a file are prose, and its sentences;
 //! - [`words`]: content words for retrieval and alignment;
-//! - [`extract`]: quantities (one extractor for drafts and sources);
-//! - [`claims`]: claim frames (what a figure measures, and when);
-//! - [`corpus`]: loading source documents and retrieving passages;
-//! - [`quotes`]: quotations and their speakers, checked against the corpus;
-//! - [`check`]: pairing draft statistics with source figures and judging them;
+//! - [`claims`]: pure extraction from prose, one path for drafts and sources, text in and
+//!   claims out: figures (quantities), claim frames (what a figure measures, and when),
+//!   quotations and their speakers, and quoted words normalised for comparison; it knows no
+//!   corpus, findings or check;
+//! - [`corpus`]: source documents, passages, the on-disk index and retrieval (and each source
+//!   paragraph's cached quotation reading); it never imports [`check`];
+//! - [`check`]: the one check path: pairing draft statistics with source figures and judging
+//!   them, and judging quotations ([`check::quotations`]); it knows no protocol and never prints;
 //! - [`findings`]: what a check reports;
 //! - [`input`]: reading the user's files within size limits, and the encodings of drafts;
 //! - [`render`]: human and JSON output;
@@ -24,14 +27,12 @@ pub mod claims;
 pub mod config;
 pub mod corpus;
 pub mod explain;
-pub mod extract;
 pub mod findings;
 pub mod html;
 pub mod input;
 pub mod markdown;
 pub mod position;
 pub mod prose;
-pub mod quotes;
 pub mod render;
 pub mod suppress;
 pub mod words;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::corpus::Corpus;
 use crate::claims::frame::Frame;
-use crate::extract::Quantity;
+use crate::claims::figures::Quantity;
 use crate::findings::{Evidence, Finding, Severity};
 use crate::position::{LineIndex, PositionEncoding, Range, Span};
 
@@ -218,7 +218,7 @@ struct JsonQuantity<'a> {
     high: Option<f64>,
     unit: Option<String>,
     bound: &'static str,
-    direction: Option<crate::extract::Direction>,
+    direction: Option<crate::claims::figures::Direction>,
     /// What the figure counts: its measure's words, nearest first (absent for years and dates).
     #[serde(skip_serializing_if = "Option::is_none")]
     concept: Option<String>,

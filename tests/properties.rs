@@ -3,7 +3,7 @@
 
 use copydesk::check::{check, CheckOptions};
 use copydesk::corpus::Corpus;
-use copydesk::extract::extract;
+use copydesk::claims::figures::extract;
 use copydesk::position::{LineIndex, PositionEncoding};
 use copydesk::prose::{Format, Prose};
 use proptest::prelude::*;

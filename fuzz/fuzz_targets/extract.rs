@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = fuzz_support::text(data);
-    let found = copydesk::extract::extract(&text);
+    let found = copydesk::claims::figures::extract(&text);
     let mut previous = 0;
     for q in &found {
         fuzz_support::assert_span(&text, q.span, "quantity span");

@@ -6,13 +6,13 @@
 
 #![no_main]
 
+use copydesk::claims::quotations;
 use copydesk::corpus::Document;
 use copydesk::prose::{Format, Prose};
-use copydesk::quotes;
 use fuzz_support::{assert_span, assert_within};
 use libfuzzer_sys::fuzz_target;
 
-fn check_quotations(text: &str, prose: &Prose, found: &[quotes::Quotation]) {
+fn check_quotations(text: &str, prose: &Prose, found: &[quotations::Quotation]) {
     for q in found {
         assert_span(text, q.span, "quotation");
         assert!(q.paragraph < prose.paragraphs.len(), "quotation in paragraph {} of {}", q.paragraph, prose.paragraphs.len());
@@ -31,11 +31,11 @@ fuzz_target!(|data: &[u8]| {
     let text = fuzz_support::text(data);
     for format in [Format::Markdown, Format::PlainText] {
         let prose = Prose::new(&text, format);
-        let all = quotes::extract(&prose);
+        let all = quotations::extract(&prose);
         check_quotations(&text, &prose, &all);
         // Paragraph by paragraph, as the check reads a changed paragraph.
         for first in 0..prose.paragraphs.len().min(8) {
-            let some = quotes::extract_paragraphs(&prose, first, first + 1);
+            let some = quotations::extract_paragraphs(&prose, first, first + 1);
             check_quotations(&text, &prose, &some);
             for q in &some {
                 assert_eq!(q.paragraph, first, "a quotation from outside the paragraphs asked for");

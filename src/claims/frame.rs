@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::extract::{Quantity, Unit};
+use super::figures::{Quantity, Unit};
 use crate::position::Span;
 use crate::words::{self, Token};
 
@@ -418,10 +418,10 @@ fn month(word: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract;
+    use crate::claims::figures;
 
     fn frames_of(text: &str) -> Vec<(String, Frame)> {
-        let quantities = extract::extract(text);
+        let quantities = figures::extract(text);
         let sentence = Span::new(0, text.len());
         let tokens = words::tokens(text, sentence);
         let figures: Vec<Quantity> = quantities.into_iter().filter(|q| q.unit != Unit::Date).collect();
@@ -514,7 +514,7 @@ mod tests {
     #[test]
     fn frames_of_reads_each_sentence_and_names_what_is_counted_and_when() {
         let text = "Revenue rose 12% in the second quarter of 2021. The company hired 300 engineers in May.";
-        let quantities = extract::extract(text);
+        let quantities = figures::extract(text);
         let sentences = [Span::new(0, 47), Span::new(48, text.len())];
         let frames = super::frames_of(text, &sentences, &quantities);
         assert_eq!(frames.len(), quantities.len());

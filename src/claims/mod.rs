@@ -1,5 +1,14 @@
-//! Pure extraction from prose, one path for drafts and sources: text in, claims out, no corpus.
+//! Pure extraction from prose, one path for drafts and sources: text in, claims out. Nothing
+//! here knows the corpus, findings or the check.
 //!
-//! - [`frame`]: what each figure measures and when (its clause, measure words and periods).
+//! - [`figures`]: quantities (value, range, unit, qualifier and direction of each statistic);
+//! - [`frame`]: what each figure measures and when (its clause, measure words and periods);
+//! - [`quotations`]: quotations and their parts;
+//! - [`attribution`]: the speaker each quotation is attributed to;
+//! - [`wording`]: the words of quoted text, normalised for comparison.
 
+pub mod attribution;
+pub mod figures;
 pub mod frame;
+pub mod quotations;
+pub mod wording;

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub mod folder;
 pub mod index;
 pub mod mapped;
+pub mod quotes;
 pub mod segment;
 pub mod store;
 pub mod walk;
@@ -25,7 +26,7 @@ use segment::{DocumentMeta, SegmentBuilder, SentenceTerms};
 
 use rayon::prelude::*;
 
-use crate::extract::{self, Quantity};
+use crate::claims::figures::{self, Quantity};
 use crate::position::{LineIndex, Span};
 use crate::prose::{Format, Prose};
 use crate::words;
@@ -126,7 +127,7 @@ pub struct Document {
     /// Quantities of each paragraph, extracted on first use.
     paragraph_quantities: Vec<OnceLock<Vec<Quantity>>>,
     /// Words and quotations of each paragraph, read on first use by the quotation check.
-    paragraph_quotes: Vec<OnceLock<std::sync::Arc<crate::quotes::ParagraphQuotes>>>,
+    paragraph_quotes: Vec<OnceLock<std::sync::Arc<quotes::ParagraphQuotes>>>,
 }
 
 impl Document {
@@ -178,9 +179,9 @@ impl Document {
     }
 
     /// The words and quotations of paragraph `index` (cached).
-    pub fn paragraph_quotes(&self, index: usize) -> std::sync::Arc<crate::quotes::ParagraphQuotes> {
+    pub fn paragraph_quotes(&self, index: usize) -> std::sync::Arc<quotes::ParagraphQuotes> {
         self.paragraph_quotes[index]
-            .get_or_init(|| std::sync::Arc::new(crate::quotes::ParagraphQuotes::read(self, index)))
+            .get_or_init(|| std::sync::Arc::new(quotes::ParagraphQuotes::read(self, index)))
             .clone()
     }
 
@@ -189,7 +190,7 @@ impl Document {
         let Some(cell) = self.paragraph_quantities.get(index) else { return &[] };
         cell.get_or_init(|| {
             let span = self.prose.paragraphs[index];
-            let mut found = extract::extract(span.slice(self.prose_text()));
+            let mut found = figures::extract(span.slice(self.prose_text()));
             for q in &mut found {
                 q.span = Span::new(q.span.start + span.start, q.span.end + span.start);
                 q.number_span = Span::new(q.number_span.start + span.start, q.number_span.end + span.start);

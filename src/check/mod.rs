@@ -10,11 +10,13 @@
 //! compared. A figure whose value the corpus holds in a well-aligned passage is supported even
 //! when another passage aligns slightly better. Anything less certain is said at info level.
 
+pub mod quotations;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::claims::frame::{self, Frame};
 use crate::corpus::{Corpus, SearchScratch};
-use crate::extract::{self, Bound, Quantity, Unit};
+use crate::claims::figures::{self, Bound, Quantity, Unit};
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Severity, Verdict};
 use crate::position::Span;
 use crate::prose::{Format, Prose};
@@ -152,11 +154,11 @@ pub fn check_with_cache(
         cache.bind(corpus, options);
     }
     let prose = Prose::new(text, format);
-    let mut quantities = extract::extract(&prose.masked);
+    let mut quantities = figures::extract(&prose.masked);
     apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
     // Numbers inside a quotation are quote wording, checked with the quotation.
-    let quotations = crate::quotes::extract(&prose);
-    let quoted = crate::quotes::SpanCover::quoted(&quotations);
+    let quotations = crate::claims::quotations::extract(&prose);
+    let quoted = crate::claims::quotations::SpanCover::quoted(&quotations);
     quantities.retain(|q| !quoted.contains(q.span));
     let linked: HashSet<u32> = linked_documents(text, corpus);
     let mut linked_sorted: Vec<u32> = linked.iter().copied().collect();
@@ -227,7 +229,7 @@ pub fn check_with_cache(
             }
         }
         let mut part = Report::default();
-        crate::quotes::check_quotes_with(text, &prose, std::slice::from_ref(q), corpus, &mut part, &mut scratch);
+        quotations::check_quotes_with(text, &prose, std::slice::from_ref(q), corpus, &mut part, &mut scratch);
         if let (Some(cache), Some(key)) = (cache, key) {
             cache.put(key, base, &part);
         }
@@ -387,7 +389,7 @@ fn paragraph_hash(text: &str, prose: &Prose, index: usize) -> u64 {
     hasher.finish()
 }
 
-fn quotation_key(paragraph_hash: u64, prose: &Prose, q: &crate::quotes::Quotation) -> u64 {
+fn quotation_key(paragraph_hash: u64, prose: &Prose, q: &crate::claims::quotations::Quotation) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     "quotation".hash(&mut hasher);
@@ -1228,7 +1230,7 @@ fn error(code: Code, draft_text: &str, ev: &Evidence, message: String) -> Findin
         // The source's figure without any invisible characters it carries.
         fix: Some(Fix {
             span: Span::default(),
-            replacement: ev.text.chars().filter(|c| !extract::is_invisible(*c)).collect(),
+            replacement: ev.text.chars().filter(|c| !figures::is_invisible(*c)).collect(),
             title: format!("Replace with \"{}\"", ev.text),
         }),
     }
@@ -1266,7 +1268,7 @@ fn push(text: &str, report: &mut Report, span: Span, ev: Evidence, finding: Opti
 /// the writer rather than risk leaving half a figure behind.
 fn covers_whole_figure(text: &str, span: Span) -> bool {
     let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else { return false };
-    !after.chars().next().is_some_and(extract::is_invisible) && !before.chars().next_back().is_some_and(extract::is_invisible)
+    !after.chars().next().is_some_and(figures::is_invisible) && !before.chars().next_back().is_some_and(figures::is_invisible)
 }
 
 fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &CheckOptions) {
@@ -1361,10 +1363,10 @@ mod figure_tests {
     /// Regression (issue 12): "12 percent" for "-12 percent" was supported.
     #[test]
     fn a_sign_difference_is_no_support() {
-        let a = extract::extract("The margin was -12 percent in Europe.");
-        let b = extract::extract("The margin was 12 percent in Europe.");
+        let a = figures::extract("The margin was -12 percent in Europe.");
+        let b = figures::extract("The margin was 12 percent in Europe.");
         assert!(!same_figure(&a[0], &b[0]));
-        assert!(same_figure(&a[0], &extract::extract("The margin was \u{2212}12 percent in Europe.")[0]));
+        assert!(same_figure(&a[0], &figures::extract("The margin was \u{2212}12 percent in Europe.")[0]));
     }
 
     fn alignment(source: &Quantity, coverage: f32, shared: f32, local: f32, measure: f32, measure_words: usize) -> Alignment<'_> {
@@ -1391,8 +1393,8 @@ mod figure_tests {
     /// loose match; every weight is named by a feature the rule computes.
     #[test]
     fn the_fitted_rule_weighs_named_features_and_needs_strong_evidence() {
-        let draft = extract::extract("a plan with a 25% co-payment");
-        let source = extract::extract("a plan with a 20% co-payment");
+        let draft = figures::extract("a plan with a 25% co-payment");
+        let source = figures::extract("a plan with a 20% co-payment");
         let strong = alignment(&source[0], 0.35, 7.0, 0.4, 0.7, 3);
         assert!(strong.mismatch_odds(&draft[0], true) >= MISMATCH_LOG_ODDS);
         let loose = alignment(&source[0], 0.2, 2.0, 0.15, 0.2, 0);

@@ -1,4 +1,7 @@
+//! The quotation check: drafts against a small corpus, and the name matching it relies on.
+
 use super::*;
+use crate::claims::quotations::extract;
 use crate::check::{check, CheckOptions};
 use crate::corpus::Document;
 use crate::findings::Severity;
@@ -19,63 +22,6 @@ fn quotes_of(text: &str) -> Vec<Found> {
 }
 
 #[test]
-fn extraction_and_speakers() {
-    use SpeakerKind::*;
-    let name = |s: &str| Some((Name, s.to_string()));
-    let role = |s: &str| Some((Description, s.to_string()));
-    type Case<'a> = (&'a str, Vec<(Vec<&'a str>, Option<(SpeakerKind, String)>)>);
-    let cases: Vec<Case> = vec![
-        ("\"It works,\" said Mark Barton of OMNIUX.", vec![(vec!["It works,"], name("Mark Barton"))]),
-        ("“It works,” Barton said.", vec![(vec!["It works,"], name("Barton"))]),
-        ("Barton told AFP: “It works.”", vec![(vec!["It works."], name("Barton"))]),
-        ("“It works,” according to Mark Barton.", vec![(vec!["It works,"], name("Mark Barton"))]),
-        ("Gao Fei noted that “open models build trust.”", vec![(vec!["open models build trust."], name("Gao Fei"))]),
-        ("Gao Fei argued that \"open models build trust\" in the field.", vec![(vec!["open models build trust"], name("Gao Fei"))]),
-        ("“If you need it, you go back,” the entrepreneur said.", vec![(vec!["If you need it, you go back,"], role("the entrepreneur"))]),
-        ("A recent Stanford study posited that “open releases enable scrutiny” of the tech.", vec![(vec!["open releases enable scrutiny"], role("A recent Stanford study"))]),
-        ("A recent Stanford study published posited that “open releases enable scrutiny.”", vec![(vec!["open releases enable scrutiny."], role("A recent Stanford study"))]),
-        ("Airbnb's Brian Chesky said the company “relies heavily” on Qwen.", vec![(vec!["relies heavily"], name("Brian Chesky"))]),
-        ("Western offerings are “just not as interesting,” said the US entrepreneur who uses Qwen.", vec![(vec!["just not as interesting,"], role("the US entrepreneur"))]),
-        ("A telling example comes from Brian Chesky, co-founder of Airbnb, who openly said that the firm “relies heavily” on Qwen.", vec![(vec!["relies heavily"], name("Brian Chesky"))]),
-        ("Barton said: \"We are done.\"", vec![(vec!["We are done."], name("Barton"))]),
-        // A quotation split by its attribution is one quotation.
-        (
-            "“We wouldn’t want to go all-in,” he said. “If Alibaba were sanctioned, we would leave.”",
-            vec![(vec!["We wouldn’t want to go all-in,", "If Alibaba were sanctioned, we would leave."], Some((Pronoun, "he".to_string())))],
-        ),
-        // Headline single quotes and guillemets.
-        ("Airbnb ‘relies heavily’ on Alibaba’s Qwen", vec![(vec!["relies heavily"], None)]),
-        ("Il a dit «c'est fini» hier.", vec![(vec!["c'est fini"], None)]),
-        // Apostrophes are not quotation marks.
-        ("Alibaba’s models don't date from the ’90s, the farmers’ union said.", vec![]),
-        ("It's the '90s and rock 'n' roll.", vec![]),
-        // An unclosed mark never swallows the paragraph.
-        ("He said “we are done. Then she said “fine” and left.", vec![(vec!["fine"], Some((Pronoun, "she".to_string())))]),
-        ("He said \"we are done. Then she left.", vec![]),
-        // Nested quotations belong to the outer one.
-        ("“He called it ‘real progress’ today,” Barton said.", vec![(vec!["He called it ‘real progress’ today,"], name("Barton"))]),
-    ];
-    for (text, expected) in cases {
-        let got = quotes_of(text);
-        let expected: Vec<Found> =
-            expected.into_iter().map(|(p, s)| (p.into_iter().map(String::from).collect(), s)).collect();
-        assert_eq!(got, expected, "{text}");
-    }
-}
-
-#[test]
-fn pronouns_resolve_to_the_nearest_named_speaker() {
-    let text = "Mark Barton, chief technology officer at OMNIUX, said he liked Qwen.\n\n“It works,” he said. “It is cheap.”\n\nGao Fei, chief technology officer at BOK Health, agreed.\n\n“Open source builds trust,” he said.";
-    let got = quotes_of(text);
-    assert_eq!(got[0].1, Some((SpeakerKind::Name, "Mark Barton".to_string())));
-    assert_eq!(got[0].0.len(), 2);
-    assert_eq!(got[1].1, Some((SpeakerKind::Name, "Gao Fei".to_string())));
-    // A pronoun with no named speaker in this or the previous paragraph stays unresolved.
-    let text = "Mark Barton spoke.\n\nNothing here.\n\nStill nothing, the report said.\n\n“It works,” he said.";
-    assert_eq!(quotes_of(text)[0].1, Some((SpeakerKind::Pronoun, "he".to_string())));
-}
-
-#[test]
 fn surnames_match_full_names() {
     assert!(names_match("Barton", "Mark Barton"));
     assert!(names_match("Mark Barton", "Barton"));
@@ -83,14 +29,6 @@ fn surnames_match_full_names() {
     assert!(names_match("OpenAI CEO Sam Altman", "Sam Altman"));
     assert!(!names_match("Mark Barton", "Mark Zuckerberg"));
     assert!(!names_match("Gao Fei", "Paul Triolo"));
-}
-
-#[test]
-fn normalisation_ignores_what_carries_no_meaning() {
-    let norm = |s: &str| -> Vec<String> { plain_tokens(s, Span::new(0, s.len())).into_iter().map(|t| t.norm).collect() };
-    assert_eq!(norm("We don’t — ever — sell 30% of it"), norm("we do not -- ever -- sell 30 per cent of it"));
-    assert_eq!(norm("“It’s 1,200 units…”"), norm("\"it's 1200 units...\""));
-    assert_ne!(norm("in most cases"), norm("in some cases"));
 }
 
 const SOURCE: &str = "Mark Barton, chief technology officer at OMNIUX, said he was considering using Qwen.
@@ -213,29 +151,9 @@ fn a_quotation_given_to_a_neighbouring_speaker_is_a_misattribution() {
 }
 
 #[test]
-fn speakers_with_affiliations() {
-    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
-    assert_eq!(quotes_of("Wang Wen of Renmin University said models “are cheap.”")[0].1, name("Wang Wen"));
-    assert_eq!(quotes_of("Gao Fei at BOK Health said “it works.”")[0].1, name("Gao Fei"));
-    assert_eq!(quotes_of("A partner at DGA said “it works.”")[0].1, Some((SpeakerKind::Description, "A partner".to_string())));
-    assert_eq!(quotes_of("OpenAI CEO Sam Altman said “it works.”")[0].1, name("OpenAI CEO Sam Altman"));
-}
-
-#[test]
 fn names_spelt_two_ways_match() {
     assert!(names_match("Thomas Meuller", "Mueller"));
     assert!(!names_match("Li", "Lu"));
-}
-
-#[test]
-fn code_and_urls_are_not_quotations() {
-    assert_eq!(quotes_of("See \"https://example.com/a?b=c\" and \"x=edok})c(edoCrahCmorf.gnirtS=+x;821=+c)0<c(fi;3-)\".").len(), 0);
-}
-
-#[test]
-fn only_an_attribution_joins_two_quotations() {
-    let got = quotes_of("It is “safe” generation: its model is, it says, “trained on licensed content.”");
-    assert_eq!(got.len(), 2);
 }
 
 #[test]
@@ -249,35 +167,6 @@ fn a_source_that_quotes_less_is_no_misquote() {
         let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
         assert!(report.findings.iter().all(|f| f.severity == Severity::Info), "{draft}: {:?}", report.findings);
     }
-}
-
-#[test]
-fn titles_and_roles_around_names() {
-    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
-    assert_eq!(quotes_of("\"Trade must not be a race,\" Mr Pendleton added.")[0].1, name("Pendleton"));
-    assert_eq!(quotes_of("\"It will take time,\" said WTO spokesman Keith Rockwell.")[0].1, name("Keith Rockwell"));
-    assert_eq!(quotes_of("\"It is odd,\" said retail analyst Nick Bubb of Evolution Securities.")[0].1, name("Nick Bubb"));
-    // A quotation that ends its sentence takes no attribution from the next one.
-    assert_eq!(quotes_of("Carol Lam said: \"All firms should take note.\" The company said nothing.")[0].1, name("Carol Lam"));
-}
-
-#[test]
-fn listeners_and_objects_are_not_speakers() {
-    let got = quotes_of("Anshuman Magazine, managing director, of CB Richard Ellis - an estate company - told the BBC this was \"a big positive step.\"");
-    assert_ne!(got[0].1, Some((SpeakerKind::Name, "BBC".to_string())));
-    let got = quotes_of("Chittabrata Majumdar, general secretary of the Centre of Indian Trade Unions (CITU), said allowing FDI is compromising India's own \"self reliance\".");
-    assert_eq!(got[0].1, Some((SpeakerKind::Name, "Chittabrata Majumdar".to_string())));
-}
-
-#[test]
-fn a_name_before_its_role() {
-    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
-    assert_eq!(quotes_of("\"We are doing research,\" Michael Lamberty, a Lufthansa spokesman told the BBC.")[0].1, name("Michael Lamberty"));
-    assert_eq!(quotes_of("However, Matt Williams, a fund manager at Perpetual Trustees said taking the stake \"is a precursor\".")[0].1, name("Matt Williams"));
-    assert_eq!(
-        quotes_of("\"It is sensible,\" said one analyst quoted by the Agence France Presse news agency.")[0].1,
-        Some((SpeakerKind::Description, "one analyst".to_string()))
-    );
 }
 
 #[test]
@@ -346,17 +235,4 @@ fn flagged_quotations_link_their_findings() {
         assert_eq!(f.span, c.span);
         assert!(!f.evidence.is_empty());
     }
-}
-
-#[test]
-fn titles_alone_are_roles() {
-    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
-    assert_eq!(quotes_of("\"It works,\" said the company's CEO, Sam Altman.")[0].1, name("Sam Altman"));
-    assert_eq!(quotes_of("\"It works,\" said the company's CEO.")[0].1, Some((SpeakerKind::Description, "CEO".to_string())));
-}
-
-#[test]
-fn a_second_quotation_shares_the_first_ones_speaker() {
-    let got = quotes_of("Starmer described China as a “nation of immense scale” and a “defining force in technology”.");
-    assert_eq!(got[1].1, Some((SpeakerKind::Name, "Starmer".to_string())));
 }
