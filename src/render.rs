@@ -253,7 +253,7 @@ pub fn extract_json(files: &[ExtractedFile]) -> String {
                 text: q.span.slice(text),
                 value: q.value,
                 high: q.high,
-                unit: q.unit.name(),
+                unit: q.counted(text).or_else(|| q.unit.name()),
                 bound: q.bound.name(),
                 direction: q.direction,
                 concept,

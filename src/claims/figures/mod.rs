@@ -151,6 +151,20 @@ pub struct Quantity {
 }
 
 impl Quantity {
+    /// What a count counts, as written after its number: the counted noun (singular) with the
+    /// words that narrow it ("seven European countries" -> "european country", "14 first-team
+    /// players" -> "first-team player"). `None` when the figure is not a count.
+    pub fn counted(&self, text: &str) -> Option<String> {
+        let Unit::Count(noun) = &self.unit else { return None };
+        let after = text.get(self.number_span.end.min(self.span.end)..self.span.end).unwrap_or("");
+        let mut words: Vec<String> = after.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).filter(|w| !w.is_empty()).collect();
+        words.pop();
+        // "dozens of Kia and Hyundai vehicles": the words joining a phrase are not its unit.
+        words.retain(|w| !matches!(w.as_str(), "of" | "and" | "or" | "the" | "a" | "an"));
+        words.push(noun.clone());
+        Some(words.join(" "))
+    }
+
     /// The value on a common scale for comparison: fractions become percent.
     pub fn comparable(&self) -> (f64, Option<f64>) {
         let factor = if self.unit == Unit::Fraction { 100.0 } else { 1.0 };
@@ -236,6 +250,7 @@ fn extract_visible(masked: &str) -> Vec<Quantity> {
         let parsed = if is_word { parser.word_quantity(start) } else { parser.digit_quantity(start) };
         if let Some(mut q) = parsed {
             consumed = q.span.end.max(q.number_span.end);
+            mark_age(masked, &mut q);
             if let Some(prev) = out.last() {
                 inherited = converted_figure(masked, prev, &mut q, inherited);
             }
@@ -243,6 +258,20 @@ fn extract_visible(masked: &str) -> Vec<Quantity> {
         }
     }
     out
+}
+
+/// "a 50-year-old man", "2,900 years old": years of age, not a span of time.
+fn mark_age(text: &str, q: &mut Quantity) {
+    let years = matches!(&q.unit, Unit::Measure(m) | Unit::Count(m) if m == "year");
+    if !years {
+        return;
+    }
+    let rest = text.get(q.span.end..).unwrap_or("");
+    let rest = rest.strip_prefix('s').unwrap_or(rest);
+    let old = rest.strip_prefix('-').or_else(|| rest.strip_prefix(' ')).and_then(|r| r.strip_prefix("old"));
+    if old.is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric())) {
+        q.unit = Unit::Measure("year-of-age".into());
+    }
 }
 
 /// A conversion in brackets right after a figure states the same fact in another unit, so it

@@ -351,3 +351,28 @@ fn figures_are_read_through_invisible_characters() {
         assert_eq!(found[0].number_span.slice(&text), format!("4{invisible} million"), "{invisible:?}");
     }
 }
+
+#[test]
+fn a_count_names_what_it_counts_with_the_words_that_narrow_it() {
+    let cases = [
+        ("Seven European countries signed.", Some("european country")),
+        ("As many as 14 first-team players left.", Some("first-team player")),
+        ("Dozens of Kia and Hyundai vehicles were recalled.", Some("kia hyundai vehicle")),
+        ("It has 300 employees.", Some("employee")),
+        ("Usage rose to 30% in August.", None),
+    ];
+    for (text, counted) in cases {
+        let found = extract(text);
+        assert_eq!(found.first().and_then(|q| q.counted(text)).as_deref(), counted, "{text}");
+    }
+}
+
+#[test]
+fn years_old_are_an_age_not_a_span_of_time() {
+    for text in ["A 50-year-old man pled guilty.", "The skull is 2,900 years old."] {
+        let found = extract(text);
+        assert_eq!(found[0].unit, Unit::Measure("year-of-age".into()), "{text}");
+    }
+    let found = extract("The contract runs for 50 years.");
+    assert_ne!(found[0].unit, Unit::Measure("year-of-age".into()));
+}
