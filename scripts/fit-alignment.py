@@ -7,12 +7,12 @@ figure report one fact (so the difference is an error), from the dev sets' label
 
 `collect` lints every dev set with `--trace` and keeps the `decide` lines: one per draft figure
 that no source states, with the features of its best-aligned differing source figure (see
-`Alignment::features` in src/check) and whether the hand-set rule already calls it an error
-(`current`). A figure is positive when a label of its draft covers it (any code but `?`; `?`
-places are left out), negative otherwise; every figure of the unrelated BBC articles is
+`Alignment::features` in src/check/align.rs) and whether the hand-set rule already calls it an
+error (`current`). A figure is positive when a label of its draft covers it (any code but `?`;
+`?` places are left out), negative otherwise; every figure of the unrelated BBC articles is
 negative. `fit` fits a logistic regression (L2, plain gradient descent: no dependencies), prints
-the weights as Rust constants for `src/check`, and for each threshold how many figures the
-fitted rule adds to the hand-set one, right and wrong. The data the constants were fitted on is
+the weights as Rust constants for `src/check/align.rs`, and for each threshold how many figures
+the fitted rule adds to the hand-set one, right and wrong. The data the constants were fitted on is
 kept beside this script (`scripts/fit-alignment.tsv`).
 """
 import math

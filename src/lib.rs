@@ -14,8 +14,10 @@
 //!   corpus, findings or check;
 //! - [`corpus`]: source documents, passages, the on-disk index and retrieval (and each source
 //!   paragraph's cached quotation reading); it never imports [`check`];
-//! - [`check`]: the one check path: pairing draft statistics with source figures and judging
-//!   them, and judging quotations ([`check::quotations`]); it knows no protocol and never prints;
+//! - [`check`]: the one check path: the entry point and its cache, candidate retrieval
+//!   (`check/retrieve.rs`), alignment of draft statistics with source figures
+//!   (`check/align.rs`), judging figures (`check/figures.rs`) and judging quotations
+//!   ([`check::quotations`]); it knows no protocol and never prints;
 //! - [`findings`]: what a check reports;
 //! - [`input`]: reading the user's files within size limits, and the encodings of drafts;
 //! - [`render`]: human and JSON output;

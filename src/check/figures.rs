@@ -1,0 +1,413 @@
+//! Judging figures: from a draft sentence's alignments, whether each figure is supported by
+//! its source, differs from it (value, scale, unit, direction, hedge or period) or has no
+//! source at all; and the findings, evidence and fixes that say so.
+
+use std::collections::HashSet;
+
+use crate::claims::figures::{self, Bound, Quantity, Unit};
+use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
+use crate::position::Span;
+
+use super::align::{align, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_LOG_ODDS, SUPPORT_COVERAGE};
+use super::retrieve::{Candidate, DraftSentence};
+use super::CheckOptions;
+
+/// Whether a bare `$` may stand for `code` (any dollar unless the project file narrows it).
+fn is_dollar(code: &str, dollar: Option<&[String]>) -> bool {
+    match dollar {
+        Some(allowed) => allowed.iter().any(|c| c == code),
+        None => matches!(code, "USD" | "SGD" | "TWD" | "HKD" | "AUD" | "CAD" | "NZD" | "BRL" | "MXN"),
+    }
+}
+
+/// Whether two currencies conflict (a bare `$` conflicts with no dollar it may mean).
+fn currency_conflict(draft: &Quantity, source: &Quantity, dollar: Option<&[String]>) -> bool {
+    match (&draft.unit, &source.unit) {
+        (Unit::Currency(a), Unit::Currency(b)) if a != b => {
+            !((draft.assumed_currency && is_dollar(b, dollar)) || (source.assumed_currency && is_dollar(a, dollar)))
+        }
+        _ => false,
+    }
+}
+
+fn unit_conflict(draft: &Quantity, source: &Quantity, dollar: Option<&[String]>) -> bool {
+    currency_conflict(draft, source, dollar)
+        || matches!(
+            (&draft.unit, &source.unit),
+            (Unit::Percent, Unit::PercentagePoint) | (Unit::PercentagePoint, Unit::Percent)
+        )
+}
+
+fn evidence(c: &Candidate, p: &Quantity) -> Evidence {
+    let doc = &c.document;
+    Evidence {
+        doc: c.doc,
+        passage: c.sentence_span,
+        figure: p.span,
+        excerpt: c.sentence_span.slice(&doc.text).to_string(),
+        text: p.span.slice(&doc.text).to_string(),
+        speaker: None,
+    }
+}
+
+/// Whether `draft` looks like `source` rounded (80 for 82, 30 for 29.7), within 5 percent.
+fn is_rounding(draft: f64, source: f64) -> bool {
+    if draft == 0.0 || source == 0.0 || same_value(draft, source) {
+        return false;
+    }
+    let relative = (draft - source).abs() / source.abs();
+    relative <= 0.05 && significant_digits(draft) < significant_digits(source)
+}
+
+fn significant_digits(value: f64) -> usize {
+    let text = format!("{}", value.abs());
+    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+    let trimmed = digits.trim_start_matches('0').trim_end_matches('0');
+    trimmed.len().max(1)
+}
+
+pub(super) fn judge_sentence(
+    text: &str,
+    draft: &DraftSentence,
+    candidates: &[Candidate],
+    options: &CheckOptions,
+    report: &mut Report,
+    trace: &mut Vec<String>,
+) {
+    let figures: Vec<&Quantity> = draft.quantities.iter().copied().filter(|q| q.unit != Unit::Date).collect();
+    let alignments: Vec<Vec<Alignment>> = figures.iter().map(|q| align(draft, q, candidates)).collect();
+    // First pass: figures whose value a well-aligned passage holds claim that source figure.
+    let mut used: HashSet<(usize, usize)> = HashSet::new();
+    let mut supported: Vec<Option<usize>> = vec![None; figures.len()];
+    for (i, list) in alignments.iter().enumerate() {
+        let best_coverage = list.first().map_or(0.0, |a| a.coverage);
+        // Support only silences, so it may rest on weaker alignment than an error.
+        let floor = SUPPORT_COVERAGE.max(0.5 * best_coverage);
+        let holds = |a: &Alignment| a.coverage >= floor || (a.measure >= CLAUSE_MEASURE && a.coverage >= SUPPORT_COVERAGE);
+        // A range that merely contains a source figure is weaker evidence than a range of the
+        // source with one end the same, aligned better: that is the fact, its other end changed.
+        let anchored_above = |k: usize| list[..k].iter().any(|b| b.anchored && b.confident());
+        if let Some(k) = list.iter().position(|a| a.equal && holds(a) && !used.contains(&(a.candidate, a.source.span.start))).filter(|&k| !anchored_above(k)) {
+            used.insert((list[k].candidate, list[k].source.span.start));
+            supported[i] = Some(k);
+        }
+    }
+    for (i, q) in figures.iter().enumerate() {
+        let list = &alignments[i];
+        let draft_text = q.span.slice(text);
+        if options.trace {
+            for a in list.iter().take(3) {
+                trace.push(format!(
+                    "{draft_text:?} ~ {:?} coverage {:.2} shared {:.1} local {:.2} measure {:.2}{} score {:.2}{}",
+                    a.source.span.slice(&candidates[a.candidate].document.text),
+                    a.coverage,
+                    a.shared,
+                    a.local,
+                    a.measure,
+                    if a.other_period { " other-period" } else { "" },
+                    a.score,
+                    if a.equal { " equal" } else { "" }
+                ));
+            }
+        }
+        if let Some(k) = supported[i] {
+            let a = &list[k];
+            let c = &candidates[a.candidate];
+            let ev = evidence(c, a.source);
+            let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
+            if finding.is_none() && a.other_period && a.confident_apart_from_period() {
+                if let Some(date) = date_mismatch(text, draft, q, c, a, &ev) {
+                    push(text, report, q.span, ev, None);
+                    if !report.findings.iter().any(|f| f.code == Code::DateMismatch && f.span == date.span) {
+                        report.findings.push(date);
+                    }
+                    continue;
+                }
+            }
+            push(text, report, q.span, ev, finding);
+            continue;
+        }
+        // No passage holds this value: take the best-aligned figure not claimed by another.
+        let best = list.iter().find(|a| !used.contains(&(a.candidate, a.source.span.start)));
+        // The hand-set rule decides first; the fitted one speaks where it is silent.
+        let fitted = best.filter(|a| !a.equal).is_some_and(|a| a.mismatch_odds(q, sibling_supported(&alignments, &supported, i, a.candidate)) >= MISMATCH_LOG_ODDS);
+        if options.trace {
+            if let Some(a) = best.filter(|a| !a.equal) {
+                let sibling = sibling_supported(&alignments, &supported, i, a.candidate);
+                let features: Vec<String> = a.features(q, sibling).iter().map(|(name, value)| format!("{name}={value:.3}")).collect();
+                let current = (a.coverage >= MIN_COVERAGE || a.clause_aligned()) && a.confident();
+                trace.push(format!("decide at {} {} current={} {}", q.span.start, q.span.end, u8::from(current), features.join(" ")));
+            }
+        }
+        let Some(a) = best.filter(|a| fitted || a.coverage >= MIN_COVERAGE || a.clause_aligned()) else {
+            no_source(report, q, draft_text, options);
+            continue;
+        };
+        let c = &candidates[a.candidate];
+        let ev = evidence(c, a.source);
+        let confident = fitted || a.confident();
+        if a.equal {
+            // The best-aligned figure holds the draft's value after all: never a different value.
+            let finding = if confident { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
+            push(text, report, q.span, ev, finding);
+            continue;
+        }
+        let (dv, _) = q.comparable();
+        let (sv, _) = a.source.comparable();
+        if q.vague || a.source.vague {
+            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev), finding: None });
+            continue;
+        }
+        let relative = if sv != 0.0 { (dv - sv).abs() / sv.abs() } else { f64::INFINITY };
+        if q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source, options.dollar.as_deref()) {
+            // "about 80 percent" for "82 percent": a hedge the writer added covers the difference.
+            push(text, report, q.span, ev, None);
+            continue;
+        }
+        if !confident {
+            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev.clone()), finding: None });
+            if options.report_unsupported {
+                let message = format!(
+                    "no source states \"{draft_text}\"; the closest passage says \"{}\"",
+                    ev.text
+                );
+                report.findings.push(Finding {
+                    code: Code::UnsupportedClaim,
+                    severity: Code::UnsupportedClaim.default_severity(),
+                    span: q.span,
+                    message,
+                    evidence: vec![ev],
+                    fix: None,
+                });
+            }
+            continue;
+        }
+        let finding = if q.high.is_none() && a.source.high.is_none() && q.bound == Bound::Exact && is_rounding(dv, sv) && !unit_conflict(q, a.source, options.dollar.as_deref()) {
+            Some(hedge(
+                draft_text,
+                &ev,
+                format!("draft says \"{draft_text}\"; source says \"{}\": a rounded figure is given as exact", ev.text),
+                "Use the source's figure",
+            ))
+        } else {
+            let scale = if sv != 0.0 && dv != 0.0 {
+                let ratio = (dv / sv).log10();
+                if (ratio.round() - ratio).abs() < 1e-6 && ratio.round() != 0.0 { " (a slip of scale)" } else { "" }
+            } else {
+                ""
+            };
+            Some(error(Code::NumberMismatch, draft_text, &ev, format!("draft says \"{draft_text}\"; source says \"{}\"{scale}", ev.text)))
+        };
+        push(text, report, q.span, ev, finding);
+    }
+}
+
+/// Whether another figure of the draft sentence than figure `i` has its value in source
+/// sentence `candidate`: the two sentences then tell of one thing.
+fn sibling_supported(alignments: &[Vec<Alignment>], supported: &[Option<usize>], i: usize, candidate: usize) -> bool {
+    supported.iter().enumerate().any(|(j, k)| j != i && k.is_some_and(|k| alignments[j][k].candidate == candidate))
+}
+
+/// The figure's value stands in a source clause that names its measure but another period
+/// ("the second quarter" for "the first quarter"): the period is wrong, unless the source
+/// sentence or its paragraph also names the draft's period (the same value in two periods).
+fn date_mismatch(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate, a: &Alignment, ev: &Evidence) -> Option<Finding> {
+    // Only the very figure, not a value inside a range, is evidence that the period is wrong.
+    let ((dv, dh), (sv, sh)) = (q.comparable(), a.source.comparable());
+    let same_ends = same_value(dv, sv) && match (dh, sh) {
+        (None, None) => true,
+        (Some(dh), Some(sh)) => same_value(dh, sh),
+        _ => false,
+    };
+    if !same_ends || q.unit != a.source.unit {
+        return None;
+    }
+    let draft_frame = draft.frames.get(&q.span.start)?;
+    let pi = c.quantities.iter().position(|p| std::ptr::eq(p, a.source))?;
+    let source_frame = &c.frames[pi];
+    let ((draft_period, draft_span), (_, source_span)) = draft_frame.conflicting_period(source_frame)?;
+    // A period elsewhere in the sentence may belong to another of its facts ("set up in 2021,
+    // it is now valued at $1 billion"): both periods must stand in the figures' own clauses.
+    if !draft_frame.clause.encloses(draft_span) || !source_frame.clause.encloses(source_span) {
+        return None;
+    }
+    // The same value given for the draft's period too ("$3.69 in both quarters"), in its own
+    // clause of the source sentence, is support. Another figure's period ("$3.69 for the third
+    // quarter of 2021, up from $2.75 for the third quarter of 2020") is not: the source clause
+    // names its own period, so the rest of the sentence and paragraph cannot lend it another.
+    let also_for_draft_period = c
+        .quantities
+        .iter()
+        .zip(&c.frames)
+        .any(|(p, f)| same_figure(q, p) && f.clause.encloses(p.number_span) && f.periods.iter().any(|(period, at)| *period == draft_period && f.clause.encloses(*at)));
+    if also_for_draft_period {
+        return None;
+    }
+    let draft_text = draft_span.slice(text);
+    let source_said = source_span.slice(&c.document.text).to_string();
+    Some(Finding {
+        code: Code::DateMismatch,
+        severity: Code::DateMismatch.default_severity(),
+        span: draft_span,
+        message: format!("draft says \"{draft_text}\"; the source gives \"{}\" for \"{source_said}\"", ev.text),
+        evidence: vec![ev.clone()],
+        fix: Some(Fix { span: draft_span, replacement: source_said.clone(), title: format!("Replace with \"{source_said}\"") }),
+    })
+}
+
+/// Whether a figure is written as a compound modifier ("10-day", "$5-billion", "30-year"): a
+/// number joined to its unit by a hyphen, with no space.
+fn is_compound_modifier(figure: &str) -> bool {
+    let figure = figure.trim();
+    !figure.contains(char::is_whitespace)
+        && figure.split_once('-').is_some_and(|(number, unit)| {
+            number.ends_with(|c: char| c.is_ascii_digit()) && unit.starts_with(|c: char| c.is_alphabetic()) && unit.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
+}
+
+/// Compares a draft figure with a source figure of the same value: unit, direction, hedge.
+fn compare_equal(q: &Quantity, p: &Quantity, draft_text: &str, ev: &Evidence, dollar: Option<&[String]>) -> Option<Finding> {
+    if unit_conflict(q, p, dollar) {
+        return Some(error(
+            Code::UnitMismatch,
+            draft_text,
+            ev,
+            format!(
+                "draft says \"{draft_text}\" ({}); source says \"{}\" ({})",
+                q.unit.describe(),
+                ev.text,
+                p.unit.describe()
+            ),
+        ));
+    }
+    if let (Some(a), Some(b)) = (q.direction, p.direction) {
+        if a != b {
+            return Some(error(
+                Code::NumberMismatch,
+                draft_text,
+                ev,
+                format!("draft says \"{draft_text}\"; source says \"{}\": the direction is reversed", ev.text),
+            ));
+        }
+    }
+    // "a 10-day forecast" names a kind of forecast, not a claim about its length: the source's
+    // "up to 10 days" is that kind.
+    let modifier = is_compound_modifier(draft_text);
+    if q.bound == Bound::Exact && p.bound != Bound::Exact && !modifier {
+        return Some(hedge(
+            draft_text,
+            ev,
+            format!("draft says \"{draft_text}\"; source says \"{}\": the qualifier is dropped", ev.text),
+            "Restore the source's qualifier",
+        ));
+    }
+    if q.bound.side() != 0 && p.bound.side() != 0 && q.bound.side() != p.bound.side() {
+        return Some(hedge(
+            draft_text,
+            ev,
+            format!("draft says \"{draft_text}\"; source says \"{}\": the qualifier contradicts the source", ev.text),
+            "Use the source's qualifier",
+        ));
+    }
+    None
+}
+
+fn error(code: Code, draft_text: &str, ev: &Evidence, message: String) -> Finding {
+    let _ = draft_text;
+    Finding {
+        code,
+        severity: code.default_severity(),
+        span: Span::default(),
+        message,
+        evidence: vec![ev.clone()],
+        // The source's figure without any invisible characters it carries.
+        fix: Some(Fix {
+            span: Span::default(),
+            replacement: ev.text.chars().filter(|c| !figures::is_invisible(*c)).collect(),
+            title: format!("Replace with \"{}\"", ev.text),
+        }),
+    }
+}
+
+fn hedge(draft_text: &str, ev: &Evidence, message: String, title: &str) -> Finding {
+    let mut finding = error(Code::HedgeMismatch, draft_text, ev, message);
+    if let Some(fix) = &mut finding.fix {
+        fix.title = format!("{title}: \"{}\"", ev.text);
+    }
+    finding
+}
+
+fn push(text: &str, report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>) {
+    match finding {
+        None => report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None }),
+        Some(mut f) => {
+            f.span = span;
+            if let Some(fix) = &mut f.fix {
+                fix.span = span;
+            }
+            // A replacement of part of a figure would leave the rest in the draft.
+            if !covers_whole_figure(text, span) {
+                f.fix = None;
+            }
+            // The finding carries the same evidence as its first item.
+            report.flag(f);
+        }
+    }
+}
+
+/// Whether `span` surely takes in all of its figure: no invisible character stands right
+/// outside it. The extractor reads through the invisible characters inside a figure, so one at
+/// its edge may hide more of it ("US$4\u{200b} million" read as "US$4"); a fix is then left to
+/// the writer rather than risk leaving half a figure behind.
+fn covers_whole_figure(text: &str, span: Span) -> bool {
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else { return false };
+    !after.chars().next().is_some_and(figures::is_invisible) && !before.chars().next_back().is_some_and(figures::is_invisible)
+}
+
+fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &CheckOptions) {
+    report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: None, finding: None });
+    if options.report_unsupported {
+        report.findings.push(Finding {
+            code: Code::UnsupportedClaim,
+            severity: Code::UnsupportedClaim.default_severity(),
+            span: q.span,
+            message: format!("no source passage found for \"{draft_text}\""),
+            evidence: Vec::new(),
+            fix: None,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compound_modifiers_are_hyphenated_figures() {
+        assert!(is_compound_modifier("10-day"));
+        assert!(is_compound_modifier("$5-billion"));
+        assert!(is_compound_modifier("30-year-old"));
+        assert!(!is_compound_modifier("10 days"));
+        assert!(!is_compound_modifier("4-7%"));
+        assert!(!is_compound_modifier("-12 percent"));
+    }
+
+    #[test]
+    fn rounding_needs_a_rounder_figure_within_five_percent() {
+        assert!(is_rounding(80.0, 82.0));
+        assert!(is_rounding(30.0, 29.7));
+        assert!(!is_rounding(28.0, 82.0));
+        assert!(!is_rounding(82.0, 80.0));
+    }
+
+    /// Regression (issue 12): a fix for "US$4" of "US$4\u{200b} million" left "million" behind.
+    #[test]
+    fn a_range_joined_to_more_by_an_invisible_character_is_not_the_whole_figure() {
+        let text = "saves US$4\u{200b} million a year";
+        let start = text.find("US$").unwrap();
+        assert!(!covers_whole_figure(text, Span::new(start, start + 4)));
+        assert!(covers_whole_figure(text, Span::new(start, text.find(" a year").unwrap())));
+        assert!(!covers_whole_figure("NT$\u{2060}1.8 billion", Span::new(6, 17)));
+        assert!(covers_whole_figure("saves 4 million", Span::new(6, 15)));
+    }
+}

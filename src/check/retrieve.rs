@@ -1,0 +1,294 @@
+//! Candidate retrieval: a draft sentence prepared for alignment (its terms weighed by capped
+//! IDF, its acronyms, the frame of each figure), and the source sentences BM25 retrieves for
+//! it, with their neighbours in the paragraph, each read once per check and scored by how much
+//! of the draft sentence it covers. Also the documents a draft links to, which rank first, and
+//! the words around a figure that alignment compares.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::claims::figures::{Quantity, Unit};
+use crate::claims::frame::{self, Frame};
+use crate::corpus::{Corpus, SearchScratch};
+use crate::position::Span;
+use crate::words::{self, Token};
+
+/// The weight of a generic word relative to a specific one.
+pub(super) const GENERIC_WEIGHT: f32 = 0.3;
+/// A draft sentence with fewer content words than this borrows context from the one before.
+const SHORT_SENTENCE: usize = 6;
+/// How many source sentences retrieval returns per draft sentence.
+const RETRIEVE: usize = 8;
+/// IDF weights are capped so one rare word cannot decide a match alone.
+const IDF_CAP: f32 = 4.0;
+/// Words around a figure that count as its local context.
+const WINDOW: usize = 8;
+
+/// Documents the draft links to by URL: these are checked first.
+pub(super) fn linked_documents(text: &str, corpus: &Corpus) -> HashSet<u32> {
+    let mut out = HashSet::new();
+    if corpus.live_documents().all(|(_, d)| d.url.is_none()) {
+        return out;
+    }
+    for word in text.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '<' || c == '>' || c == '"') {
+        if word.starts_with("http://") || word.starts_with("https://") {
+            if let Some(doc) = corpus.document_by_url(word.trim_end_matches(['.', ',', ']'])) {
+                out.insert(doc);
+            }
+        }
+    }
+    out
+}
+
+/// A draft sentence prepared for alignment.
+pub(super) struct DraftSentence<'a> {
+    pub(super) tokens: Vec<Token>,
+    /// Unique terms with their capped IDF.
+    pub(super) weights: HashMap<String, f32>,
+    total_weight: f32,
+    pub(super) quantities: &'a [&'a Quantity],
+    pub(super) years: Vec<f64>,
+    /// Terms written as acronyms in the draft ("PLA"), with their letters.
+    acronyms: Vec<(String, String)>,
+    /// The frame of each figure (not of years), keyed by the figure's start.
+    pub(super) frames: HashMap<usize, Frame>,
+}
+
+impl<'a> DraftSentence<'a> {
+    pub(super) fn new(masked: &str, span: Span, previous: Option<Span>, quantities: &'a [&'a Quantity], corpus: &Corpus) -> Self {
+        let tokens = words::tokens(masked, span);
+        let mut weights = HashMap::new();
+        for t in &tokens {
+            weights.entry(t.term.clone()).or_insert_with(|| term_weight(corpus, &t.term));
+        }
+        if let Some(previous) = previous.filter(|_| weights.len() < SHORT_SENTENCE) {
+            for t in words::tokens(masked, previous) {
+                weights.entry(t.term).or_insert_with_key(|term| 0.5 * term_weight(corpus, term));
+            }
+        }
+        let total_weight = weights.values().sum();
+        let acronyms = tokens
+            .iter()
+            .filter_map(|t| {
+                let raw = t.span.slice(masked);
+                (raw.len() >= 2 && raw.len() <= 6 && raw.bytes().all(|b| b.is_ascii_uppercase())).then(|| (t.term.clone(), raw.to_string()))
+            })
+            .collect();
+        let years = quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
+        let figures: Vec<Quantity> = quantities.iter().filter(|q| q.unit != Unit::Date).map(|q| (*q).clone()).collect();
+        let frames = frame::frames(masked, span, &tokens, &figures).into_iter().zip(&figures).map(|(f, q)| (q.span.start, f)).collect();
+        DraftSentence { tokens, weights, total_weight, quantities, years, acronyms, frames }
+    }
+}
+
+/// How much a shared term says that two sentences report the same thing: its IDF in the corpus,
+/// capped, and lowered for words every story uses (a small corpus cannot tell those apart).
+fn term_weight(corpus: &Corpus, term: &str) -> f32 {
+    let idf = corpus.index.idf(term).min(IDF_CAP);
+    if words::is_generic(term) {
+        idf * GENERIC_WEIGHT
+    } else {
+        idf
+    }
+}
+
+/// A source sentence with its figures and words: what every draft sentence retrieving it
+/// reads, prepared once per check (a draft's sentences retrieve the same few source passages
+/// again and again, and tokenising them for each was most of the time of a long draft).
+pub(super) struct SourceSentence {
+    pub(super) doc: u32,
+    pub(super) document: std::sync::Arc<crate::corpus::Document>,
+    pub(super) sentence_span: Span,
+    /// Its terms.
+    own: HashSet<String>,
+    /// Terms of the neighbouring sentences in the paragraph.
+    pub(super) context: HashSet<String>,
+    pub(super) quantities: Vec<Quantity>,
+    /// The frame of each of `quantities`, in order.
+    pub(super) frames: Vec<Frame>,
+    /// The words around each of `quantities` ([`window`]).
+    pub(super) windows: Vec<Vec<(String, f32)>>,
+    /// For acronyms of the draft ([`initials`]).
+    initials: Vec<(char, bool)>,
+    pub(super) years: Vec<f64>,
+}
+
+/// Source sentences read so far in one check, by corpus sentence id (`None`: nothing to
+/// compare there). Bounded: a check that reads more starts afresh.
+pub(super) type SourceMemo = HashMap<u32, Option<std::rc::Rc<SourceSentence>>>;
+const SOURCE_MEMO_LIMIT: usize = 20_000;
+
+/// A source sentence retrieved for one draft sentence, with how well it matches.
+pub(super) struct Candidate {
+    source: std::rc::Rc<SourceSentence>,
+    /// Share of the draft sentence this sentence covers.
+    pub(super) coverage: f32,
+    /// Draft terms found here: 1 for each in the sentence, 0.5 for each only in a neighbour.
+    pub(super) shared: f32,
+    pub(super) linked: bool,
+}
+
+impl std::ops::Deref for Candidate {
+    type Target = SourceSentence;
+    fn deref(&self) -> &SourceSentence {
+        &self.source
+    }
+}
+
+fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
+    let s = corpus.index.sentence(id)?;
+    // A source changed since it was indexed is left out until the index is refreshed.
+    let doc = corpus.document(s.doc)?;
+    let &sentence = doc.prose.sentences.get(s.sentence as usize)?;
+    let paragraph_quantities = doc.paragraph_quantities(s.paragraph as usize);
+    let quantities: Vec<Quantity> = paragraph_quantities
+        .iter()
+        .filter(|q| sentence.span.start <= q.number_span.start && q.number_span.start < sentence.span.end)
+        .cloned()
+        .collect();
+    let years: Vec<f64> = paragraph_quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
+    if quantities.iter().all(|q| q.unit == Unit::Date) {
+        return None;
+    }
+    let tokens = words::tokens(doc.prose_text(), sentence.span);
+    let mut context = HashSet::new();
+    for neighbour in [s.sentence.wrapping_sub(1), s.sentence + 1] {
+        if let Some(n) = doc.prose.sentences.get(neighbour as usize) {
+            if n.paragraph == sentence.paragraph {
+                context.extend(words::tokens(doc.prose_text(), n.span).into_iter().map(|t| t.term));
+            }
+        }
+    }
+    let own = tokens.iter().map(|t| t.term.clone()).collect();
+    let windows = quantities.iter().map(|p| window(&tokens, p.span)).collect();
+    let frames = frame::frames(doc.prose_text(), sentence.span, &tokens, &quantities);
+    let initials = initials(sentence.span.slice(doc.prose_text()));
+    Some(SourceSentence { doc: s.doc, document: doc.clone(), sentence_span: sentence.span, own, context, quantities, frames, windows, initials, years })
+}
+
+pub(super) fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch, memo: &mut SourceMemo) -> Vec<Candidate> {
+    let query: Vec<String> = draft.tokens.iter().map(|t| t.term.clone()).collect();
+    let hits = corpus.index.search_with(scratch, &query, RETRIEVE);
+    let mut chosen: Vec<u32> = Vec::new();
+    for (id, _) in &hits {
+        let Some(s) = corpus.index.sentence(*id) else { continue };
+        // The sentence and its neighbours in the paragraph: a figure is often one sentence
+        // away from the words that say what it counts.
+        for neighbour in [id.wrapping_sub(1), *id, id + 1] {
+            if let Some(n) = corpus.index.sentence(neighbour) {
+                if n.doc == s.doc && n.paragraph == s.paragraph && !chosen.contains(&neighbour) {
+                    chosen.push(neighbour);
+                }
+            }
+        }
+    }
+    chosen.sort_unstable();
+    if memo.len() > SOURCE_MEMO_LIMIT {
+        memo.clear();
+    }
+    let mut out = Vec::new();
+    for id in chosen {
+        let Some(source) = memo.entry(id).or_insert_with(|| source_sentence(corpus, id).map(std::rc::Rc::new)).clone() else { continue };
+        // "PLA" in the draft is "People's Liberation Army" in the source.
+        let spelled: HashSet<&str> = draft
+            .acronyms
+            .iter()
+            .filter(|(term, letters)| {
+                !source.own.contains(term.as_str()) && spells_with(&source.initials, letters)
+            })
+            .map(|(term, _)| term.as_str())
+            .collect();
+        let mut covered = 0.0;
+        let mut shared = 0.0;
+        for (term, weight) in &draft.weights {
+            let count = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
+            if source.own.contains(term.as_str()) || spelled.contains(term.as_str()) {
+                covered += weight;
+                shared += count;
+            } else if source.context.contains(term) {
+                covered += 0.5 * weight;
+                shared += 0.5 * count;
+            }
+        }
+        let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
+        let linked = linked.contains(&source.doc);
+        out.push(Candidate { source, coverage, shared, linked });
+    }
+    out
+}
+
+/// Whether consecutive capitalised words of `text` have `letters` as initials ("People's
+/// Liberation Army" for "PLA"), skipping the small words titles use ("of", "and", "the").
+#[cfg(test)]
+fn spells_acronym(text: &str, letters: &str) -> bool {
+    spells_with(&initials(text), letters)
+}
+
+/// The first letter of each word of `text`, and whether the word is one titles skip.
+fn initials(text: &str) -> Vec<(char, bool)> {
+    text
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let first = w.trim_start_matches(|c: char| !c.is_alphanumeric()).chars().next().unwrap_or(' ');
+            let small = matches!(w, "of" | "and" | "the" | "for" | "&");
+            (first, small)
+        })
+        .collect()
+}
+
+/// [`spells_acronym`] on a sentence's [`initials`].
+fn spells_with(initials: &[(char, bool)], letters: &str) -> bool {
+    let wanted: Vec<char> = letters.chars().collect();
+    'start: for start in 0..initials.len() {
+        let mut i = start;
+        for &letter in &wanted {
+            while i < initials.len() && initials[i].1 && i > start {
+                i += 1;
+            }
+            if i >= initials.len() || initials[i].0 != letter {
+                continue 'start;
+            }
+            i += 1;
+        }
+        return true;
+    }
+    false
+}
+
+/// Terms around a figure, weighted by closeness (1 inside the figure, falling with distance).
+/// `tokens` are in text order; only the tokens near the figure are looked at.
+pub(super) fn window(tokens: &[Token], figure: Span) -> Vec<(String, f32)> {
+    let mut out: Vec<(String, f32)> = Vec::new();
+    let first_overlap = tokens.partition_point(|t| t.span.end <= figure.start);
+    let first_after = tokens.partition_point(|t| t.span.start < figure.end).max(first_overlap);
+    let mut add = |term: &str, distance: usize| {
+        let weight = 1.0 / (1.0 + distance as f32 * 0.5);
+        match out.iter_mut().find(|(t, _)| t == term) {
+            Some((_, w)) => *w = w.max(weight),
+            None => out.push((term.to_string(), weight)),
+        }
+    };
+    for t in &tokens[first_overlap..first_after] {
+        add(&t.term, 0);
+    }
+    for (k, t) in tokens[first_overlap.saturating_sub(WINDOW)..first_overlap].iter().rev().enumerate() {
+        add(&t.term, k + 1);
+    }
+    for (k, t) in tokens[first_after..(first_after + WINDOW).min(tokens.len())].iter().enumerate() {
+        add(&t.term, k + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_match_capitalised_initials() {
+        assert!(spells_acronym("China’s People’s Liberation Army has shown off a robot", "PLA"));
+        assert!(spells_acronym("the Greater Bay Area (GBA) in China", "GBA"));
+        assert!(spells_acronym("the Bank of England said", "BE"));
+        assert!(!spells_acronym("People like the army", "PLA"));
+    }
+}
