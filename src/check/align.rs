@@ -40,28 +40,29 @@ const CROWDED_MEASURE: f32 = 0.2;
 /// Weight of the measure agreement in ranking a draft figure's candidate source figures.
 const MEASURE_SCORE: f32 = 0.4;
 
-/// Weights of the fitted rule ([`Alignment::mismatch_odds`]): fitted by scripts/fit-alignment.py on 6586 figures the hand-set rule leaves silent (92 labelled errors)
-const MISMATCH_BIAS: f32 = -2.1969;
-const MISMATCH_WEIGHTS: [(&str, f32); 11] = [
-    ("coverage", 1.4443),
-    ("shared", 2.3597),
-    ("local", 1.0190),
-    ("measure", 1.6864),
-    ("measure_words", 1.2697),
-    ("same_unit", 1.0968),
-    ("same_count", 0.2133),
-    ("twin", 0.5015),
-    ("crowded", -0.0233),
-    ("other_period", 0.1422),
-    ("sibling", 0.6023),
+/// Weights of the fitted rule ([`Alignment::mismatch_odds`]): fitted by scripts/fit-alignment.py on 2935 figures the hand-set rule leaves silent (84 labelled errors)
+const MISMATCH_BIAS: f32 = -2.4061;
+const MISMATCH_WEIGHTS: [(&str, f32); 12] = [
+    ("coverage", 1.5192),
+    ("shared", 1.3738),
+    ("local", 1.1540),
+    ("measure", 2.0234),
+    ("measure_words", 0.4413),
+    ("same_unit", 1.3154),
+    ("same_count", 0.2976),
+    ("twin", 0.6903),
+    ("crowded", -0.3899),
+    ("other_period", 0.3759),
+    ("sibling", 0.8003),
+    ("head", 0.3853),
 ];
 
 /// Log-odds from which the fitted rule calls a differing figure the same fact, as
-/// `scripts/fit-alignment.py fit` sets it: 0.1 above the best-scored figure no label marks (a
-/// survey figure whose source is not in the corpus, aligned with another survey's), so on the
-/// dev sets it adds 14 labelled errors and no unlabelled finding (2.0 would add 28 and 7).
+/// `scripts/fit-alignment.py fit` sets it: 0.25 above the best-scored figure no label marks
+/// (the unrelated BBC and AI/tech articles linted against the seeds are all such figures), so on
+/// the dev sets it adds 10 labelled errors and no unlabelled finding (1.5 would add 32 and 7).
 /// Precision first: a wrong error costs more than a missed one.
-pub(super) const MISMATCH_LOG_ODDS: f32 = 2.77;
+pub(super) const MISMATCH_LOG_ODDS: f32 = 2.24;
 
 /// Unit families: figures of different families never report the same fact.
 #[derive(PartialEq, Eq)]
@@ -126,6 +127,10 @@ pub(super) struct Alignment<'c> {
     /// The draft sentence holds other figures of this kind, so the sentence's words alone
     /// cannot say which source figure this one reports: its clause has to.
     crowded: bool,
+    /// The draft figure's nearest specific noun (not generic, not a verb: "deductible" in "a
+    /// $1,000 deductible", "co-payment" in "a 20% co-payment") is among the source figure's
+    /// measure words: what is counted, rather than what happened to it, agrees.
+    head: bool,
 }
 
 impl Alignment<'_> {
@@ -167,7 +172,7 @@ impl Alignment<'_> {
     /// What an alignment of draft figure `q` with a differing source figure is judged on, by
     /// name: printed by `--trace` (`decide` lines, which `scripts/fit-alignment.py` reads) and
     /// weighed by [`Alignment::mismatch_odds`].
-    pub(super) fn features(&self, q: &Quantity, sibling: bool) -> [(&'static str, f32); 11] {
+    pub(super) fn features(&self, q: &Quantity, sibling: bool) -> [(&'static str, f32); 12] {
         let same_count = matches!((&q.unit, &self.source.unit), (Unit::Count(a), Unit::Count(b)) if a == b);
         [
             ("coverage", self.coverage),
@@ -181,6 +186,7 @@ impl Alignment<'_> {
             ("crowded", f32::from(u8::from(self.crowded))),
             ("other_period", f32::from(u8::from(self.other_period))),
             ("sibling", f32::from(u8::from(sibling))),
+            ("head", f32::from(u8::from(self.head))),
         ]
     }
 }
@@ -189,10 +195,24 @@ impl Alignment<'_> {
     /// The fitted rule's log-odds that this differing source figure reports the draft
     /// figure's fact.
     pub(super) fn mismatch_odds(&self, q: &Quantity, sibling: bool) -> f32 {
+        if self.shared < CLAUSE_SHARED {
+            // Too few words in common to tell anything: a three-word sentence is "covered"
+            // whole by any sentence holding its words.
+            return f32::NEG_INFINITY;
+        }
         let features = self.features(q, sibling);
         MISMATCH_BIAS
             + features.iter().map(|(name, value)| MISMATCH_WEIGHTS.iter().find(|(n, _)| n == name).map_or(0.0, |(_, w)| w * value)).sum::<f32>()
     }
+}
+
+/// Whether the draft frame's nearest specific noun is among the source frame's measure words.
+fn head_named(draft_frame: &Frame, source_frame: &Frame) -> bool {
+    let head = draft_frame.measure.iter().map(|(t, _)| t).find(|t| !words::is_generic(t) && !frame::looks_verbal(t));
+    head.is_some_and(|t| {
+        let root = frame::root(t);
+        source_frame.measure.iter().zip(&source_frame.roots).any(|((s, _), r)| s == t || r.as_str() == root)
+    })
 }
 
 fn measure_overlap(draft_frame: &Frame, source_frame: &Frame) -> (f32, usize) {
@@ -281,8 +301,9 @@ pub(super) fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Ca
                 Some(f) => (measure_overlap(f, source_frame), f.periods_conflict(source_frame)),
                 None => ((0.0, 0), false),
             };
+            let head = draft_frame.is_some_and(|f| head_named(f, source_frame));
             score += MEASURE_SCORE * measure;
-            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal, anchored, measure, measure_words, other_count, twin, other_period, crowded });
+            out.push(Alignment { candidate: ci, source: p, coverage: c.coverage, shared: c.shared, local, score, equal, anchored, measure, measure_words, other_count, twin, other_period, crowded, head });
         }
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.candidate.cmp(&b.candidate)).then(a.source.span.start.cmp(&b.source.span.start)));
@@ -319,6 +340,7 @@ mod tests {
             twin: false,
             other_period: false,
             crowded: false,
+            head: true,
         }
     }
 
@@ -337,5 +359,16 @@ mod tests {
             assert!(MISMATCH_WEIGHTS.iter().any(|(n, _)| *n == name), "no weight for {name}");
         }
         assert_eq!(MISMATCH_WEIGHTS.len(), strong.features(&draft[0], false).len());
+    }
+
+    /// Regression (ai_tech_news linted against the seeds): "six years" in a sentence of three
+    /// words was "covered" whole by a sentence about "3,800 to 4,300 years" and called a
+    /// mismatch. Sentences sharing fewer than CLAUSE_SHARED words tell the fitted rule nothing.
+    #[test]
+    fn the_fitted_rule_is_silent_when_the_sentences_share_almost_nothing() {
+        let draft = figures::extract("It took six years.");
+        let source = figures::extract("It took about 3,800 to 4,300 years.");
+        let covered = alignment(&source[0], 1.0, 0.6, 1.0, 1.0, 0);
+        assert_eq!(covered.mismatch_odds(&draft[0], false), f32::NEG_INFINITY);
     }
 }

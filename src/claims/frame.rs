@@ -315,7 +315,7 @@ fn measure(tokens: &[Token], clause: Span, q: &Quantity, figures: &[Quantity]) -
 
 /// Whether a word as written reads as a verb or a participle ("jumped", "sitting", "says"),
 /// which names what happened to a figure rather than what it counts.
-fn looks_verbal(word: &str) -> bool {
+pub(crate) fn looks_verbal(word: &str) -> bool {
     const VERBS: &[&str] = &[
         "said", "say", "says", "saying", "told", "see", "sees", "seem", "seems", "take", "takes", "took", "add", "adds",
         "ask", "asks", "lose", "loses", "lost", "turn", "turns", "cost", "costs", "fall", "falls", "fell", "rise", "rises",
