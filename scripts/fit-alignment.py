@@ -2,8 +2,8 @@
 """Fits the rule that decides whether a draft figure and the best-aligned *differing* source
 figure report one fact (so the difference is an error), from the dev sets' labels.
 
-    scripts/fit-alignment.py collect [--bin target/release/copydesk] > scripts/fit-alignment.tsv
-    scripts/fit-alignment.py fit scripts/fit-alignment.tsv
+    scripts/fit-alignment.py collect [--bin target/release/copydesk] | gzip -n > scripts/fit-alignment.tsv.gz
+    scripts/fit-alignment.py fit scripts/fit-alignment.tsv.gz
 
 `collect` lints every dev set with `--trace` and keeps the `decide` lines: one per draft figure
 that no source states, with the features of its best-aligned differing source figure (see
@@ -13,8 +13,9 @@ error (`current`). A figure is positive when a label of its draft covers it (any
 negative, and so is every figure of the unrelated AI/tech articles linted against the seeds. `fit` fits a logistic regression (L2, plain gradient descent: no dependencies), prints
 the weights as Rust constants for `src/check/align.rs`, and for each threshold how many figures
 the fitted rule adds to the hand-set one, right and wrong. The data the constants were fitted on is
-kept beside this script (`scripts/fit-alignment.tsv`).
+kept beside this script (`scripts/fit-alignment.tsv.gz`).
 """
+import gzip
 import math
 import os
 import re
@@ -108,7 +109,8 @@ def collect(binary):
 
 def load(path):
     rows = []
-    for line in open(path, encoding="utf-8").read().splitlines()[1:]:
+    opener = gzip.open if path.endswith(".gz") else open
+    for line in opener(path, "rt", encoding="utf-8").read().splitlines()[1:]:
         s, draft, start, end, label, current, feats = line.split("\t")
         names, values = zip(*(f.split("=") for f in feats.split()))
         rows.append((s, int(label), int(current), list(names), [float(v) for v in values]))
