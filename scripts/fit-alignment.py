@@ -24,7 +24,7 @@ import sys
 
 SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared")
 SETS_PER_FOLDER = ["summedits-dev/ectsum", "summedits-dev/podcast", "summedits-dev/sales_call"]
-DECIDE = re.compile(r"^trace: (.+?): decide at (\d+) (\d+) current=(\d) (.*)$")
+DECIDE = re.compile(r"^trace: (.+?): decide at (\d+) (\d+) current=(\d) (.*?)(?: \| .*)?$")
 
 
 def labels_of(draft):

@@ -41,7 +41,7 @@ const CROWDED_MEASURE: f32 = 0.2;
 const MEASURE_SCORE: f32 = 0.4;
 
 /// Weights of the fitted rule ([`Alignment::mismatch_odds`]): fitted by scripts/fit-alignment.py on 2935 figures the hand-set rule leaves silent (84 labelled errors)
-const MISMATCH_BIAS: f32 = -2.4061;
+pub(super) const MISMATCH_BIAS: f32 = -2.4061;
 const MISMATCH_WEIGHTS: [(&str, f32); 12] = [
     ("coverage", 1.5192),
     ("shared", 1.3738),
@@ -192,17 +192,24 @@ impl Alignment<'_> {
 }
 
 impl Alignment<'_> {
+    /// Each feature's share of [`Alignment::mismatch_odds`] (weight times value), by name.
+    pub(super) fn odds_shares(&self, q: &Quantity, sibling: bool) -> Vec<(&'static str, f32)> {
+        self.features(q, sibling)
+            .iter()
+            .map(|&(name, value)| (name, MISMATCH_WEIGHTS.iter().find(|(n, _)| *n == name).map_or(0.0, |(_, w)| w * value)))
+            .collect()
+    }
+
     /// The fitted rule's log-odds that this differing source figure reports the draft
-    /// figure's fact.
+    /// figure's fact: the bias plus each feature's share, or minus infinity when the sentences
+    /// share too little to tell.
     pub(super) fn mismatch_odds(&self, q: &Quantity, sibling: bool) -> f32 {
         if self.shared < CLAUSE_SHARED {
             // Too few words in common to tell anything: a three-word sentence is "covered"
             // whole by any sentence holding its words.
             return f32::NEG_INFINITY;
         }
-        let features = self.features(q, sibling);
-        MISMATCH_BIAS
-            + features.iter().map(|(name, value)| MISMATCH_WEIGHTS.iter().find(|(n, _)| n == name).map_or(0.0, |(_, w)| w * value)).sum::<f32>()
+        MISMATCH_BIAS + self.odds_shares(q, sibling).iter().map(|(_, share)| share).sum::<f32>()
     }
 }
 

@@ -8,7 +8,7 @@ use crate::claims::figures::{self, Bound, Quantity, Unit};
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
 use crate::position::Span;
 
-use super::align::{align, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_LOG_ODDS, SUPPORT_COVERAGE};
+use super::align::{align, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_BIAS, MISMATCH_LOG_ODDS, SUPPORT_COVERAGE};
 use super::retrieve::{Candidate, DraftSentence};
 use super::CheckOptions;
 
@@ -136,7 +136,17 @@ pub(super) fn judge_sentence(
                 let sibling = sibling_supported(&alignments, &supported, i, a.candidate);
                 let features: Vec<String> = a.features(q, sibling).iter().map(|(name, value)| format!("{name}={value:.3}")).collect();
                 let current = (a.coverage >= MIN_COVERAGE || a.clause_aligned()) && a.confident();
-                trace.push(format!("decide at {} {} current={} {}", q.span.start, q.span.end, u8::from(current), features.join(" ")));
+                // After the bar: the fitted rule's log-odds and each feature's share of it.
+                let shares: Vec<String> = a.odds_shares(q, sibling).iter().map(|(name, share)| format!("{name}{share:+.2}")).collect();
+                let odds = a.mismatch_odds(q, sibling);
+                trace.push(format!(
+                    "decide at {} {} current={} {} | odds {odds:.2} (threshold {MISMATCH_LOG_ODDS}) = bias{MISMATCH_BIAS:+.2} {}",
+                    q.span.start,
+                    q.span.end,
+                    u8::from(current),
+                    features.join(" "),
+                    shares.join(" ")
+                ));
             }
         }
         let Some(a) = best.filter(|a| fitted || a.coverage >= MIN_COVERAGE || a.clause_aligned()) else {
