@@ -375,7 +375,7 @@ fn build_quotations(text: &str, prose: &Prose, p: usize, marks: &[(Span, Span)],
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 #[cfg(test)]
 mod scale_tests {

@@ -2,24 +2,11 @@
 
 use super::*;
 use crate::claims::quotations::extract;
+use crate::claims::quotations::tests::quotes_of;
 use crate::check::{check, CheckOptions};
 use crate::corpus::Document;
 use crate::findings::Severity;
 use crate::prose::Format;
-
-/// Parts of a quotation and its speaker (kind and text).
-type Found = (Vec<String>, Option<(SpeakerKind, String)>);
-
-fn quotes_of(text: &str) -> Vec<Found> {
-    let prose = Prose::new(text, Format::PlainText);
-    extract(&prose)
-        .into_iter()
-        .map(|q| {
-            let parts = q.parts.iter().map(|p| p.slice(text).trim().to_string()).collect();
-            (parts, q.speaker.map(|s| (s.kind, s.text)))
-        })
-        .collect()
-}
 
 #[test]
 fn surnames_match_full_names() {

@@ -6,9 +6,11 @@ use crate::claims::attribution::SpeakerKind;
 use crate::prose::Format;
 
 /// Parts of a quotation and its speaker (kind and text).
-type Found = (Vec<String>, Option<(SpeakerKind, String)>);
+pub(crate) type Found = (Vec<String>, Option<(SpeakerKind, String)>);
 
-fn quotes_of(text: &str) -> Vec<Found> {
+/// The quotations read from plain `text`: each one's parts and speaker (the check's tests use
+/// it too).
+pub(crate) fn quotes_of(text: &str) -> Vec<Found> {
     let prose = Prose::new(text, Format::PlainText);
     extract(&prose)
         .into_iter()
