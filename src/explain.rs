@@ -30,7 +30,7 @@ pub fn explain(code: Code) -> Explanation {
         ),
         Code::DateMismatch => (
             "The draft puts the source's figure in another period.",
-            "The draft's figure and its measure stand in a source passage, but the source gives them for another year, quarter, half or month (`the second quarter` for `the first quarter`, `in 2021` for `in 2020`). Nothing is said when the source names both periods in that passage (the same value in two periods). The fix restores the source's period.",
+            "The draft's figure and its measure stand in a source passage, but the source gives them for another year, quarter, half or month (`the second quarter` for `the first quarter`, `in 2021` for `in 2020`). A sentence without any other figure is checked too: when the source sentence that tells the same thing (`Anthropic was founded in 2021 by former OpenAI staff`) names another period of the same kind in the matching clause, `founded in 2020` is flagged. Nothing is said when the source names both periods in that passage or the sentences around it (the same value in two periods), when a passage as close gives the year only relative to another (`two years ago`), or when the source sentence gives other values for a figure of the draft's clause (another fact). The fix restores the source's period.",
             "draft:  Net debt is to fall below $25 billion by the end of the second quarter.\nsource: ... net debt to fall below $25 billion by the end of the first quarter\nfix:    second quarter -> first quarter",
         ),
         Code::Misquote => (

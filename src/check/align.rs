@@ -66,7 +66,7 @@ pub(super) const MISMATCH_LOG_ODDS: f32 = 2.24;
 
 /// Unit families: figures of different families never report the same fact.
 #[derive(PartialEq, Eq)]
-enum Family {
+pub(super) enum Family {
     Share,
     Money,
     Measure(String),
@@ -74,7 +74,7 @@ enum Family {
     Date,
 }
 
-fn family(unit: &Unit) -> Family {
+pub(super) fn family(unit: &Unit) -> Family {
     match unit {
         Unit::Percent | Unit::PercentagePoint | Unit::Fraction => Family::Share,
         Unit::Currency(_) => Family::Money,

@@ -115,16 +115,7 @@ pub(super) fn judge_sentence(
             let c = &candidates[a.candidate];
             let ev = evidence(c, a.source);
             let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
-            if finding.is_none() && a.other_period && a.confident_apart_from_period() {
-                if let Some(date) = date_mismatch(text, draft, q, c, a, &ev) {
-                    push(text, report, q.span, ev, None);
-                    if !report.findings.iter().any(|f| f.code == Code::DateMismatch && f.span == date.span) {
-                        report.findings.push(date);
-                    }
-                    continue;
-                }
-            }
-            push(text, report, q.span, ev, finding);
+            push_equal(text, draft, q, c, a, ev, finding, report);
             continue;
         }
         // No passage holds this value: take the best-aligned figure not claimed by another.
@@ -159,7 +150,7 @@ pub(super) fn judge_sentence(
         if a.equal {
             // The best-aligned figure holds the draft's value after all: never a different value.
             let finding = if confident { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
-            push(text, report, q.span, ev, finding);
+            push_equal(text, draft, q, c, a, ev, finding, report);
             continue;
         }
         let (dv, _) = q.comparable();
@@ -210,6 +201,23 @@ pub(super) fn judge_sentence(
         };
         push(text, report, q.span, ev, finding);
     }
+}
+
+/// Records a figure whose value the aligned source figure holds, with `finding` (unit, direction
+/// or hedge) if any; when there is none and the source gives the fact for another period, the
+/// period is flagged instead.
+#[allow(clippy::too_many_arguments)]
+fn push_equal(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate, a: &Alignment, ev: Evidence, finding: Option<Finding>, report: &mut Report) {
+    if finding.is_none() && a.other_period && a.confident_apart_from_period() {
+        if let Some(date) = date_mismatch(text, draft, q, c, a, &ev) {
+            push(text, report, q.span, ev, None);
+            if !report.findings.iter().any(|f| f.code == Code::DateMismatch && f.span == date.span) {
+                report.findings.push(date);
+            }
+            return;
+        }
+    }
+    push(text, report, q.span, ev, finding);
 }
 
 /// Whether another figure of the draft sentence than figure `i` has its value in source

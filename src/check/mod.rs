@@ -17,6 +17,7 @@
 
 mod align;
 mod figures;
+mod periods;
 pub mod quotations;
 mod retrieve;
 
@@ -29,6 +30,7 @@ use crate::position::Span;
 use crate::prose::{Format, Prose};
 
 use figures::judge_sentence;
+use periods::judge_periods;
 use retrieve::{candidates, linked_documents, DraftSentence, SourceMemo};
 
 /// Knobs of a check.
@@ -127,10 +129,11 @@ pub fn check_with_cache(
         }
     }
     for (sentence_index, draft_quantities) in by_sentence.iter().enumerate() {
-        if draft_quantities.iter().all(|q| q.unit == Unit::Date) {
+        let sentence = prose.sentences[sentence_index];
+        // A sentence with no figure but a period still dates a fact ("founded in 2020").
+        if draft_quantities.iter().all(|q| q.unit == Unit::Date) && !crate::claims::frame::names_period(&prose.masked, sentence.span) {
             continue;
         }
-        let sentence = prose.sentences[sentence_index];
         // A short sentence ("It is expected to cost $250.") takes its subject from the sentence
         // before it in the paragraph.
         let previous = sentence_index
@@ -150,6 +153,7 @@ pub fn check_with_cache(
         let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
         let candidates = candidates(corpus, &draft, &linked, &mut scratch, &mut source_memo);
         judge_sentence(text, &draft, &candidates, options, &mut part, &mut trace);
+        judge_periods(text, &prose.masked, sentence.span, &draft, &candidates, &mut part, options.trace.then_some(&mut trace));
         if let (Some(cache), Some(key)) = (cache, key) {
             cache.put(key, sentence.span.start, &part);
         }

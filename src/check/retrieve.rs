@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::claims::figures::{Quantity, Unit};
-use crate::claims::frame::{self, Frame};
+use crate::claims::frame::{self, Frame, Period};
 use crate::corpus::{Corpus, SearchScratch};
 use crate::position::Span;
 use crate::words::{self, Token};
@@ -110,6 +110,17 @@ pub(super) struct SourceSentence {
     /// For acronyms of the draft ([`initials`]).
     initials: Vec<(char, bool)>,
     pub(super) years: Vec<f64>,
+    /// Its content tokens, in order.
+    pub(super) tokens: Vec<Token>,
+    /// Its clauses ([`frame::clauses`]), in order.
+    pub(super) clauses: Vec<Span>,
+    /// The periods it names, with where each is written.
+    pub(super) periods: Vec<(Period, Span)>,
+    /// The periods the neighbouring sentences of its paragraph name.
+    pub(super) context_periods: Vec<Period>,
+    /// It names a year only relative to another ("last year", "a year ago"), which may be any
+    /// year the draft writes out.
+    pub(super) relative_year: bool,
 }
 
 /// Source sentences read so far in one check, by corpus sentence id (`None`: nothing to
@@ -146,23 +157,46 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
         .cloned()
         .collect();
     let years: Vec<f64> = paragraph_quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
-    if quantities.iter().all(|q| q.unit == Unit::Date) {
+    let text = doc.prose_text();
+    // A sentence without figures still dates the facts it tells ("Anthropic was founded in 2021").
+    let periods = frame::periods(text, sentence.span);
+    if quantities.iter().all(|q| q.unit == Unit::Date) && periods.is_empty() {
         return None;
     }
-    let tokens = words::tokens(doc.prose_text(), sentence.span);
+    let tokens = words::tokens(text, sentence.span);
     let mut context = HashSet::new();
+    let mut context_periods = Vec::new();
     for neighbour in [s.sentence.wrapping_sub(1), s.sentence + 1] {
         if let Some(n) = doc.prose.sentences.get(neighbour as usize) {
             if n.paragraph == sentence.paragraph {
-                context.extend(words::tokens(doc.prose_text(), n.span).into_iter().map(|t| t.term));
+                context.extend(words::tokens(text, n.span).into_iter().map(|t| t.term));
+                context_periods.extend(frame::periods(text, n.span).into_iter().map(|(p, _)| p));
             }
         }
     }
+    let relative_year = frame::names_relative_year(sentence.span.slice(text));
+    let clauses = frame::clauses(text, sentence.span, &quantities);
     let own = tokens.iter().map(|t| t.term.clone()).collect();
     let windows = quantities.iter().map(|p| window(&tokens, p.span)).collect();
     let frames = frame::frames(doc.prose_text(), sentence.span, &tokens, &quantities);
     let initials = initials(sentence.span.slice(doc.prose_text()));
-    Some(SourceSentence { doc: s.doc, document: doc.clone(), sentence_span: sentence.span, own, context, quantities, frames, windows, initials, years })
+    Some(SourceSentence {
+        doc: s.doc,
+        document: doc.clone(),
+        sentence_span: sentence.span,
+        own,
+        context,
+        quantities,
+        frames,
+        windows,
+        initials,
+        years,
+        tokens,
+        clauses,
+        periods,
+        context_periods,
+        relative_year,
+    })
 }
 
 pub(super) fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch, memo: &mut SourceMemo) -> Vec<Candidate> {

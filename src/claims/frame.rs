@@ -363,6 +363,11 @@ fn period_regex() -> &'static Regex {
     })
 }
 
+/// Whether `text[span]` names any period ([`periods`] without collecting them).
+pub fn names_period(text: &str, span: Span) -> bool {
+    !periods(text, span).is_empty()
+}
+
 /// The periods named in `text[span]`, in order, each with where it is written (the first
 /// mention of a period kept).
 pub fn periods(text: &str, span: Span) -> Vec<(Period, Span)> {
@@ -397,6 +402,17 @@ pub fn periods(text: &str, span: Span) -> Vec<(Period, Span)> {
         }
     }
     out
+}
+
+/// Whether `text` names a year only relative to another ("last year", "a year ago", "the prior
+/// year", "year-over-year"): such a year may be any the draft writes out.
+pub fn names_relative_year(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:(?:last|this|next|prior|previous|past|same|coming|current|following|preceding)\s+(?:fiscal\s+)?years?\b|years?\s+(?:ago|earlier|before|later|prior)\b|year[-\s](?:over|on)[-\s]year|a\s+year\s+(?:ago|earlier)|yoy\b|y/y)")
+            .unwrap()
+    })
+    .is_match(text)
 }
 
 fn ordinal(word: &str) -> Option<u8> {
@@ -490,6 +506,16 @@ mod tests {
         }
         // "may" the verb is no month.
         assert!(periods("Prices may rise.", Span::new(0, 16)).is_empty());
+    }
+
+    #[test]
+    fn relative_years_are_recognised_and_absolute_ones_are_not() {
+        for relative in ["founded about two years ago", "up 17% from the third quarter of last year", "the prior year", "grew year-over-year", "a year earlier", "sales fell 3% YoY"] {
+            assert!(names_relative_year(relative), "{relative}");
+        }
+        for absolute in ["founded in 2021", "in the third quarter", "a five-year plan", "years of work"] {
+            assert!(!names_relative_year(absolute), "{absolute}");
+        }
     }
 
     #[test]
