@@ -150,6 +150,13 @@ impl Alignment<'_> {
         let clause = self.clause_aligned() && self.shared >= CLAUSE_SHARED;
         sentences || clause
     }
+
+    /// The two clauses tell one fact for the purpose of dating it: [`Alignment::confident_apart_from_period`],
+    /// or both values and another figure of each clause agree ("$3.50, up 40.6%" in both): two
+    /// figures agreeing by chance is rarer than a summary sentence sharing few words.
+    pub(super) fn same_fact_apart_from_period(&self) -> bool {
+        self.confident_apart_from_period() || (self.equal && self.twin && self.shared >= CLAUSE_SHARED)
+    }
 }
 
 /// Weighted share of the draft frame's measure that the source frame names. Words weigh by

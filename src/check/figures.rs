@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use crate::claims::figures::{self, Bound, Quantity, Unit};
+use crate::claims::frame::Period;
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
 use crate::position::Span;
 
@@ -140,7 +141,9 @@ pub(super) fn judge_sentence(
                 ));
             }
         }
-        let Some(a) = best.filter(|a| fitted || a.coverage >= MIN_COVERAGE || a.clause_aligned()) else {
+        // Two figures of one clause both standing in one source clause are that clause's fact, however
+        // few words the sentences share.
+        let Some(a) = best.filter(|a| fitted || a.coverage >= MIN_COVERAGE || a.clause_aligned() || (a.equal && a.same_fact_apart_from_period())) else {
             no_source(report, q, draft_text, options);
             continue;
         };
@@ -208,7 +211,7 @@ pub(super) fn judge_sentence(
 /// period is flagged instead.
 #[allow(clippy::too_many_arguments)]
 fn push_equal(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate, a: &Alignment, ev: Evidence, finding: Option<Finding>, report: &mut Report) {
-    if finding.is_none() && a.other_period && a.confident_apart_from_period() {
+    if finding.is_none() && a.other_period && a.same_fact_apart_from_period() {
         if let Some(date) = date_mismatch(text, draft, q, c, a, &ev) {
             push(text, report, q.span, ev, None);
             if !report.findings.iter().any(|f| f.code == Code::DateMismatch && f.span == date.span) {
@@ -269,7 +272,9 @@ fn date_mismatch(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate,
         span: draft_span,
         message: format!("draft says \"{draft_text}\"; the source gives \"{}\" for \"{source_said}\"", ev.text),
         evidence: vec![ev.clone()],
-        fix: Some(Fix { span: draft_span, replacement: source_said.clone(), title: format!("Replace with \"{source_said}\"") }),
+        // What a change is measured against is worded into its sentence ("up 40.6% from the
+        // previous quarter"): the writer rewords it, no replacement fits.
+        fix: (!matches!(draft_period, Period::Base(_))).then(|| Fix { span: draft_span, replacement: source_said.clone(), title: format!("Replace with \"{source_said}\"") }),
     })
 }
 

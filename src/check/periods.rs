@@ -164,7 +164,8 @@ pub(super) fn judge_periods(
             span: at,
             message: format!("draft says \"{written}\"; the source tells this for \"{source_said}\""),
             evidence: vec![ev],
-            fix: Some(Fix { span: at, replacement: source_said.to_string(), title: format!("Replace with \"{source_said}\"") }),
+            // A comparison base is worded into its sentence: no replacement fits.
+            fix: (!matches!(period, Period::Base(_))).then(|| Fix { span: at, replacement: source_said.to_string(), title: format!("Replace with \"{source_said}\"") }),
         });
     }
     if let Some(trace) = trace {

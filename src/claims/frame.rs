@@ -25,7 +25,15 @@ pub enum Period {
     Half(u8),
     /// 1 to 12.
     Month(u8),
+    /// What a change is measured against: [`BASE_YEAR`] ("year-over-year", "from last year's
+    /// $2.40", "the prior year") or [`BASE_QUARTER`] ("sequentially", "from the prior quarter").
+    Base(u8),
 }
+
+/// [`Period::Base`]: a change against the year before.
+pub const BASE_YEAR: u8 = 0;
+/// [`Period::Base`]: a change against the quarter before.
+pub const BASE_QUARTER: u8 = 1;
 
 impl Period {
     fn kind(self) -> u8 {
@@ -34,6 +42,7 @@ impl Period {
             Period::Quarter(_) => 1,
             Period::Half(_) => 2,
             Period::Month(_) => 3,
+            Period::Base(_) => 4,
         }
     }
 }
@@ -82,7 +91,7 @@ impl Frame {
     /// value, with the other frame's period of that kind: "second quarter" against "first
     /// quarter".
     pub fn conflicting_period(&self, other: &Frame) -> Option<((Period, Span), (Period, Span))> {
-        (0..4u8).find_map(|kind| {
+        (0..5u8).find_map(|kind| {
             let mine: Vec<(Period, Span)> = self.periods.iter().copied().filter(|(p, _)| p.kind() == kind).collect();
             let theirs: Vec<(Period, Span)> = other.periods.iter().copied().filter(|(p, _)| p.kind() == kind).collect();
             let shared = mine.iter().any(|(p, _)| theirs.iter().any(|(t, _)| t == p));
@@ -254,6 +263,8 @@ impl Period {
             Period::Quarter(q) => format!("Q{q}"),
             Period::Half(h) => format!("H{h}"),
             Period::Month(m) => MONTHS.get(usize::from(m).wrapping_sub(1)).copied().unwrap_or("?").to_string(),
+            Period::Base(BASE_YEAR) => "year-over-year".to_string(),
+            Period::Base(_) => "quarter-over-quarter".to_string(),
         }
     }
 }
@@ -357,7 +368,11 @@ fn period_regex() -> &'static Regex {
           | (?i:\b(?P<hword>first|second)[-\s]half\b)
           | \bH(?P<hnum>[12])\b
           | \b(?P<month>January|February|March|April|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)
-          | \b(?:in|of|since|until|by|last|this|next|early|late|mid-?)\s(?P<may>May)\b",
+          | \b(?:in|of|since|until|by|last|this|next|early|late|mid-?)\s(?P<may>May)\b
+          | (?i:\b(?P<byear>year[-\s](?:over|on)[-\s]year|(?:a\s)?year\s(?:ago|earlier)|prior[-\s]year|same\s(?:period|quarter)\s(?:of\s)?(?:last|the\sprevious|the\sprior|a)\syear))\b
+          | (?i:\b(?:from|than|over|versus|vs\.?|compared\s(?:with|to))\s(?:the\s)?(?P<byear_after>(?:last|prior|previous|preceding)[-\s]year(?:'s)?))\b
+          | (?i:\b(?P<bquarter>quarter[-\s](?:over|on)[-\s]quarter|sequential(?:ly)?|(?:prior|previous|preceding|linked)\squarter(?:'s)?|(?:a\s)?quarter\s(?:ago|earlier)))\b
+          | (?i:\b(?:from|than|over|versus|vs\.?|compared\s(?:with|to))\s(?:the\s)?(?P<bquarter_after>last\squarter(?:'s)?))\b",
         )
         .unwrap()
     })
@@ -378,7 +393,7 @@ pub fn periods(text: &str, span: Span) -> Vec<(Period, Span)> {
         let Some(c) = period_regex().captures_at(slice, found.start()) else { continue };
         let Some(whole) = c.get(0) else { continue };
         // The mention without the preposition that introduces a bare "May".
-        let written = c.name("may").unwrap_or(whole);
+        let written = c.name("may").or(c.name("byear_after")).or(c.name("bquarter_after")).unwrap_or(whole);
         let at = Span::new(span.start + written.start(), span.start + written.end());
         let period = if let Some(y) = c.name("year") {
             y.as_str().parse().ok().map(Period::Year)
@@ -392,6 +407,10 @@ pub fn periods(text: &str, span: Span) -> Vec<(Period, Span)> {
             month(m.as_str()).map(Period::Month)
         } else if c.name("may").is_some() {
             Some(Period::Month(5))
+        } else if c.name("byear").or(c.name("byear_after")).is_some() {
+            Some(Period::Base(BASE_YEAR))
+        } else if c.name("bquarter").or(c.name("bquarter_after")).is_some() {
+            Some(Period::Base(BASE_QUARTER))
         } else {
             None
         };
@@ -506,6 +525,31 @@ mod tests {
         }
         // "may" the verb is no month.
         assert!(periods("Prices may rise.", Span::new(0, 16)).is_empty());
+    }
+
+    #[test]
+    fn comparison_bases_are_periods_written_without_their_preposition() {
+        let cases = [
+            ("EPS was $3.50, up 40.6% from last year's $2.40.", Some((BASE_YEAR, "last year's"))),
+            ("Net orders rose 89% year-over-year.", Some((BASE_YEAR, "year-over-year"))),
+            ("Sales rose 4% compared with the prior year.", Some((BASE_YEAR, "prior year"))),
+            ("Margins improved sequentially.", Some((BASE_QUARTER, "sequentially"))),
+            ("EPS was up 12% from the previous quarter.", Some((BASE_QUARTER, "previous quarter"))),
+            ("Income rose 5% versus last quarter.", Some((BASE_QUARTER, "last quarter"))),
+            // The time of a fact, not what a change is measured against.
+            ("Sales rose 5% last year.", None),
+            ("in the last quarter of 2020", None),
+        ];
+        for (text, expected) in cases {
+            let found: Vec<(u8, &str)> = periods(text, Span::new(0, text.len()))
+                .into_iter()
+                .filter_map(|(p, at)| match p {
+                    Period::Base(b) => Some((b, at.slice(text))),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(found.first().copied(), expected, "{text}");
+        }
     }
 
     #[test]
