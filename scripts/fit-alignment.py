@@ -4,6 +4,7 @@ figure report one fact (so the difference is an error), from the dev sets' label
 
     scripts/fit-alignment.py collect [--bin target/release/copydesk] | gzip -n > scripts/fit-alignment.tsv.gz
     scripts/fit-alignment.py fit scripts/fit-alignment.tsv.gz
+    scripts/fit-alignment.py threshold scripts/fit-alignment.tsv.gz
 
 `collect` lints every dev set with `--trace` and keeps the `decide` lines: one per draft figure
 that no source states, with the features of its best-aligned differing source figure (see
@@ -13,7 +14,11 @@ error (`current`). A figure is positive when a label of its draft covers it (any
 negative, and so is every figure of the unrelated AI/tech articles linted against the seeds. `fit` fits a logistic regression (L2, plain gradient descent: no dependencies), prints
 the weights as Rust constants for `src/check/align.rs`, and for each threshold how many figures
 the fitted rule adds to the hand-set one, right and wrong. The data the constants were fitted on is
-kept beside this script (`scripts/fit-alignment.tsv.gz`).
+kept beside this script (`scripts/fit-alignment.tsv.gz`). `threshold` reads the weights and the
+gate (FITTED_SHARED) from src/check/align.rs and sets the threshold the same way for that gate:
+the weights were fitted with every figure whose sentences share 1.5 words; the rule asks only
+where they share FITTED_SHARED, since below it the best-scored unrelated figure (a short draft
+sentence whose few shared words sit right by both figures) set the threshold for all.
 """
 import gzip
 import math
@@ -24,6 +29,11 @@ import sys
 
 SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared")
 SETS_PER_FOLDER = ["summedits-dev/ectsum", "summedits-dev/podcast", "summedits-dev/sales_call"]
+# Content words the sentences must share for a figure to enter the fit (the weights were fitted
+# with the gate at CLAUSE_SHARED, 1.5). `threshold` then applies the rule's own gate,
+# FITTED_SHARED, read from src/check/align.rs.
+FIT_SHARED = 1.5
+ALIGN_RS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "check", "align.rs")
 DECIDE = re.compile(r"^trace: (.+?): decide at (\d+) (\d+) current=(\d) (.*?)(?: \| .*)?$")
 
 
@@ -121,8 +131,8 @@ def fit(path, l2=0.01, rate=0.5, rounds=4000):
     rows = load(path)
     names = rows[0][3]
     # The hand-set rule stays; the fitted one is asked only where it is silent, and only when
-    # the sentences share at least CLAUSE_SHARED (1.5) words (`shared` is scaled by 1/10).
-    rows = [r for r in rows if not r[2] and r[4][names.index("shared")] >= 0.15 - 1e-6]
+    # the sentences share at least FIT_SHARED words (`shared` is scaled by 1/10).
+    rows = [r for r in rows if not r[2] and r[4][names.index("shared")] >= FIT_SHARED / 10 - 1e-6]
     data = [(x, y) for (_, y, cur, _, x) in rows]
     n = len(names)
     w = [0.0] * n
@@ -171,11 +181,46 @@ def fit(path, l2=0.01, rate=0.5, rounds=4000):
         print(f"{t:>20}  {right:>11}  {len(wrong):>11}  {by}")
 
 
+
+def rule_in_code():
+    """The bias, weights and gate of the rule as src/check/align.rs holds them."""
+    code = open(ALIGN_RS, encoding="utf-8").read()
+    bias = float(re.search(r"MISMATCH_BIAS: f32 = (-?[\d.]+);", code).group(1))
+    gate = float(re.search(r"const FITTED_SHARED: f32 = ([\d.]+);", code).group(1))
+    block = re.search(r"MISMATCH_WEIGHTS: \[\(&str, f32\); \d+\] = \[(.*?)\];", code, re.S).group(1)
+    weights = {name: float(w) for name, w in re.findall(r'\("(\w+)", (-?[\d.]+)\)', block)}
+    return bias, weights, gate
+
+
+def threshold(path):
+    """The threshold for the rule in the code: the margin above the best-scored figure no label
+    marks, among the figures the hand-set rule leaves silent whose sentences share at least the
+    rule's gate (FITTED_SHARED) words."""
+    bias, weights, gate = rule_in_code()
+    rows = load(path)
+    names = rows[0][3]
+    scored = []
+    for s, y, cur, _, x in rows:
+        if cur or x[names.index("shared")] < gate / 10 - 1e-6:
+            continue
+        scored.append((bias + sum(weights[n] * v for n, v in zip(names, x)), y, s))
+    margin = 0.25
+    highest_wrong = max(z for z, y, _ in scored if not y)
+    t = math.ceil((highest_wrong + margin) * 100) / 100
+    right = [s for z, y, s in scored if z >= t and y]
+    by = {}
+    for s in right:
+        by[s] = by.get(s, 0) + 1
+    print(f"gate {gate} words: best unlabelled figure at {highest_wrong:.2f}")
+    print(f"const MISMATCH_LOG_ODDS: f32 = {t:.2f}; // adds {len(right)} labelled errors {by}, no unlabelled finding")
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "collect":
         binary = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--bin" else "target/release/copydesk"
         collect(binary)
     elif len(sys.argv) == 3 and sys.argv[1] == "fit":
         fit(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "threshold":
+        threshold(sys.argv[2])
     else:
         sys.exit(__doc__)
