@@ -163,9 +163,21 @@ pub(super) fn judge_sentence(
             continue;
         }
         let relative = if sv != 0.0 { (dv - sv).abs() / sv.abs() } else { f64::INFINITY };
-        if q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source, options.dollar.as_deref()) {
+        let hedged = q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source, options.dollar.as_deref());
+        if hedged && !bound_excludes(q.bound, dv, a.source.bound, sv) {
             // "about 80 percent" for "82 percent": a hedge the writer added covers the difference.
             push(text, report, q.span, ev, None);
+            continue;
+        }
+        if hedged && confident {
+            // "More than half" for "46%": near, but on the wrong side of the draft's own bound.
+            let finding = hedge(
+                draft_text,
+                &ev,
+                format!("draft says \"{draft_text}\"; source says \"{}\", which is not {}", ev.text, bound_phrase(q.bound)),
+                "Use the source's figure",
+            );
+            push(text, report, q.span, ev, Some(finding));
             continue;
         }
         if !confident {
@@ -221,6 +233,25 @@ fn push_equal(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate, a:
         }
     }
     push(text, report, q.span, ev, finding);
+}
+
+/// Whether a draft bound rules out the source's value: "more than half" (over 0.5) for a source
+/// that says 46% (or about, or at most 46%), "nearly 50" for 52. A source bounded the same way as
+/// the draft ("more than 46%") rules nothing out.
+fn bound_excludes(draft: Bound, draft_value: f64, source: Bound, source_value: f64) -> bool {
+    match draft.side() {
+        1 => source.side() <= 0 && source_value < draft_value,
+        -1 => source.side() >= 0 && source_value > draft_value,
+        _ => false,
+    }
+}
+
+/// How a hedge-mismatch message names the side a draft bound claims.
+fn bound_phrase(bound: Bound) -> &'static str {
+    match bound.side() {
+        1 => "above the draft's figure",
+        _ => "below the draft's figure",
+    }
 }
 
 /// Whether another figure of the draft sentence than figure `i` has its value in source
@@ -413,6 +444,18 @@ mod tests {
         assert!(!is_compound_modifier("10 days"));
         assert!(!is_compound_modifier("4-7%"));
         assert!(!is_compound_modifier("-12 percent"));
+    }
+
+    #[test]
+    fn a_bound_rules_out_values_on_its_other_side_only() {
+        assert!(bound_excludes(Bound::Over, 0.5, Bound::Exact, 0.46));
+        assert!(bound_excludes(Bound::Nearly, 50.0, Bound::Exact, 52.0));
+        assert!(bound_excludes(Bound::AtLeast, 100.0, Bound::Approx, 95.0));
+        assert!(!bound_excludes(Bound::Over, 0.5, Bound::Exact, 0.52));
+        assert!(!bound_excludes(Bound::Nearly, 50.0, Bound::Exact, 48.0));
+        assert!(!bound_excludes(Bound::Approx, 50.0, Bound::Exact, 46.0));
+        // "more than 46%" in the source does not rule out "more than half".
+        assert!(!bound_excludes(Bound::Over, 0.5, Bound::Over, 0.46));
     }
 
     #[test]
