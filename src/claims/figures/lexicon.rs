@@ -526,15 +526,20 @@ pub const MEASURES: &[(&str, &str, bool)] = &[
 ];
 
 /// Qualifier phrases before a figure, by bound, longest first within a class.
+///
+/// "just under 20 percent" states a ceiling that the figure stays below, as "less than" does;
+/// the intensifier only says it is close. It is `under` (like "just over" is `over`), not
+/// `nearly`, which reads as an estimate ("nearly 20 percent"). Both bound the figure from below
+/// the number, so a check that compares sides treats them alike.
 pub const QUALIFIERS: &[(&str, &str)] = &[
-    ("just under", "nearly"),
-    ("just shy of", "nearly"),
-    ("a shade under", "nearly"),
-    ("a touch under", "nearly"),
-    ("just below", "nearly"),
+    ("just under", "under"),
+    ("just shy of", "under"),
+    ("a shade under", "under"),
+    ("a touch under", "under"),
+    ("just below", "under"),
     ("slightly less than", "under"),
-    ("slightly under", "nearly"),
-    ("a little under", "nearly"),
+    ("slightly under", "under"),
+    ("a little under", "under"),
     ("close to", "nearly"),
     ("not quite", "nearly"),
     ("nearly", "nearly"),

@@ -157,7 +157,7 @@ const ROWS: &[Row] = &[
     ("Between 1600 and 1900, temperatures dropped.", "1600 and 1900", 1600.0, Some(1900.0), Some("date"), "exact", None),
     // a conversion in brackets shares the figure's qualifier and direction
     ("Customers with more than 7.5 million Danish crowns (US $1.1 million) pay.", "US $1.1 million", 1.1e6, None, Some("USD"), "over", None),
-    ("It makes just under 296 hp (224 kW / 300 PS).", "300 PS", 300.0, None, Some("metric-horsepower"), "nearly", None),
+    ("It makes just under 296 hp (224 kW / 300 PS).", "300 PS", 300.0, None, Some("metric-horsepower"), "under", None),
     ("Temperatures dropped by 1 to 1.5 degrees Celsius (1.8 to 2.7 Fahrenheit).", "1.8 to 2.7 Fahrenheit", 1.8, Some(2.7), Some("degree-fahrenheit"), "exact", Some("down")),
     ("The debris stretched for 7 miles (11 km).", "11 km", 11.0, None, Some("kilometre"), "exact", None),
     // a direction verb a few words before "by"
@@ -182,7 +182,10 @@ const ROWS: &[Row] = &[
     // qualifiers
     ("Nearly 30 percent use it.", "Nearly 30 percent", 30.0, None, Some("percent"), "nearly", None),
     ("Almost 30 percent use it.", "Almost 30 percent", 30.0, None, Some("percent"), "nearly", None),
-    ("Just under 30 percent use it.", "Just under 30 percent", 30.0, None, Some("percent"), "nearly", None),
+    // "just under" is a ceiling, like "less than" (regression: it was read as "nearly")
+    ("Just under 30 percent use it.", "Just under 30 percent", 30.0, None, Some("percent"), "under", None),
+    ("It accounts for just below 20 percent.", "just below 20 percent", 20.0, None, Some("percent"), "under", None),
+    ("It makes just under 296 hp (224 kW / 300 PS).", "224 kW", 224.0, None, Some("kilowatt"), "under", None),
     ("Close to 30 percent use it.", "Close to 30 percent", 30.0, None, Some("percent"), "nearly", None),
     ("Around 30 percent use it.", "Around 30 percent", 30.0, None, Some("percent"), "approx", None),
     ("Roughly 30 percent use it.", "Roughly 30 percent", 30.0, None, Some("percent"), "approx", None),
