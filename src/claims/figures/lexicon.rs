@@ -412,6 +412,7 @@ pub const MEASURES: &[(&str, &str, bool)] = &[
     ("pints", "pint", false),
     ("pint", "pint", false),
     ("quarts", "quart", false),
+    ("quart", "quart", false),
     ("gallon", "gallon", false),
     ("barrel", "barrel", false),
     ("hectare", "hectare", false),
@@ -520,6 +521,9 @@ pub const MEASURES: &[(&str, &str, bool)] = &[
     ("teraflops", "teraflop", false),
     ("petaflops", "petaflop", false),
     ("bpd", "barrel-per-day", false),
+    // Gas prices: "US $2.24 per mmBTU" (a million British thermal units).
+    ("mmbtu", "mega-british-thermal-unit", false),
+    ("btu", "british-thermal-unit", false),
     ("b/d", "barrel-per-day", false),
     ("gigawatt", "gigawatt", false),
     ("kilowatt", "kilowatt", false),
@@ -769,4 +773,12 @@ pub const OPENING_WORDS: &[&str] = &[
     "almost", "approximately", "around", "less", "more", "fewer", "at", "among", "within",
     "during", "across", "per", "plus", "minus", "negative", "step", "chapter", "part", "round", "day",
     "week", "year", "game", "stage", "phase", "number", "no", "nos", "page", "figure", "table",
+];
+
+/// Words after "N-" that make an adjective or an idiom, not a noun the figure counts ("a
+/// 30-strong squad", "a three-way race", "20-something", "a two-sided market").
+pub const HYPHEN_NOT_COUNTED: &[&str] = &[
+    "something", "plus", "strong", "long", "wide", "high", "deep", "tall", "thick", "sided",
+    "dimensional", "fold", "year-old", "nil", "love", "zero", "horse", "upon", "over", "under",
+    "thirds", "third", "fifth", "quarter", "tenth", "time", "odd", "way", "ish",
 ];

@@ -457,6 +457,17 @@ fn is_adjective_after_one(word: &str) -> bool {
 fn is_plural(word: &str) -> bool {
     matches!(word, "people" | "men" | "women" | "children" | "staff" | "personnel" | "police" | "cattle" | "data")
         || (word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is"))
+        || man_compound_plural(word)
+}
+
+/// "fishermen", "congresswomen", "gunmen": the plural of a compound in -man or -woman. Nouns
+/// that merely end in "men" ("specimen", "abdomen", "regimen") are singular.
+fn man_compound_plural(word: &str) -> bool {
+    const NOT_COMPOUNDS: &[&str] = &[
+        "specimen", "abdomen", "regimen", "acumen", "stamen", "bitumen", "cyclamen", "albumen", "foramen",
+        "gravamen", "dolmen", "cerumen", "semen", "hymen", "yemen", "lumen", "rumen", "numen", "germen",
+    ];
+    word.len() > 5 && word.ends_with("men") && word.chars().all(|c| c.is_ascii_lowercase()) && !NOT_COMPOUNDS.contains(&word)
 }
 
 fn singular(word: &str) -> String {
@@ -475,6 +486,7 @@ fn singular(word: &str) -> String {
         "thieves" => "thief".into(),
         "wolves" => "wolf".into(),
         _ if word.ends_with("uses") => word[..word.len() - 2].to_string(),
+        _ if man_compound_plural(word) => format!("{}man", &word[..word.len() - 3]),
         _ => crate::words::stem(word),
     }
 }
