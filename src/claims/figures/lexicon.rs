@@ -696,6 +696,8 @@ pub const MONTHS: &[&str] = &[
     "sept", "oct", "nov", "dec",
 ];
 
+pub const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
 /// Words before a number that make it a label, not a statistic.
 pub const LABEL_WORDS: &[&str] = &[
     "page", "pages", "p", "pp", "section", "chapter", "no", "number", "article", "clause",

@@ -216,6 +216,11 @@ const ROWS: &[Row] = &[
     ("It offers four-, five- and six-cylinder engines.", "six-cylinder", 6.0, None, Some("cylinder"), "exact", None),
     ("They offer 10-, 20- and 30-year bonds.", "10-", 10.0, None, Some("year"), "exact", None),
     ("A 30-member team won.", "30-member", 30.0, None, Some("member"), "exact", None),
+    // an age set off by commas after a name
+    ("Maddon, 66, has used the downtime.", "66", 66.0, None, Some("year-of-age"), "exact", None),
+    // the end of a change may leave out the unit of its start
+    ("He dropped from 208 pounds to 193 by exercising.", "193", 193.0, None, Some("pound"), "exact", None),
+    ("It climbed from 21 mpg combined to 23 for FWD models.", "23", 23.0, None, Some("mile-per-gallon"), "exact", None),
     ("Gas was up 10.4 cents to US $2.24 per mmBTU.", "US $2.24 per mmBTU", 2.24, None, Some("USD-per-mega-british-thermal-unit"), "exact", None),
     // direction
     ("Spending was 82 percent lower than US peers.", "82 percent lower", 82.0, None, Some("percent"), "exact", Some("down")),
@@ -398,10 +403,13 @@ fn years_old_are_an_age_not_a_span_of_time() {
 
 #[test]
 fn look_alikes_of_the_new_unit_rules_have_no_unit() {
-    // (sentence, figure text): no counted compound.
+    // (sentence, figure text): neither an age, a counted compound nor a change's end.
     let cases = [
+        ("Sales were strong in Texas, 12, Ohio, 9, and Utah, 4.", "12"),
+        ("In June, 45, not 50, applied.", "45"),
         ("They named a 30-strong squad.", "30"),
         ("It was a three-way race.", "three"),
+        ("Prices went from 5% in May, then to 6 in June.", "6"),
     ];
     for (text, figure) in cases {
         let found = extract(text);
