@@ -255,6 +255,10 @@ fn extract_visible(masked: &str) -> Vec<Quantity> {
             if let Some(prev) = out.last() {
                 inherited = converted_figure(masked, prev, &mut q, inherited);
                 unit_from_start_of_change(masked, prev, &mut q);
+                direction_of_gapped_clause(masked, prev, &mut q);
+            }
+            if let Some(prev) = out.last_mut() {
+                unit_from_whole(masked, prev, &q);
             }
             out.push(q);
         }
@@ -317,6 +321,35 @@ fn unit_from_start_of_change(text: &str, prev: &Quantity, q: &mut Quantity) {
     };
     if from && to {
         q.unit = prev.unit.clone();
+    }
+}
+
+/// "Shares of Ross were down 2.3%, Burlington by 2.6%": a clause that leaves out its verb
+/// keeps the direction of the figure before it. Only names may stand between.
+fn direction_of_gapped_clause(text: &str, prev: &Quantity, q: &mut Quantity) {
+    if q.direction.is_some() || prev.direction.is_none() || prev.unit != q.unit || prev.span.end > q.span.start {
+        return;
+    }
+    let Some(gap) = text[prev.span.end..q.span.start].strip_prefix(", ").and_then(|g| g.strip_suffix(" by ")) else { return };
+    let words: Vec<&str> = gap.split(' ').collect();
+    let names = words.len() <= 4
+        && words.iter().all(|w| *w == "the" || w.chars().next().is_some_and(|c| c.is_uppercase()) && w.chars().all(|c| c.is_alphanumeric() || matches!(c, '&' | '-' | '\'' | '’' | '.')));
+    if names {
+        q.direction = prev.direction;
+    }
+}
+
+/// "280 million of the 1.5 billion shekels", "3 of the 10 members": a part of a whole stated
+/// with a unit is in that unit.
+fn unit_from_whole(text: &str, part: &mut Quantity, whole: &Quantity) {
+    if part.unit != Unit::None || part.vague || part.high.is_some() || part.span.end > whole.span.start || part.value > whole.value {
+        return;
+    }
+    if !matches!(whole.unit, Unit::Currency(_) | Unit::Measure(_) | Unit::Count(_)) {
+        return;
+    }
+    if matches!(&text[part.span.end..whole.span.start], " of the " | " of its " | " of their ") {
+        part.unit = whole.unit.clone();
     }
 }
 

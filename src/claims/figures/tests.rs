@@ -109,7 +109,7 @@ const ROWS: &[Row] = &[
     ("They built a 10-point lead.", "10-point", 10.0, None, Some("point"), "exact", None),
     ("Kimi K2 is a 1-trillion-parameter model.", "1-trillion-parameter", 1e12, None, Some("parameter"), "exact", None),
     ("OpenAI raised $6.6 billion in October.", "$6.6 billion", 6.6e9, None, Some("USD"), "exact", None),
-    ("He has only raised 280 million of the 1.5 billion shekels.", "280 million", 2.8e8, None, None, "exact", None),
+    ("He has only raised 280 million of the 1.5 billion shekels.", "280 million", 2.8e8, None, Some("ILS"), "exact", None),
     ("The firm raised prices by 5%.", "5%", 5.0, None, Some("percent"), "exact", Some("up")),
     ("It drew 700 million weekly users.", "700 million weekly users", 7e8, None, Some("user"), "exact", None),
     ("It has 400 million monthly active users.", "400 million monthly active users", 4e8, None, Some("user"), "exact", None),
@@ -222,6 +222,12 @@ const ROWS: &[Row] = &[
     ("He dropped from 208 pounds to 193 by exercising.", "193", 193.0, None, Some("pound"), "exact", None),
     ("It climbed from 21 mpg combined to 23 for FWD models.", "23", 23.0, None, Some("mile-per-gallon"), "exact", None),
     ("Gas was up 10.4 cents to US $2.24 per mmBTU.", "US $2.24 per mmBTU", 2.24, None, Some("USD-per-mega-british-thermal-unit"), "exact", None),
+    // a part of a whole takes the whole's unit
+    ("Only 3 of the 10 members voted.", "3", 3.0, None, Some("member"), "exact", None),
+    // a clause without its verb keeps the direction of the figure before it
+    ("Shares of Ross were down 2.3%, Burlington by 2.6% and Gap was flat.", "2.6%", 2.6, None, Some("percent"), "exact", Some("down")),
+    ("The Nasdaq rose 1%, the Dow by 0.5%.", "0.5%", 0.5, None, Some("percent"), "exact", Some("up")),
+    ("Revenue fell 5%, helped by 3% inflation.", "3%", 3.0, None, Some("percent"), "exact", None),
     // direction
     ("Spending was 82 percent lower than US peers.", "82 percent lower", 82.0, None, Some("percent"), "exact", Some("down")),
     ("Spending was 82 percent higher than US peers.", "82 percent higher", 82.0, None, Some("percent"), "exact", Some("up")),
@@ -410,6 +416,7 @@ fn look_alikes_of_the_new_unit_rules_have_no_unit() {
         ("They named a 30-strong squad.", "30"),
         ("It was a three-way race.", "three"),
         ("Prices went from 5% in May, then to 6 in June.", "6"),
+        ("Only 30 of the 25 members came.", "30"),
     ];
     for (text, figure) in cases {
         let found = extract(text);
