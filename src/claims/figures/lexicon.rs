@@ -412,6 +412,7 @@ pub const MEASURES: &[(&str, &str, bool)] = &[
     ("pints", "pint", false),
     ("pint", "pint", false),
     ("quarts", "quart", false),
+    ("quart", "quart", false),
     ("gallon", "gallon", false),
     ("barrel", "barrel", false),
     ("hectare", "hectare", false),
@@ -520,21 +521,29 @@ pub const MEASURES: &[(&str, &str, bool)] = &[
     ("teraflops", "teraflop", false),
     ("petaflops", "petaflop", false),
     ("bpd", "barrel-per-day", false),
+    // Gas prices: "US $2.24 per mmBTU" (a million British thermal units).
+    ("mmbtu", "mega-british-thermal-unit", false),
+    ("btu", "british-thermal-unit", false),
     ("b/d", "barrel-per-day", false),
     ("gigawatt", "gigawatt", false),
     ("kilowatt", "kilowatt", false),
 ];
 
 /// Qualifier phrases before a figure, by bound, longest first within a class.
+///
+/// "just under 20 percent" states a ceiling that the figure stays below, as "less than" does;
+/// the intensifier only says it is close. It is `under` (like "just over" is `over`), not
+/// `nearly`, which reads as an estimate ("nearly 20 percent"). Both bound the figure from below
+/// the number, so a check that compares sides treats them alike.
 pub const QUALIFIERS: &[(&str, &str)] = &[
-    ("just under", "nearly"),
-    ("just shy of", "nearly"),
-    ("a shade under", "nearly"),
-    ("a touch under", "nearly"),
-    ("just below", "nearly"),
+    ("just under", "under"),
+    ("just shy of", "under"),
+    ("a shade under", "under"),
+    ("a touch under", "under"),
+    ("just below", "under"),
     ("slightly less than", "under"),
-    ("slightly under", "nearly"),
-    ("a little under", "nearly"),
+    ("slightly under", "under"),
+    ("a little under", "under"),
     ("close to", "nearly"),
     ("not quite", "nearly"),
     ("nearly", "nearly"),
@@ -687,6 +696,8 @@ pub const MONTHS: &[&str] = &[
     "sept", "oct", "nov", "dec",
 ];
 
+pub const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
 /// Words before a number that make it a label, not a statistic.
 pub const LABEL_WORDS: &[&str] = &[
     "page", "pages", "p", "pp", "section", "chapter", "no", "number", "article", "clause",
@@ -764,4 +775,12 @@ pub const OPENING_WORDS: &[&str] = &[
     "almost", "approximately", "around", "less", "more", "fewer", "at", "among", "within",
     "during", "across", "per", "plus", "minus", "negative", "step", "chapter", "part", "round", "day",
     "week", "year", "game", "stage", "phase", "number", "no", "nos", "page", "figure", "table",
+];
+
+/// Words after "N-" that make an adjective or an idiom, not a noun the figure counts ("a
+/// 30-strong squad", "a three-way race", "20-something", "a two-sided market").
+pub const HYPHEN_NOT_COUNTED: &[&str] = &[
+    "something", "plus", "strong", "long", "wide", "high", "deep", "tall", "thick", "sided",
+    "dimensional", "fold", "year-old", "nil", "love", "zero", "horse", "upon", "over", "under",
+    "thirds", "third", "fifth", "quarter", "tenth", "time", "odd", "way", "ish",
 ];

@@ -251,8 +251,14 @@ fn extract_visible(masked: &str) -> Vec<Quantity> {
         if let Some(mut q) = parsed {
             consumed = q.span.end.max(q.number_span.end);
             mark_age(masked, &mut q);
+            mark_appositive_age(masked, &mut q);
             if let Some(prev) = out.last() {
                 inherited = converted_figure(masked, prev, &mut q, inherited);
+                unit_from_start_of_change(masked, prev, &mut q);
+                direction_of_gapped_clause(masked, prev, &mut q);
+            }
+            if let Some(prev) = out.last_mut() {
+                unit_from_whole(masked, prev, &q);
             }
             out.push(q);
         }
@@ -271,6 +277,79 @@ fn mark_age(text: &str, q: &mut Quantity) {
     let old = rest.strip_prefix('-').or_else(|| rest.strip_prefix(' ')).and_then(|r| r.strip_prefix("old"));
     if old.is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric())) {
         q.unit = Unit::Measure("year-of-age".into());
+    }
+}
+
+/// "Maddon, 66, has used the downtime": a bare whole number set off by commas right after a
+/// name is that person's age. A list ("Texas, 12, Ohio, 9") goes on with another name.
+fn mark_appositive_age(text: &str, q: &mut Quantity) {
+    if q.unit != Unit::None || q.high.is_some() || q.bound != Bound::Exact || q.direction.is_some() || q.span != q.number_span {
+        return;
+    }
+    let digits = q.number_span.slice(text);
+    if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) || !(1.0..=120.0).contains(&q.value) {
+        return;
+    }
+    let Some(before) = text[..q.number_span.start].strip_suffix(", ") else { return };
+    let name = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+    let capitalised = name.chars().next().is_some_and(|c| c.is_uppercase()) && name.chars().skip(1).all(|c| c.is_lowercase());
+    let lower = name.to_lowercase();
+    if name.len() < 2 || !capitalised || MONTHS.contains(&lower.as_str()) || WEEKDAYS.contains(&lower.as_str()) || OPENING_WORDS.contains(&lower.as_str()) || lower.ends_with("ly") {
+        return;
+    }
+    let Some(after) = text[q.number_span.end..].strip_prefix(", ") else { return };
+    if !after.starts_with(|c: char| c.is_lowercase()) {
+        return;
+    }
+    q.unit = Unit::Measure("year-of-age".into());
+}
+
+/// "dropping from 208 pounds to 193", "from 21 mpg combined to 23": the figure a change ends
+/// at may leave out the unit of the figure it starts from.
+fn unit_from_start_of_change(text: &str, prev: &Quantity, q: &mut Quantity) {
+    if q.unit != Unit::None || q.vague || q.high.is_some() || prev.span.end > q.span.start || matches!(prev.unit, Unit::None | Unit::Date | Unit::Fraction) {
+        return;
+    }
+    let before = text[..prev.span.start].trim_end();
+    let from = before.strip_suffix("from").is_some_and(|b| !b.ends_with(|c: char| c.is_alphanumeric()));
+    let gap: Vec<&str> = text[prev.span.end..q.span.start].split_whitespace().collect();
+    let to = match gap.as_slice() {
+        ["to"] => true,
+        // One plain word may qualify the first figure: "21 mpg combined to 23".
+        [word, "to"] => word.chars().all(|c| c.is_lowercase()),
+        _ => false,
+    };
+    if from && to {
+        q.unit = prev.unit.clone();
+    }
+}
+
+/// "Shares of Ross were down 2.3%, Burlington by 2.6%": a clause that leaves out its verb
+/// keeps the direction of the figure before it. Only names may stand between.
+fn direction_of_gapped_clause(text: &str, prev: &Quantity, q: &mut Quantity) {
+    if q.direction.is_some() || prev.direction.is_none() || prev.unit != q.unit || prev.span.end > q.span.start {
+        return;
+    }
+    let Some(gap) = text[prev.span.end..q.span.start].strip_prefix(", ").and_then(|g| g.strip_suffix(" by ")) else { return };
+    let words: Vec<&str> = gap.split(' ').collect();
+    let names = words.len() <= 4
+        && words.iter().all(|w| *w == "the" || w.chars().next().is_some_and(|c| c.is_uppercase()) && w.chars().all(|c| c.is_alphanumeric() || matches!(c, '&' | '-' | '\'' | '’' | '.')));
+    if names {
+        q.direction = prev.direction;
+    }
+}
+
+/// "280 million of the 1.5 billion shekels", "3 of the 10 members": a part of a whole stated
+/// with a unit is in that unit.
+fn unit_from_whole(text: &str, part: &mut Quantity, whole: &Quantity) {
+    if part.unit != Unit::None || part.vague || part.high.is_some() || part.span.end > whole.span.start || part.value > whole.value {
+        return;
+    }
+    if !matches!(whole.unit, Unit::Currency(_) | Unit::Measure(_) | Unit::Count(_)) {
+        return;
+    }
+    if matches!(&text[part.span.end..whole.span.start], " of the " | " of its " | " of their ") {
+        part.unit = whole.unit.clone();
     }
 }
 
@@ -457,6 +536,17 @@ fn is_adjective_after_one(word: &str) -> bool {
 fn is_plural(word: &str) -> bool {
     matches!(word, "people" | "men" | "women" | "children" | "staff" | "personnel" | "police" | "cattle" | "data")
         || (word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is"))
+        || man_compound_plural(word)
+}
+
+/// "fishermen", "congresswomen", "gunmen": the plural of a compound in -man or -woman. Nouns
+/// that merely end in "men" ("specimen", "abdomen", "regimen") are singular.
+fn man_compound_plural(word: &str) -> bool {
+    const NOT_COMPOUNDS: &[&str] = &[
+        "specimen", "abdomen", "regimen", "acumen", "stamen", "bitumen", "cyclamen", "albumen", "foramen",
+        "gravamen", "dolmen", "cerumen", "semen", "hymen", "yemen", "lumen", "rumen", "numen", "germen",
+    ];
+    word.len() > 5 && word.ends_with("men") && word.chars().all(|c| c.is_ascii_lowercase()) && !NOT_COMPOUNDS.contains(&word)
 }
 
 fn singular(word: &str) -> String {
@@ -475,6 +565,7 @@ fn singular(word: &str) -> String {
         "thieves" => "thief".into(),
         "wolves" => "wolf".into(),
         _ if word.ends_with("uses") => word[..word.len() - 2].to_string(),
+        _ if man_compound_plural(word) => format!("{}man", &word[..word.len() - 3]),
         _ => crate::words::stem(word),
     }
 }

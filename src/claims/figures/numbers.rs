@@ -592,14 +592,19 @@ impl<'t> Parser<'t> {
         Some(self.fraction_quantity(numeral.start, denominator.end, numeral.value / denominator.value))
     }
 
-    pub(super) fn fraction_quantity(&self, start: usize, end: usize, value: f64) -> Quantity {
+    pub(super) fn fraction_quantity(&self, start: usize, number_end: usize, value: f64) -> Quantity {
         let (bound, qualifier_start) = self.qualifier_before(start);
+        // "1/16 of a US pint" is 0.0625 pint, not a share of something.
+        let (unit, end) = match self.measure_of_one(number_end) {
+            Some((measure, measure_end)) => (Unit::Measure(measure), measure_end),
+            None => (Unit::Fraction, number_end),
+        };
         Quantity {
             span: Span::new(qualifier_start.unwrap_or(start), end),
-            number_span: Span::new(start, end),
+            number_span: Span::new(start, number_end),
             value,
             high: None,
-            unit: Unit::Fraction,
+            unit,
             bound,
             direction: self.direction_before(qualifier_start.unwrap_or(start)),
             vague: false,

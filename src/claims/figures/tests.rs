@@ -107,9 +107,9 @@ const ROWS: &[Row] = &[
     ("Sales rose threefold last year.", "threefold", 3.0, None, Some("time"), "exact", Some("up")),
     ("Each sample weighs only ~45g.", "~45g", 45.0, None, Some("gram"), "approx", None),
     ("They built a 10-point lead.", "10-point", 10.0, None, Some("point"), "exact", None),
-    ("Kimi K2 is a 1-trillion-parameter model.", "1-trillion", 1e12, None, None, "exact", None),
+    ("Kimi K2 is a 1-trillion-parameter model.", "1-trillion-parameter", 1e12, None, Some("parameter"), "exact", None),
     ("OpenAI raised $6.6 billion in October.", "$6.6 billion", 6.6e9, None, Some("USD"), "exact", None),
-    ("He has only raised 280 million of the 1.5 billion shekels.", "280 million", 2.8e8, None, None, "exact", None),
+    ("He has only raised 280 million of the 1.5 billion shekels.", "280 million", 2.8e8, None, Some("ILS"), "exact", None),
     ("The firm raised prices by 5%.", "5%", 5.0, None, Some("percent"), "exact", Some("up")),
     ("It drew 700 million weekly users.", "700 million weekly users", 7e8, None, Some("user"), "exact", None),
     ("It has 400 million monthly active users.", "400 million monthly active users", 4e8, None, Some("user"), "exact", None),
@@ -146,7 +146,6 @@ const ROWS: &[Row] = &[
     ("Chipmakers will produce sub-7 nanometer chips.", "sub-7 nanometer", 7.0, None, Some("nanometre"), "under", None),
     ("Trade fell to $-50.8bn in April.", "$-50.8bn", -5.08e10, None, Some("USD"), "exact", None),
     ("It cut the false positive rate to .001 per cent.", ".001 per cent", 0.001, None, Some("percent"), "exact", None),
-    ("A fluid ounce is 1/16 of a US pint.", "1/16", 0.0625, None, Some("fraction"), "exact", None),
     ("A beetle can go 0 to 80km/h in about 8 seconds.", "0 to 80km/h", 0.0, Some(80.0), Some("kilometre-per-hour"), "exact", None),
     ("He dropped from 208 pounds to 193 by exercising.", "208 pounds", 208.0, None, Some("pound"), "exact", None),
     ("The club was sold for 50 million pounds.", "50 million pounds", 5e7, None, Some("GBP"), "exact", None),
@@ -157,7 +156,7 @@ const ROWS: &[Row] = &[
     ("Between 1600 and 1900, temperatures dropped.", "1600 and 1900", 1600.0, Some(1900.0), Some("date"), "exact", None),
     // a conversion in brackets shares the figure's qualifier and direction
     ("Customers with more than 7.5 million Danish crowns (US $1.1 million) pay.", "US $1.1 million", 1.1e6, None, Some("USD"), "over", None),
-    ("It makes just under 296 hp (224 kW / 300 PS).", "300 PS", 300.0, None, Some("metric-horsepower"), "nearly", None),
+    ("It makes just under 296 hp (224 kW / 300 PS).", "300 PS", 300.0, None, Some("metric-horsepower"), "under", None),
     ("Temperatures dropped by 1 to 1.5 degrees Celsius (1.8 to 2.7 Fahrenheit).", "1.8 to 2.7 Fahrenheit", 1.8, Some(2.7), Some("degree-fahrenheit"), "exact", Some("down")),
     ("The debris stretched for 7 miles (11 km).", "11 km", 11.0, None, Some("kilometre"), "exact", None),
     // a direction verb a few words before "by"
@@ -182,7 +181,10 @@ const ROWS: &[Row] = &[
     // qualifiers
     ("Nearly 30 percent use it.", "Nearly 30 percent", 30.0, None, Some("percent"), "nearly", None),
     ("Almost 30 percent use it.", "Almost 30 percent", 30.0, None, Some("percent"), "nearly", None),
-    ("Just under 30 percent use it.", "Just under 30 percent", 30.0, None, Some("percent"), "nearly", None),
+    // "just under" is a ceiling, like "less than" (regression: it was read as "nearly")
+    ("Just under 30 percent use it.", "Just under 30 percent", 30.0, None, Some("percent"), "under", None),
+    ("It accounts for just below 20 percent.", "just below 20 percent", 20.0, None, Some("percent"), "under", None),
+    ("It makes just under 296 hp (224 kW / 300 PS).", "224 kW", 224.0, None, Some("kilowatt"), "under", None),
     ("Close to 30 percent use it.", "Close to 30 percent", 30.0, None, Some("percent"), "nearly", None),
     ("Around 30 percent use it.", "Around 30 percent", 30.0, None, Some("percent"), "approx", None),
     ("Roughly 30 percent use it.", "Roughly 30 percent", 30.0, None, Some("percent"), "approx", None),
@@ -198,6 +200,34 @@ const ROWS: &[Row] = &[
     ("It has over than 60% of the Fortune 100.", "over than 60%", 60.0, None, Some("percent"), "over", None),
     ("Unite Group was down 68 p at 1112 p.", "68 p", 68.0, None, Some("penny"), "exact", Some("down")),
     ("In 2021 most people worked from home.", "2021", 2021.0, None, Some("date"), "exact", None),
+    // a decimal before "second" is a time, not an ordinal
+    ("He runs a 4.3 second 40-yard dash.", "4.3 second", 4.3, None, Some("second"), "exact", None),
+    // a fraction of one measure is an amount in that measure
+    ("A fluid ounce is 1/16 of a US pint.", "1/16 of a US pint", 0.0625, None, Some("pint"), "exact", None),
+    ("It is 1⁄32 of a US quart.", "1⁄32 of a US quart", 0.03125, None, Some("quart"), "exact", None),
+    ("A third of a mile of road was closed.", "A third of a mile", 1.0 / 3.0, None, Some("mile"), "exact", None),
+    ("A third of the staff left.", "A third", 1.0 / 3.0, None, Some("fraction"), "exact", None),
+    // compounds in -men are plurals
+    ("About 60 commercial fishermen work there.", "About 60 commercial fishermen", 60.0, None, Some("fisherman"), "approx", None),
+    ("Police say 12 gunmen attacked.", "12 gunmen", 12.0, None, Some("gunman"), "exact", None),
+    // a hyphenated modifier names what the figure counts, also across suspended hyphens
+    ("It offers four-, five- and six-cylinder engines.", "four-", 4.0, None, Some("cylinder"), "exact", None),
+    ("It offers four-, five- and six-cylinder engines.", "five-", 5.0, None, Some("cylinder"), "exact", None),
+    ("It offers four-, five- and six-cylinder engines.", "six-cylinder", 6.0, None, Some("cylinder"), "exact", None),
+    ("They offer 10-, 20- and 30-year bonds.", "10-", 10.0, None, Some("year"), "exact", None),
+    ("A 30-member team won.", "30-member", 30.0, None, Some("member"), "exact", None),
+    // an age set off by commas after a name
+    ("Maddon, 66, has used the downtime.", "66", 66.0, None, Some("year-of-age"), "exact", None),
+    // the end of a change may leave out the unit of its start
+    ("He dropped from 208 pounds to 193 by exercising.", "193", 193.0, None, Some("pound"), "exact", None),
+    ("It climbed from 21 mpg combined to 23 for FWD models.", "23", 23.0, None, Some("mile-per-gallon"), "exact", None),
+    ("Gas was up 10.4 cents to US $2.24 per mmBTU.", "US $2.24 per mmBTU", 2.24, None, Some("USD-per-mega-british-thermal-unit"), "exact", None),
+    // a part of a whole takes the whole's unit
+    ("Only 3 of the 10 members voted.", "3", 3.0, None, Some("member"), "exact", None),
+    // a clause without its verb keeps the direction of the figure before it
+    ("Shares of Ross were down 2.3%, Burlington by 2.6% and Gap was flat.", "2.6%", 2.6, None, Some("percent"), "exact", Some("down")),
+    ("The Nasdaq rose 1%, the Dow by 0.5%.", "0.5%", 0.5, None, Some("percent"), "exact", Some("up")),
+    ("Revenue fell 5%, helped by 3% inflation.", "3%", 3.0, None, Some("percent"), "exact", None),
     // direction
     ("Spending was 82 percent lower than US peers.", "82 percent lower", 82.0, None, Some("percent"), "exact", Some("down")),
     ("Spending was 82 percent higher than US peers.", "82 percent higher", 82.0, None, Some("percent"), "exact", Some("up")),
@@ -375,4 +405,37 @@ fn years_old_are_an_age_not_a_span_of_time() {
     }
     let found = extract("The contract runs for 50 years.");
     assert_ne!(found[0].unit, Unit::Measure("year-of-age".into()));
+}
+
+#[test]
+fn look_alikes_of_the_new_unit_rules_have_no_unit() {
+    // (sentence, figure text): neither an age, a counted compound nor a change's end.
+    let cases = [
+        ("Sales were strong in Texas, 12, Ohio, 9, and Utah, 4.", "12"),
+        ("In June, 45, not 50, applied.", "45"),
+        ("They named a 30-strong squad.", "30"),
+        ("It was a three-way race.", "three"),
+        ("Prices went from 5% in May, then to 6 in June.", "6"),
+        ("Only 30 of the 25 members came.", "30"),
+    ];
+    for (text, figure) in cases {
+        let found = extract(text);
+        let q = found.iter().find(|q| q.number_span.slice(text) == figure);
+        assert!(q.is_some_and(|q| q.unit == Unit::None), "{text}: {:?}", q.map(|q| (&q.unit, q.span.slice(text))));
+    }
+}
+
+#[test]
+fn man_compounds_are_plural_but_words_ending_in_men_need_not_be() {
+    for (word, plural, singular_form) in [
+        ("fishermen", true, "fisherman"),
+        ("congresswomen", true, "congresswoman"),
+        ("specimen", false, "specimen"),
+        ("regimen", false, "regimen"),
+    ] {
+        assert_eq!(is_plural(word), plural, "{word}");
+        if plural {
+            assert_eq!(singular(word), singular_form, "{word}");
+        }
+    }
 }

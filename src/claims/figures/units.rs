@@ -136,14 +136,15 @@ impl<'t> Parser<'t> {
             }
         }
         // Hyphenated measures: "12-inch", "65-year-old", "10-fold".
-        if let Some(r) = rest.strip_prefix('-') {
+        if rest.starts_with('-') {
             let (word, word_end) = self.word_at(end + 1);
-            let lower = word.to_lowercase();
-            if let Some((_, unit, _)) = MEASURES.iter().find(|(s, _, _)| *s == lower && !s.contains(' ')) {
-                let _ = r;
-                return Some((Unit::Measure(unit.to_string()), word_end, false));
+            if word.is_empty() {
+                // "four-, five- and six-cylinder engines": a suspended hyphen takes the unit of
+                // the last figure of the series. The unit ends at the hyphen; the shared noun
+                // belongs to the last figure.
+                return self.suspended_hyphen_unit(end + 1).map(|unit| (unit, end + 1, false));
             }
-            return None;
+            return self.hyphenated_unit(word, word_end).map(|unit| (unit, word_end, false));
         }
         let at = self.skip_spaces(end);
         if at == end && !rest.is_empty() && !rest.starts_with(['°']) {
@@ -183,8 +184,9 @@ impl<'t> Parser<'t> {
             if matches && boundary(surface.len()) {
                 if *unit == "second" && !numeral.is_word && lower.starts_with("second ") {
                     // "2 second-tier" is rare; "30 seconds" is plural. Singular "second" after a
-                    // number other than one is an ordinal use ("the 2 second ...").
-                    if numeral.value != 1.0 {
+                    // whole number other than one is an ordinal use ("the 2 second ..."); after a
+                    // decimal ("a 4.3 second 40-yard dash") it can only be the time.
+                    if numeral.value != 1.0 && numeral.value.fract() == 0.0 {
                         continue;
                     }
                 }
@@ -198,6 +200,86 @@ impl<'t> Parser<'t> {
             return self.unit_after(at + 2, &inner);
         }
         self.count_noun(at, numeral).map(|(unit, noun_end)| (unit, noun_end, false))
+    }
+
+    /// The unit named by the word after a figure's hyphen: a measure ("12-inch") or, when the
+    /// compound modifies a noun, the singular noun it counts ("six-cylinder engines",
+    /// "a 30-member team"). Anything else ("one-off", "a three-way race") has no unit.
+    pub(super) fn hyphenated_unit(&self, word: &str, word_end: usize) -> Option<Unit> {
+        let lower = word.to_lowercase();
+        if let Some((_, unit, _)) = MEASURES.iter().find(|(s, _, _)| *s == lower && !s.contains(' ')) {
+            return Some(Unit::Measure(unit.to_string()));
+        }
+        // Only a lowercase noun that a space and another lowercase word follow: the compound is
+        // then a modifier, and its second word a noun ("cylinder" in "six-cylinder engine").
+        let modifier = self.char_at(word_end) == Some(' ') && {
+            let (next, _) = self.word_at(word_end + 1);
+            next.chars().next().is_some_and(|c| c.is_lowercase())
+        };
+        let noun_like = word.chars().count() >= 4
+            && word.chars().all(|c| c.is_lowercase())
+            && could_be_singular_noun(&lower)
+            && !lower.ends_with('s')
+            && !lower.ends_with("ly")
+            && !NOT_COUNT_NOUNS.contains(&lower.as_str())
+            && !VERBS_NOT_NOUNS.contains(&lower.as_str())
+            && !HYPHEN_NOT_COUNTED.contains(&lower.as_str());
+        (modifier && noun_like).then_some(Unit::Count(lower))
+    }
+
+    /// The unit of a suspended hyphen ("four-" in "four-, five- and six-cylinder"): the unit of
+    /// the hyphenated figure that ends the series, when only ", ", "and", "or" and numbers in
+    /// words or digits with a bare hyphen stand between.
+    pub(super) fn suspended_hyphen_unit(&self, mut at: usize) -> Option<Unit> {
+        for _ in 0..6 {
+            let rest = &self.text[at..];
+            let skipped = rest.len() - rest.trim_start_matches([',', ' ']).len();
+            at += skipped;
+            let (word, word_end) = self.word_at(at);
+            let lower = word.to_lowercase();
+            if matches!(lower.as_str(), "and" | "or") {
+                at = word_end;
+                continue;
+            }
+            // The next figure of the series: a number word or digits, then a hyphen.
+            let number_end = if !word.is_empty() && UNITS_WORDS.iter().chain(TENS_WORDS).any(|(w, _)| *w == lower) {
+                word_end
+            } else {
+                let digits = self.text[at..].bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+                if digits == 0 {
+                    return None;
+                }
+                at + digits
+            };
+            if !self.text[number_end..].starts_with('-') {
+                return None;
+            }
+            let (unit_word, unit_end) = self.word_at(number_end + 1);
+            if !unit_word.is_empty() {
+                return self.hyphenated_unit(unit_word, unit_end);
+            }
+            at = number_end + 1;
+        }
+        None
+    }
+
+    /// "1/16 of a US pint", "a third of a mile": a fraction of one measure is an amount in that
+    /// measure (0.0625 pint). Returns the measure and where its name ends.
+    pub(super) fn measure_of_one(&self, end: usize) -> Option<(String, usize)> {
+        let rest = &self.text[end..];
+        let after = rest.strip_prefix(" of a ").or_else(|| rest.strip_prefix(" of an "))?;
+        let mut at = end + (rest.len() - after.len());
+        let (word, word_end) = self.word_at(at);
+        // The system a measure belongs to: "a US pint", "an imperial gallon".
+        if matches!(word.to_lowercase().as_str(), "us" | "imperial" | "metric" | "british" | "standard") && self.char_at(word_end) == Some(' ') {
+            at = word_end + 1;
+        }
+        let (word, word_end) = self.word_at(at);
+        let lower = word.to_lowercase();
+        MEASURES
+            .iter()
+            .find(|(s, _, case_sensitive)| !case_sensitive && *s == lower && !s.contains(' '))
+            .map(|(_, unit, _)| (unit.to_string(), word_end))
     }
 
     /// The singular noun a bare number counts: "13 countries", "100 humanoid robot companies"
