@@ -20,7 +20,7 @@ pub fn explain(code: Code) -> Explanation {
         ),
         Code::UnitMismatch => (
             "The draft's figure has another unit than the source's.",
-            "Same value, another unit: percent for percentage points, another currency (S$ for US$, NT$ for US$). A bare `$` is taken to be any dollar unless `dollar` in copydesk.toml narrows it.",
+            "Same value, another unit: percent for percentage points, another currency (S$ for US$, NT$ for US$), another unit of the same kind (`54 kilometres` for `54 miles`, `three days` for `three hours`, `10,000 kilograms` for `10,000 tonnes`). A figure converted into another unit of its kind agrees when it is the source's amount within 2% (`10,000 kg` for `10 tonnes`, `54 kilometres` for `34 miles`): lengths, masses, areas, volumes, times, data sizes, energy, power, speeds and temperatures convert. A bare `$` is taken to be any dollar unless `dollar` in copydesk.toml narrows it.",
             "draft:  Micron will pay NT$1.8 billion for the fab.\nsource: ... from Powerchip Semiconductor Manufacturing Corp for US$1.8 billion\nfix:    NT$1.8 billion -> US$1.8 billion",
         ),
         Code::HedgeMismatch => (

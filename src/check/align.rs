@@ -4,6 +4,7 @@
 //! its clause names; the thresholds and the fitted rule that decide when an alignment is strong
 //! enough to call a difference an error are defined, and documented, here.
 
+use crate::claims::figures::conversions::{self, Dimension};
 use crate::claims::figures::{Quantity, Unit};
 use crate::claims::frame::{self, Frame};
 use crate::words;
@@ -20,7 +21,7 @@ const ERROR_COVERAGE: f32 = 0.45;
 const ERROR_LOCAL: f32 = 0.15;
 /// Content words the draft sentence and the source passage must share (neighbours count half)
 /// before a difference is called an error: short sentences cover each other by chance.
-const MIN_SHARED: f32 = 3.0;
+pub(super) const MIN_SHARED: f32 = 3.0;
 /// Share of the draft figure's measure (its clause's words, nearest weighing most) a source
 /// figure's clause must name for the two to report one fact when the sentences share little:
 /// a paraphrase, or one clause of a long compound sentence. Set on the dev sets (ectsum,
@@ -75,6 +76,8 @@ pub(super) enum Family {
     Share,
     Money,
     Measure(String),
+    /// Measures of one kind that convert into each other (kilometres and miles).
+    Dimension(Dimension),
     Count,
     Date,
 }
@@ -84,7 +87,10 @@ pub(super) fn family(unit: &Unit) -> Family {
         Unit::Percent | Unit::PercentagePoint | Unit::Fraction => Family::Share,
         Unit::Currency(_) => Family::Money,
         Unit::Measure(m) if m == "time" => Family::Count,
-        Unit::Measure(m) => Family::Measure(m.clone()),
+        Unit::Measure(m) => match conversions::dimension(m) {
+            Some(d) => Family::Dimension(d),
+            None => Family::Measure(m.clone()),
+        },
         Unit::Count(_) | Unit::None => Family::Count,
         Unit::Date => Family::Date,
     }
@@ -95,7 +101,33 @@ pub(super) fn same_value(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12)
 }
 
+/// Two measures of one family in different units ("54 kilometres", "34 miles"): each value in
+/// the source's unit, as the writer converted it.
+pub(super) fn converted(draft: &Quantity, source: &Quantity) -> Option<(f64, Option<f64>)> {
+    let (Unit::Measure(from), Unit::Measure(to)) = (&draft.unit, &source.unit) else { return None };
+    if from == to || conversions::dimension(from).is_none() || conversions::dimension(from) != conversions::dimension(to) {
+        return None;
+    }
+    let one = conversions::to_base(1.0, to)?;
+    let zero = conversions::to_base(0.0, to)?;
+    let back = |v: f64| conversions::to_base(v, from).map(|b| (b - zero) / (one - zero));
+    Some((back(draft.value)?, match draft.high {
+        Some(h) => Some(back(h)?),
+        None => None,
+    }))
+}
+
 pub(super) fn same_figure(draft: &Quantity, source: &Quantity) -> bool {
+    if let (Unit::Measure(from), Unit::Measure(to)) = (&draft.unit, &source.unit) {
+        if from != to && conversions::dimension(from).is_some() && conversions::dimension(from) == conversions::dimension(to) {
+            let ends = |a: f64, b: f64| conversions::converts_to(a, from, b, to);
+            return match (draft.high, source.high) {
+                (None, None) => ends(draft.value, source.value),
+                (Some(dh), Some(sh)) => ends(draft.value, source.value) && ends(dh, sh),
+                _ => false,
+            };
+        }
+    }
     let (dv, dh) = draft.comparable();
     let (sv, sh) = source.comparable();
     match (dh, sh) {
@@ -145,11 +177,17 @@ impl Alignment<'_> {
         !self.other_period && self.confident_apart_from_period()
     }
 
-    /// [`Alignment::confident`], whatever periods the two clauses name.
-    pub(super) fn confident_apart_from_period(&self) -> bool {
+    /// The sentences themselves agree well enough to call a difference an error, whatever the
+    /// figure's clause names.
+    pub(super) fn sentence_aligned(&self) -> bool {
         let local = if self.equal { 0.0 } else { ERROR_LOCAL };
         let shared = if self.anchored { MIN_SHARED / 2.0 } else { MIN_SHARED };
-        let sentences = self.coverage >= ERROR_COVERAGE && self.local >= local && self.shared >= shared && (!self.crowded || self.equal || self.measure >= CROWDED_MEASURE);
+        self.coverage >= ERROR_COVERAGE && self.local >= local && self.shared >= shared && (!self.crowded || self.equal || self.measure >= CROWDED_MEASURE)
+    }
+
+    /// [`Alignment::confident`], whatever periods the two clauses name.
+    pub(super) fn confident_apart_from_period(&self) -> bool {
+        let sentences = self.sentence_aligned();
         // A paraphrase shares few words with the whole source sentence but names the same
         // measure in the figure's own clause.
         let clause = self.clause_aligned() && self.shared >= CLAUSE_SHARED;

@@ -9,7 +9,7 @@ use crate::claims::frame::Period;
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
 use crate::position::Span;
 
-use super::align::{align, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_BIAS, MISMATCH_LOG_ODDS, SUPPORT_COVERAGE};
+use super::align::{align, converted, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_BIAS, MISMATCH_LOG_ODDS, MIN_SHARED, SUPPORT_COVERAGE};
 use super::retrieve::{Candidate, DraftSentence};
 use super::CheckOptions;
 
@@ -156,7 +156,13 @@ pub(super) fn judge_sentence(
             push_equal(text, draft, q, c, a, ev, finding, report);
             continue;
         }
-        let (dv, _) = q.comparable();
+        // A measure in another unit of its family is compared in the source's unit.
+        let conversion = converted(q, a.source);
+        // The unit's own words ("square metres", "square kilometers") make a short sentence's
+        // clause look like the source's: across units, the sentences must also share as many
+        // words as an error needs.
+        let confident = confident && (conversion.is_none() || fitted || a.sentence_aligned() || a.shared >= MIN_SHARED);
+        let (dv, _) = conversion.unwrap_or_else(|| q.comparable());
         let (sv, _) = a.source.comparable();
         if q.vague || a.source.vague {
             report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev), finding: None });
@@ -198,7 +204,15 @@ pub(super) fn judge_sentence(
             }
             continue;
         }
-        let finding = if q.high.is_none() && a.source.high.is_none() && q.bound == Bound::Exact && is_rounding(dv, sv) && !unit_conflict(q, a.source, options.dollar.as_deref()) {
+        let finding = if conversion.is_some() && same_value(q.value, a.source.value) && q.high.is_none() == a.source.high.is_none() {
+            // "three days" for "three hours": the number is the source's, its unit is not.
+            Some(error(
+                Code::UnitMismatch,
+                draft_text,
+                &ev,
+                format!("draft says \"{draft_text}\" ({}); source says \"{}\" ({})", q.unit.describe(), ev.text, a.source.unit.describe()),
+            ))
+        } else if conversion.is_none() && q.high.is_none() && a.source.high.is_none() && q.bound == Bound::Exact && is_rounding(dv, sv) && !unit_conflict(q, a.source, options.dollar.as_deref()) {
             Some(hedge(
                 draft_text,
                 &ev,
@@ -206,7 +220,7 @@ pub(super) fn judge_sentence(
                 "Use the source's figure",
             ))
         } else {
-            let scale = if sv != 0.0 && dv != 0.0 {
+            let scale = if conversion.is_none() && sv != 0.0 && dv != 0.0 {
                 let ratio = (dv / sv).log10();
                 if (ratio.round() - ratio).abs() < 1e-6 && ratio.round() != 0.0 { " (a slip of scale)" } else { "" }
             } else {

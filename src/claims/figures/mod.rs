@@ -17,6 +17,7 @@
 //! word lists.
 
 mod bounds;
+pub mod conversions;
 pub mod lexicon;
 mod numbers;
 mod units;
