@@ -117,7 +117,7 @@ const SPEECH_VERBS: &[&str] = &[
     "declared", "announced", "commented", "observed", "predicted", "contended", "contends",
     "maintained", "stressed", "emphasised", "emphasized", "agreed", "agrees", "conceded",
     "tweeted", "testified", "responded", "countered", "cautioned", "concluded", "described",
-    "quipped", "joked", "according", "believes", "thinks",
+    "quipped", "joked", "according", "believes", "thinks", "advised", "advises", "put",
 ];
 
 pub(crate) const DETERMINERS: &[&str] = &[
@@ -149,7 +149,7 @@ pub(super) const REPORTING_NOUNS: &[&str] = &[
 ];
 
 /// Titles that name a role, not a person.
-const TITLES: &[&str] = &[
+pub(crate) const TITLES: &[&str] = &[
     "ceo", "cto", "cfo", "coo", "cio", "president", "chairman", "chairwoman", "chair", "chief", "director",
     "minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "founder", "cofounder", "co-founder",
     "senator", "sen", "governor", "professor", "prof", "dr", "mr", "ms", "mrs", "sir", "executive", "officer",
@@ -205,6 +205,10 @@ pub(super) fn attributions(text: &str, prose: &Prose, p: usize, inner: &[Span]) 
             if !SPEECH_VERBS.contains(&w.as_str()) || (raw != w && w != "according") {
                 continue;
             }
+            // `X put it`, `as X put it`: "put" speaks only with "it" ("put the cost at").
+            if w == "put" && !toks.get(v + 1).is_some_and(|t| t.word && lower(text, t) == "it") {
+                continue;
+            }
             // "to say", "would say" of something else are not attributions.
             if v > 0 && toks[v - 1].word && lower(text, &toks[v - 1]) == "to" && w != "according" {
                 continue;
@@ -241,6 +245,14 @@ fn speaker_for_verb(text: &str, toks: &[Tok], v: usize) -> Option<Speaker> {
             return relative(text, toks, b - 1);
         }
         return np_before(text, toks, b - 1, false);
+    }
+    // `Senator Dick Durbin (D-IL) said`: a parenthetical between the name and the verb.
+    if before.span.slice(text) == ")" {
+        let open = toks[..b - 1].iter().rposition(|t| t.span.slice(text) == "(")?;
+        if b - 1 - open <= 8 && open >= 1 && toks[open - 1].word {
+            return np_before(text, toks, open - 1, false);
+        }
+        return None;
     }
     let is_mark = |t: &Tok| matches!(t.span.slice(text), "\"" | "”" | "“" | "’" | "'" | "»" | "«");
     // `Gao Fei, chief technology officer at BOK Health, said`: an appositive before the verb.
@@ -446,6 +458,17 @@ fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
         return Some(p);
     }
     let w0 = lower(text, first);
+    // `advised de Vries`, `said van der Merwe`: a name that opens with a particle.
+    if NAME_PARTICLES.contains(&w0.as_str()) && !is_cap(text, first) {
+        let next = (i + 1..toks.len().min(i + 3)).find(|&j| !NAME_PARTICLES.contains(&lower(text, &toks[j]).as_str()))?;
+        if toks[next].word && is_cap(text, &toks[next]) && (i + 1..next).all(|j| toks[j].word) {
+            return np_after(text, toks, next).map(|s| {
+                let span = Span::new(first.span.start, s.span.end);
+                Speaker { text: span.slice(text).split_whitespace().collect::<Vec<_>>().join(" "), span, ..s }
+            });
+        }
+        return None;
+    }
     // `said WTO spokesman Keith Rockwell`, `said retail analyst Nick Bubb`: role words before
     // the name.
     let mut k = i;
@@ -483,6 +506,21 @@ fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
         }
         let run = &toks[i..=end];
         let words: Vec<Tok> = run.iter().copied().filter(|t| t.word).collect();
+        // `said Group-IB's Head of Threat Intelligence Dmitry Shestakov`: a title of something
+        // and then the person; of a run of three or more capitalised words after the `of`, the
+        // last two are the name.
+        let title = words.last().is_some_and(|t| TITLES.contains(&lower(text, t).as_str()));
+        if title && toks.get(end + 1).is_some_and(|t| t.word && lower(text, t) == "of") {
+            let after = end + 2;
+            let cap_run = toks[after.min(toks.len())..].iter().take(6).take_while(|t| t.word && is_cap(text, t)).count();
+            if cap_run >= 3 {
+                let name = &toks[after + cap_run - 2..after + cap_run];
+                if name.iter().all(|t| !TITLES.contains(&lower(text, t).as_str())) {
+                    let (t, span) = phrase(text, name);
+                    return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false, reported: false });
+                }
+            }
+        }
         return classify(text, &words, false).map(|mut s| {
             if s.kind == SpeakerKind::Name {
                 s.span = Span::new(s.span.start, run[run.len() - 1].span.end.max(s.span.end));
