@@ -789,6 +789,11 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
             report.checked.push(Checked { span: q.span, verdict: Verdict::Supported, evidence: ev, finding: None });
             return;
         }
+        // Reworded: a quotation of the draft's speaker that says the same in other words.
+        if let Some(found) = q.speaker.as_ref().filter(|_| !short).and_then(|speaker| paraphrase::find(&prose.masked, &pat, speaker, &sources, corpus)) {
+            report.flag(paraphrase::finding(text, q, &pat, &found, &sources));
+            return;
+        }
         report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: ev.clone(), finding: None });
         if !short {
             let message = match (&near, partial) {
@@ -957,6 +962,8 @@ fn push_span(run: &mut Vec<Span>, span: Span) {
         run.push(span);
     }
 }
+
+mod paraphrase;
 
 #[cfg(test)]
 mod tests;

@@ -506,6 +506,19 @@ fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
         }
         let run = &toks[i..=end];
         let words: Vec<Tok> = run.iter().copied().filter(|t| t.word).collect();
+        // `warned Group-IB's head of threat intelligence, Dmitry Shestakov`: an organisation's
+        // role, then the person after a comma.
+        if words.last().is_some_and(|t| is_possessive(text, t)) {
+            let mut j = end + 1;
+            while j < toks.len() && j <= end + 8 && toks[j].word && !is_cap(text, &toks[j]) {
+                j += 1;
+            }
+            if j > end + 1 && toks.get(j).is_some_and(|t| t.span.slice(text) == ",") && toks.get(j + 1).is_some_and(|t| t.word && is_cap(text, t)) {
+                if let Some(name) = np_after(text, toks, j + 1).filter(|s| s.kind == SpeakerKind::Name) {
+                    return Some(name);
+                }
+            }
+        }
         // `said Group-IB's Head of Threat Intelligence Dmitry Shestakov`: a title of something
         // and then the person; of a run of three or more capitalised words after the `of`, the
         // last two are the name.
