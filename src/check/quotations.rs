@@ -371,7 +371,7 @@ fn has_word(text: &str, word: &str) -> bool {
 
 /// Whether the source surely gives the quotation to someone other than the draft's speaker.
 fn conflicts(draft: &Speaker, source: &Speaker, sp: &SourcePara, quote_start: usize) -> bool {
-    if draft.reported || source.reported {
+    if draft.reported || source.reported || source.continued {
         return false;
     }
     let doc = &sp.document;

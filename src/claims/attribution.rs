@@ -39,6 +39,10 @@ pub struct Speaker {
     /// From `according to X`: X may have reported the words (a publication, a filing) rather
     /// than spoken them.
     pub reported: bool,
+    /// Read from the quotation before it (`"A," said X. "B"`): a guess about B, which may
+    /// name who wrote A's words rather than who said B's, so never grounds to call a draft's
+    /// speaker wrong.
+    pub continued: bool,
 }
 
 /// A speech verb and who it attributes to.
@@ -375,7 +379,7 @@ fn prefer_name_before(text: &str, toks: &[Tok], start: usize, found: Option<Spea
 fn pronoun(text: &str, t: &Tok) -> Option<Speaker> {
     let w = lower(text, t);
     if matches!(w.as_str(), "he" | "she" | "they" | "it" | "we" | "i" | "you") {
-        Some(Speaker { kind: SpeakerKind::Pronoun, text: w, span: t.span, resolved: false, follows: false, reported: false })
+        Some(Speaker { kind: SpeakerKind::Pronoun, text: w, span: t.span, resolved: false, follows: false, reported: false, continued: false })
     } else {
         None
     }
@@ -417,7 +421,7 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
         // "CEO", "President": a title alone names nobody.
         if name.iter().all(|t| TITLES.contains(&lower(text, t).as_str())) {
             let (t, span) = phrase(text, words);
-            return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false });
+            return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false, continued: false });
         }
         let initial = sentence_initial && !cut && run == words.len();
         if name.len() == 1 && initial {
@@ -425,11 +429,11 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
             let w = lower(text, &name[0]);
             if w.ends_with('s') && !w.ends_with("ss") {
                 let (t, span) = phrase(text, name);
-                return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false });
+                return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false, continued: false });
             }
         }
         let (t, span) = phrase(text, name);
-        return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false, reported: false });
+        return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false, reported: false, continued: false });
     }
     // A description: from its determiner, or its last three words.
     let d = words.iter().rposition(|t| DETERMINERS.contains(&lower(text, t).as_str()));
@@ -448,7 +452,7 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
         return None;
     }
     let (t, span) = phrase(text, desc);
-    Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false })
+    Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false, continued: false })
 }
 
 /// The noun phrase starting at token `i`, after an inverted verb (`," said Mark Barton of X`).
@@ -530,7 +534,7 @@ fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
                 let name = &toks[after + cap_run - 2..after + cap_run];
                 if name.iter().all(|t| !TITLES.contains(&lower(text, t).as_str())) {
                     let (t, span) = phrase(text, name);
-                    return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false, reported: false });
+                    return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false, reported: false, continued: false });
                 }
             }
         }

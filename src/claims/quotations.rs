@@ -379,7 +379,7 @@ fn build_quotations(text: &str, prose: &Prose, p: usize, marks: &[(Span, Span)],
             let opens_next = prose.sentence_at(open.start) == Some(last_sentence + 1)
                 && prose.sentences[last_sentence + 1].span.start == open.start;
             let one_voice = verbs_in(attributions, gap).all(|k| attributions[k].speaker.as_ref().is_none_or(|s| s.text == before.text));
-            (opens_next && one_voice && words_at_most(text, gap, 12)).then(|| Speaker { follows: false, resolved: true, ..before.clone() })
+            (opens_next && one_voice && words_at_most(text, gap, 12)).then(|| Speaker { follows: false, resolved: true, continued: true, ..before.clone() })
         });
         out.push(Quotation { span: Span::new(open.start, close.end), parts, paragraph: p, speaker });
         previous_end = close.end;

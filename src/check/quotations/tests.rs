@@ -240,3 +240,14 @@ fn quotations_the_source_splits_or_leaves_unattributed_keep_their_speaker() {
     // them: nothing is said.
     assert_eq!(loud("“I can't recall when we've had people come before us and plead with us to regulate them,” said Senator Richard Blumenthal."), vec![]);
 }
+
+/// Regression: a quotation that goes on in the voice of the one before it (a guess) is no
+/// grounds for a misattribution (a company's blog post quoted, then its policy director).
+#[test]
+fn a_continued_voice_never_makes_a_misattribution() {
+    let source = "“The generality of language models is clear,” OpenAI wrote in a blog post. “We want to communicate in a responsible manner that empowers journalists to verify what we have done.”\n";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“We want to communicate in a responsible manner that empowers journalists to verify what we have done,” Jack Clark wrote.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert!(report.findings.iter().all(|f| f.severity > Severity::Warning), "{:?}", report.findings);
+}
