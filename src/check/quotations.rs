@@ -24,7 +24,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::claims::attribution::{Speaker, SpeakerKind, DETERMINERS};
+use crate::claims::attribution::{Speaker, SpeakerKind, DETERMINERS, TITLES};
 use crate::claims::quotations::{Quotation, SpanCover};
 use crate::claims::wording::{qlex, Gap, Item, QTok};
 use crate::corpus::quotes::ParagraphQuotes;
@@ -303,6 +303,30 @@ fn names_match(a: &str, b: &str) -> bool {
         || (b.len() == 1 && a.iter().any(|w| close(&b[0], w)))
 }
 
+/// A name's surname: its last word, without a possessive.
+fn surname(name: &str) -> Option<&str> {
+    let last = name.split_whitespace().next_back()?.trim_end_matches("'s").trim_end_matches("’s");
+    (last.chars().count() >= 2).then_some(last)
+}
+
+/// A name's given name: the capitalised word before the surname, not a title (`Senator`).
+fn given_name(name: &str) -> Option<&str> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let given = *words.len().checked_sub(2).and_then(|i| words.get(i))?;
+    let is_name = given.chars().next().is_some_and(char::is_uppercase) && given.chars().all(|c| c.is_alphabetic() || c == '-');
+    (is_name && !TITLES.contains(&given.to_lowercase().as_str())).then_some(given)
+}
+
+/// Whether two names share a surname but surely not a person: both give a given name, and
+/// neither given name is an initial, a short form or a spelling of the other (`Dario Amodei`,
+/// `Daniela Amodei`). A nickname (`Dick`, `Richard`) also differs: callers ask the article too.
+fn namesakes(a: &str, b: &str) -> bool {
+    let surname = |s: &str| s.split_whitespace().next_back().map(str::to_lowercase);
+    let (Some(x), Some(y)) = (given_name(a), given_name(b)) else { return false };
+    let (x, y) = (x.to_lowercase(), y.to_lowercase());
+    surname(a) == surname(b) && x.chars().count() >= 3 && y.chars().count() >= 3 && !x.starts_with(&y) && !y.starts_with(&x) && edit_distance(&x, &y) > 1
+}
+
 /// Levenshtein distance, for names spelt two ways (`Mueller`, `Meuller`).
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -347,13 +371,18 @@ fn has_word(text: &str, word: &str) -> bool {
 
 /// Whether the source surely gives the quotation to someone other than the draft's speaker.
 fn conflicts(draft: &Speaker, source: &Speaker, sp: &SourcePara, quote_start: usize) -> bool {
-    if draft.reported || source.reported {
-        return false;
-    }
-    if draft.kind != SpeakerKind::Name || same_speaker(draft, source) != Some(false) && source.kind == SpeakerKind::Name {
+    if draft.reported || source.reported || source.continued {
         return false;
     }
     let doc = &sp.document;
+    // `Dario Amodei` for `Daniela Amodei`: one surname, two people, when the article names both.
+    let namesake = source.kind == SpeakerKind::Name && !source.resolved && namesakes(&draft.text, &source.text) && {
+        let full = draft.text.split_whitespace().rev().take(2).collect::<Vec<_>>();
+        has_word(&doc.text, &format!("{} {}", full[1], full[0]))
+    };
+    if draft.kind != SpeakerKind::Name || !namesake && same_speaker(draft, source) != Some(false) && source.kind == SpeakerKind::Name {
+        return false;
+    }
     // The surname: titles and affiliations before it ("Progress CEO Adam Kovacevich") are
     // shared by too many people to tell anything.
     let name_words: Vec<&str> = draft
@@ -366,6 +395,7 @@ fn conflicts(draft: &Speaker, source: &Speaker, sp: &SourcePara, quote_start: us
     if name_words.is_empty() {
         return false;
     }
+    let name_words = if namesake { given_name(&draft.text).into_iter().collect() } else { name_words };
     let para_end = doc.prose.paragraphs[sp.paragraph].end;
     match source.kind {
         SpeakerKind::Name => {
@@ -378,6 +408,10 @@ fn conflicts(draft: &Speaker, source: &Speaker, sp: &SourcePara, quote_start: us
                     (Some(a), Some(b)) => a.cover(b).slice(&doc.text),
                     _ => doc.prose.paragraphs[sp.paragraph].slice(&doc.text),
                 }
+            } else if source.resolved && surname(&source.text).is_some_and(|w| has_word(&doc.text[doc.prose.paragraphs[sp.paragraph].start..quote_start], w)) {
+                // A pronoun whose name stands earlier in the same paragraph: the paragraph
+                // before is past its antecedent.
+                doc.prose.paragraphs[sp.paragraph].slice(&doc.text)
             } else {
                 let from = doc.prose.paragraphs[sp.paragraph.saturating_sub(1)].start;
                 &doc.text[from..para_end]
@@ -586,8 +620,12 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         if let Some((matched, k)) = in_quote {
             found.push((si, matched, Some(k)));
         } else if let Some(matched) = verbatim(&pat, &sp.toks) {
+            // Across quotations (the draft joins two the source splits with a longer
+            // attribution): still the first one's when every quotation it spans is in one voice.
             let first = sp.in_quote[matched[0]];
-            let inside = first.filter(|_| matched.iter().all(|&j| sp.in_quote[j] == first));
+            let voice = |k: Option<usize>| k.and_then(|k| sp.quotes[k].speaker.as_ref()).map(|s| (s.kind, s.text.as_str()));
+            let one_voice = matched.iter().all(|&j| sp.in_quote[j].is_some() && (sp.in_quote[j] == first || voice(sp.in_quote[j]).is_some_and(|v| Some(v) == voice(first))));
+            let inside = first.filter(|_| one_voice);
             found.push((si, matched, inside));
         }
     }
@@ -612,15 +650,31 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         let ev = evidence(sp, figure, source_speaker(best));
         // Only a speaker the draft names outright is compared: a resolved pronoun is a guess.
         if let Some(draft_speaker) = q.speaker.as_ref().filter(|s| n >= 4 && !s.resolved && !s.reported) {
-            let all_conflict = found.iter().all(|f| {
+            let conflicting = |f: &(usize, Vec<usize>, Option<usize>)| {
                 source_speaker(f).is_some_and(|s| {
                     let sp = &sources[f.0];
                     s.kind != SpeakerKind::Pronoun && conflicts(draft_speaker, s, sp, sp.toks[f.1[0]].span.start)
                 })
-            });
+            };
+            // A source that lost the attribution does not speak for the draft's speaker unless
+            // it names them there (this paragraph or the one before).
+            let silent = |f: &(usize, Vec<usize>, Option<usize>)| {
+                source_speaker(f).is_none() && {
+                    let sp = &sources[f.0];
+                    let doc = &sp.document;
+                    let from = doc.prose.paragraphs[sp.paragraph.saturating_sub(1)].start;
+                    let around = &doc.text[from..doc.prose.paragraphs[sp.paragraph].end];
+                    surname(&draft_speaker.text).is_some_and(|w| !has_word(around, w))
+                }
+            };
+            let culprit = if conflicting(best) { Some(best) } else { found.iter().find(|f| conflicting(f)) };
+            let all_conflict = culprit.is_some() && found.iter().all(|f| conflicting(f) || silent(f));
             let ctx = context_score(&context, &sp.context);
-            if all_conflict && (ctx >= 0.2 || n >= 8) {
-                let source = source_speaker(best).expect("conflicting speakers are known");
+            if let Some(culprit) = culprit.filter(|_| all_conflict && (ctx >= 0.2 || n >= 8)) {
+                let sp = &sources[culprit.0];
+                let figure = Span::new(sp.toks[culprit.1[0]].span.start, sp.toks[*culprit.1.last().expect("non-empty")].span.end);
+                let ev = evidence(sp, figure, source_speaker(culprit));
+                let source = source_speaker(culprit).expect("conflicting speakers are known");
                 let at_start = prose.sentence_at(draft_speaker.span.start).is_some_and(|i| prose.sentences[i].span.start == draft_speaker.span.start);
                 let replacement = if source.kind == SpeakerKind::Description && !at_start {
                     lower_first(&source.text)
@@ -733,6 +787,11 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         let partial = best.as_ref().filter(|b| b.real == 0 && b.matched as f32 >= 0.5 * n as f32 && b.matched >= 3);
         if partial.is_some_and(|b| b.free_added == 0) {
             report.checked.push(Checked { span: q.span, verdict: Verdict::Supported, evidence: ev, finding: None });
+            return;
+        }
+        // Reworded: a quotation of the draft's speaker that says the same in other words.
+        if let Some(found) = q.speaker.as_ref().filter(|_| !short).and_then(|speaker| paraphrase::find(&prose.masked, &pat, speaker, &sources, corpus)) {
+            report.flag(paraphrase::finding(text, q, &pat, &found, &sources));
             return;
         }
         report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: ev.clone(), finding: None });
@@ -903,6 +962,8 @@ fn push_span(run: &mut Vec<Span>, span: Span) {
         run.push(span);
     }
 }
+
+mod paraphrase;
 
 #[cfg(test)]
 mod tests;

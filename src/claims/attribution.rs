@@ -39,6 +39,10 @@ pub struct Speaker {
     /// From `according to X`: X may have reported the words (a publication, a filing) rather
     /// than spoken them.
     pub reported: bool,
+    /// Read from the quotation before it (`"A," said X. "B"`): a guess about B, which may
+    /// name who wrote A's words rather than who said B's, so never grounds to call a draft's
+    /// speaker wrong.
+    pub continued: bool,
 }
 
 /// A speech verb and who it attributes to.
@@ -117,7 +121,7 @@ const SPEECH_VERBS: &[&str] = &[
     "declared", "announced", "commented", "observed", "predicted", "contended", "contends",
     "maintained", "stressed", "emphasised", "emphasized", "agreed", "agrees", "conceded",
     "tweeted", "testified", "responded", "countered", "cautioned", "concluded", "described",
-    "quipped", "joked", "according", "believes", "thinks",
+    "quipped", "joked", "according", "believes", "thinks", "advised", "advises", "put",
 ];
 
 pub(crate) const DETERMINERS: &[&str] = &[
@@ -149,7 +153,7 @@ pub(super) const REPORTING_NOUNS: &[&str] = &[
 ];
 
 /// Titles that name a role, not a person.
-const TITLES: &[&str] = &[
+pub(crate) const TITLES: &[&str] = &[
     "ceo", "cto", "cfo", "coo", "cio", "president", "chairman", "chairwoman", "chair", "chief", "director",
     "minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "founder", "cofounder", "co-founder",
     "senator", "sen", "governor", "professor", "prof", "dr", "mr", "ms", "mrs", "sir", "executive", "officer",
@@ -205,6 +209,10 @@ pub(super) fn attributions(text: &str, prose: &Prose, p: usize, inner: &[Span]) 
             if !SPEECH_VERBS.contains(&w.as_str()) || (raw != w && w != "according") {
                 continue;
             }
+            // `X put it`, `as X put it`: "put" speaks only with "it" ("put the cost at").
+            if w == "put" && !toks.get(v + 1).is_some_and(|t| t.word && lower(text, t) == "it") {
+                continue;
+            }
             // "to say", "would say" of something else are not attributions.
             if v > 0 && toks[v - 1].word && lower(text, &toks[v - 1]) == "to" && w != "according" {
                 continue;
@@ -241,6 +249,14 @@ fn speaker_for_verb(text: &str, toks: &[Tok], v: usize) -> Option<Speaker> {
             return relative(text, toks, b - 1);
         }
         return np_before(text, toks, b - 1, false);
+    }
+    // `Senator Dick Durbin (D-IL) said`: a parenthetical between the name and the verb.
+    if before.span.slice(text) == ")" {
+        let open = toks[..b - 1].iter().rposition(|t| t.span.slice(text) == "(")?;
+        if b - 1 - open <= 8 && open >= 1 && toks[open - 1].word {
+            return np_before(text, toks, open - 1, false);
+        }
+        return None;
     }
     let is_mark = |t: &Tok| matches!(t.span.slice(text), "\"" | "”" | "“" | "’" | "'" | "»" | "«");
     // `Gao Fei, chief technology officer at BOK Health, said`: an appositive before the verb.
@@ -363,7 +379,7 @@ fn prefer_name_before(text: &str, toks: &[Tok], start: usize, found: Option<Spea
 fn pronoun(text: &str, t: &Tok) -> Option<Speaker> {
     let w = lower(text, t);
     if matches!(w.as_str(), "he" | "she" | "they" | "it" | "we" | "i" | "you") {
-        Some(Speaker { kind: SpeakerKind::Pronoun, text: w, span: t.span, resolved: false, follows: false, reported: false })
+        Some(Speaker { kind: SpeakerKind::Pronoun, text: w, span: t.span, resolved: false, follows: false, reported: false, continued: false })
     } else {
         None
     }
@@ -405,7 +421,7 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
         // "CEO", "President": a title alone names nobody.
         if name.iter().all(|t| TITLES.contains(&lower(text, t).as_str())) {
             let (t, span) = phrase(text, words);
-            return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false });
+            return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false, continued: false });
         }
         let initial = sentence_initial && !cut && run == words.len();
         if name.len() == 1 && initial {
@@ -413,11 +429,11 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
             let w = lower(text, &name[0]);
             if w.ends_with('s') && !w.ends_with("ss") {
                 let (t, span) = phrase(text, name);
-                return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false });
+                return Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false, continued: false });
             }
         }
         let (t, span) = phrase(text, name);
-        return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false, reported: false });
+        return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false, reported: false, continued: false });
     }
     // A description: from its determiner, or its last three words.
     let d = words.iter().rposition(|t| DETERMINERS.contains(&lower(text, t).as_str()));
@@ -436,7 +452,7 @@ fn classify(text: &str, words: &[Tok], sentence_initial: bool) -> Option<Speaker
         return None;
     }
     let (t, span) = phrase(text, desc);
-    Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false })
+    Some(Speaker { kind: SpeakerKind::Description, text: t, span, resolved: false, follows: false, reported: false, continued: false })
 }
 
 /// The noun phrase starting at token `i`, after an inverted verb (`," said Mark Barton of X`).
@@ -446,6 +462,17 @@ fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
         return Some(p);
     }
     let w0 = lower(text, first);
+    // `advised de Vries`, `said van der Merwe`: a name that opens with a particle.
+    if NAME_PARTICLES.contains(&w0.as_str()) && !is_cap(text, first) {
+        let next = (i + 1..toks.len().min(i + 3)).find(|&j| !NAME_PARTICLES.contains(&lower(text, &toks[j]).as_str()))?;
+        if toks[next].word && is_cap(text, &toks[next]) && (i + 1..next).all(|j| toks[j].word) {
+            return np_after(text, toks, next).map(|s| {
+                let span = Span::new(first.span.start, s.span.end);
+                Speaker { text: span.slice(text).split_whitespace().collect::<Vec<_>>().join(" "), span, ..s }
+            });
+        }
+        return None;
+    }
     // `said WTO spokesman Keith Rockwell`, `said retail analyst Nick Bubb`: role words before
     // the name.
     let mut k = i;
@@ -483,6 +510,34 @@ fn np_after(text: &str, toks: &[Tok], i: usize) -> Option<Speaker> {
         }
         let run = &toks[i..=end];
         let words: Vec<Tok> = run.iter().copied().filter(|t| t.word).collect();
+        // `warned Group-IB's head of threat intelligence, Dmitry Shestakov`: an organisation's
+        // role, then the person after a comma.
+        if words.last().is_some_and(|t| is_possessive(text, t)) {
+            let mut j = end + 1;
+            while j < toks.len() && j <= end + 8 && toks[j].word && !is_cap(text, &toks[j]) {
+                j += 1;
+            }
+            if j > end + 1 && toks.get(j).is_some_and(|t| t.span.slice(text) == ",") && toks.get(j + 1).is_some_and(|t| t.word && is_cap(text, t)) {
+                if let Some(name) = np_after(text, toks, j + 1).filter(|s| s.kind == SpeakerKind::Name) {
+                    return Some(name);
+                }
+            }
+        }
+        // `said Group-IB's Head of Threat Intelligence Dmitry Shestakov`: a title of something
+        // and then the person; of a run of three or more capitalised words after the `of`, the
+        // last two are the name.
+        let title = words.last().is_some_and(|t| TITLES.contains(&lower(text, t).as_str()));
+        if title && toks.get(end + 1).is_some_and(|t| t.word && lower(text, t) == "of") {
+            let after = end + 2;
+            let cap_run = toks[after.min(toks.len())..].iter().take(6).take_while(|t| t.word && is_cap(text, t)).count();
+            if cap_run >= 3 {
+                let name = &toks[after + cap_run - 2..after + cap_run];
+                if name.iter().all(|t| !TITLES.contains(&lower(text, t).as_str())) {
+                    let (t, span) = phrase(text, name);
+                    return Some(Speaker { kind: SpeakerKind::Name, text: t, span, resolved: false, follows: false, reported: false, continued: false });
+                }
+            }
+        }
         return classify(text, &words, false).map(|mut s| {
             if s.kind == SpeakerKind::Name {
                 s.span = Span::new(s.span.start, run[run.len() - 1].span.end.max(s.span.end));

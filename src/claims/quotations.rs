@@ -13,7 +13,7 @@
 use crate::position::Span;
 use crate::prose::Prose;
 
-use super::attribution::{attributions, is_possessive, lex, lower, resolve_pronouns, verbs_in, words_at_most, Attribution, Speaker, REPORTING_NOUNS};
+use super::attribution::{attributions, is_possessive, lex, lower, resolve_pronouns, verbs_in, words_at_most, Attribution, Speaker, SpeakerKind, REPORTING_NOUNS};
 
 /// One quotation in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -367,6 +367,19 @@ fn build_quotations(text: &str, prose: &Prose, p: usize, marks: &[(Span, Span)],
             (same_sentence && words_at_most(text, gap, 3) && verbs_in(attributions, gap).all(|k| !gap.contains(attributions[k].verb.start)))
                 .then(|| last.speaker.clone().map(|s| Speaker { follows: false, ..s }))
                 .flatten()
+        });
+        // `"A," said X in a statement. "B"`: a quotation that opens the sentence right after
+        // another's attribution, with no attribution of its own, goes on in the same voice (a
+        // guess, marked resolved, as a pronoun's speaker is).
+        let speaker = speaker.or_else(|| {
+            let last: &Quotation = out.last()?;
+            let before = last.speaker.as_ref().filter(|s| s.kind == SpeakerKind::Name && s.follows && !s.reported && !s.resolved)?;
+            let gap = Span::new(last.span.end, open.start);
+            let last_sentence = prose.sentence_at(last.span.end.saturating_sub(1))?;
+            let opens_next = prose.sentence_at(open.start) == Some(last_sentence + 1)
+                && prose.sentences[last_sentence + 1].span.start == open.start;
+            let one_voice = verbs_in(attributions, gap).all(|k| attributions[k].speaker.as_ref().is_none_or(|s| s.text == before.text));
+            (opens_next && one_voice && words_at_most(text, gap, 12)).then(|| Speaker { follows: false, resolved: true, continued: true, ..before.clone() })
         });
         out.push(Quotation { span: Span::new(open.start, close.end), parts, paragraph: p, speaker });
         previous_end = close.end;

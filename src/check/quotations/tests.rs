@@ -223,3 +223,31 @@ fn flagged_quotations_link_their_findings() {
         assert!(!f.evidence.is_empty());
     }
 }
+
+/// Regressions of issue 14: speakers the draft swaps for another person the article names.
+#[test]
+fn quotations_the_source_splits_or_leaves_unattributed_keep_their_speaker() {
+    let source = "“Geoff’s contributions to AI are tremendous,” says LeCun, who is chief AI scientist at Meta. “He hadn’t told me he was planning to leave Google.”\n\nSenator Dick Durbin opened the hearing. Blumenthal chaired it.\n\nDurbin spoke first and was brief.\n\nThe mood was friendly. “I can't recall when we've had people come before us and plead with us to regulate them.”\n";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let loud = |draft: &str| -> Vec<Code> {
+        let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+        report.findings.iter().filter(|f| f.severity <= Severity::Warning).map(|f| f.code).collect()
+    };
+    // The draft joins what the source splits with a long attribution: still LeCun's words.
+    assert_eq!(loud("“Geoff's contributions to AI are tremendous,” said Yoshua Bengio. “He hadn't told me he was planning to leave Google.”"), vec![Code::Misattribution]);
+    assert_eq!(loud("“Geoff's contributions to AI are tremendous,” said Yann LeCun. “He hadn't told me he was planning to leave Google.”"), vec![]);
+    // A source without the attribution, near which the draft's speaker is named, speaks for
+    // them: nothing is said.
+    assert_eq!(loud("“I can't recall when we've had people come before us and plead with us to regulate them,” said Senator Richard Blumenthal."), vec![]);
+}
+
+/// Regression: a quotation that goes on in the voice of the one before it (a guess) is no
+/// grounds for a misattribution (a company's blog post quoted, then its policy director).
+#[test]
+fn a_continued_voice_never_makes_a_misattribution() {
+    let source = "“The generality of language models is clear,” OpenAI wrote in a blog post. “We want to communicate in a responsible manner that empowers journalists to verify what we have done.”\n";
+    let corpus = Corpus::from_documents(vec![Document::new("s.txt".into(), None, source.into(), Format::PlainText)], Vec::new(), 0);
+    let draft = "“We want to communicate in a responsible manner that empowers journalists to verify what we have done,” Jack Clark wrote.";
+    let (report, _) = check(draft, Format::PlainText, &corpus, &CheckOptions::default());
+    assert!(report.findings.iter().all(|f| f.severity > Severity::Warning), "{:?}", report.findings);
+}

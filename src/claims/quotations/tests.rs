@@ -139,3 +139,34 @@ fn a_second_quotation_shares_the_first_ones_speaker() {
     let got = quotes_of("Starmer described China as a “nation of immense scale” and a “defining force in technology”.");
     assert_eq!(got[1].1, Some((SpeakerKind::Name, "Starmer".to_string())));
 }
+
+#[test]
+fn speakers_of_issue_14_forms() {
+    let speaker = |text: &str, k: usize| quotes_of(text)[k].1.clone();
+    let name = |s: &str| Some((SpeakerKind::Name, s.to_string()));
+    // A name that opens with a particle, after a verb of advice.
+    assert_eq!(speaker("“Ask first,” advised de Vries.", 0), name("de Vries"));
+    // A title of something, then the person.
+    assert_eq!(speaker("“Many firms use it,” said Ketrel's Head of Threat Research Dana Whitfield in a statement.", 0), name("Dana Whitfield"));
+    // An organisation's role, then the person after a comma.
+    assert_eq!(speaker("“Many firms use it,” warned Ketrel's head of research, Dana Whitfield, on Monday.", 0), name("Dana Whitfield"));
+    // `put it`, with an appositive, and a parenthetical before the verb.
+    assert_eq!(speaker("Zac Hatfield-Dodds, an engineer, put it bluntly: “We held it back.”", 0), name("Zac Hatfield-Dodds"));
+    assert_eq!(speaker("As Senator Dick Durbin (D-IL) put it: “I can't recall that.”", 0), name("Senator Dick Durbin"));
+    // "put" without "it" is no attribution.
+    assert_eq!(speaker("Analysts put the cost at “several billion dollars” last year.", 0), None);
+}
+
+#[test]
+fn a_quotation_after_anothers_attribution_goes_on_in_its_voice() {
+    let text = "“We grew,” said Dana Whitfield in a statement. “Employees use the bot every day.”";
+    let quotes = extract(&Prose::new(text, Format::PlainText));
+    let second = quotes[1].speaker.as_ref().expect("continued voice");
+    assert_eq!(second.text, "Dana Whitfield");
+    assert!(second.resolved && !second.follows, "a continued voice is a guess");
+    // Not across another sentence of narration, nor after someone else's attribution.
+    let text = "“We grew,” said Dana Whitfield. The firm has 40 staff. “Employees use the bot.”";
+    assert_eq!(quotes_of(text)[1].1, None);
+    let text = "“We grew,” said Dana Whitfield. Lee Park disagreed. “Nobody uses the bot.”";
+    assert_eq!(quotes_of(text)[1].1, None);
+}
