@@ -45,7 +45,7 @@ fn same_kind(a: Period, b: Period) -> bool {
 
 /// Whether a source sentence (or its paragraph neighbours) names `period`.
 fn names(c: &Candidate, period: Period) -> bool {
-    c.periods.iter().any(|(p, _)| *p == period) || c.context_periods.contains(&period)
+    c.periods.iter().any(|(p, _)| *p == period) || c.neighbours.iter().any(|n| frame::periods(c.document.prose_text(), *n).iter().any(|(p, _)| *p == period))
 }
 
 /// Whether a source sentence may mean `period` by a year written relative to another ("founded

@@ -116,8 +116,9 @@ pub(super) struct SourceSentence {
     pub(super) clauses: Vec<Span>,
     /// The periods it names, with where each is written.
     pub(super) periods: Vec<(Period, Span)>,
-    /// The periods the neighbouring sentences of its paragraph name.
-    pub(super) context_periods: Vec<Period>,
+    /// The neighbouring sentences of its paragraph, whose periods the period check reads
+    /// (rarely: most source sentences are read for their figures only).
+    pub(super) neighbours: Vec<Span>,
     /// It names a year only relative to another ("last year", "a year ago"), which may be any
     /// year the draft writes out.
     pub(super) relative_year: bool,
@@ -165,17 +166,17 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
     }
     let tokens = words::tokens(text, sentence.span);
     let mut context = HashSet::new();
-    let mut context_periods = Vec::new();
+    let mut neighbours = Vec::new();
     for neighbour in [s.sentence.wrapping_sub(1), s.sentence + 1] {
         if let Some(n) = doc.prose.sentences.get(neighbour as usize) {
             if n.paragraph == sentence.paragraph {
                 context.extend(words::tokens(text, n.span).into_iter().map(|t| t.term));
-                context_periods.extend(frame::periods(text, n.span).into_iter().map(|(p, _)| p));
+                neighbours.push(n.span);
             }
         }
     }
     let relative_year = frame::names_relative_year(sentence.span.slice(text));
-    let clauses = frame::clauses(text, sentence.span, &quantities);
+    let clauses = frame::clauses_with(text, sentence.span, &tokens, &quantities);
     let own = tokens.iter().map(|t| t.term.clone()).collect();
     let windows = quantities.iter().map(|p| window(&tokens, p.span)).collect();
     let frames = frame::frames(doc.prose_text(), sentence.span, &tokens, &quantities);
@@ -194,7 +195,7 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
         tokens,
         clauses,
         periods,
-        context_periods,
+        neighbours,
         relative_year,
     })
 }

@@ -129,7 +129,7 @@ pub fn clauses(text: &str, sentence: Span, figures: &[Quantity]) -> Vec<Span> {
 }
 
 /// [`clauses`], given the sentence's content tokens.
-fn clauses_with(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]) -> Vec<Span> {
+pub fn clauses_with(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]) -> Vec<Span> {
     let words_in = |span: Span| tokens.partition_point(|t| t.span.start < span.end) - tokens.partition_point(|t| t.span.start < span.start);
     let slice = sentence.slice(text);
     let lower = slice.to_ascii_lowercase();
