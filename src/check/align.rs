@@ -101,32 +101,28 @@ pub(super) fn same_value(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12)
 }
 
-/// Two measures of one family in different units ("54 kilometres", "34 miles"): each value in
-/// the source's unit, as the writer converted it.
+/// Two measures of one family in different units ("54 kilometres", "34 miles"): the draft's
+/// value (and range end) in the source's unit, as the writer converted it.
 pub(super) fn converted(draft: &Quantity, source: &Quantity) -> Option<(f64, Option<f64>)> {
     let (Unit::Measure(from), Unit::Measure(to)) = (&draft.unit, &source.unit) else { return None };
-    if from == to || conversions::dimension(from).is_none() || conversions::dimension(from) != conversions::dimension(to) {
+    if from == to {
         return None;
     }
-    let one = conversions::to_base(1.0, to)?;
-    let zero = conversions::to_base(0.0, to)?;
-    let back = |v: f64| conversions::to_base(v, from).map(|b| (b - zero) / (one - zero));
-    Some((back(draft.value)?, match draft.high {
-        Some(h) => Some(back(h)?),
+    let value = conversions::convert(draft.value, from, to)?;
+    let high = match draft.high {
+        Some(h) => Some(conversions::convert(h, from, to)?),
         None => None,
-    }))
+    };
+    Some((value, high))
 }
 
 pub(super) fn same_figure(draft: &Quantity, source: &Quantity) -> bool {
-    if let (Unit::Measure(from), Unit::Measure(to)) = (&draft.unit, &source.unit) {
-        if from != to && conversions::dimension(from).is_some() && conversions::dimension(from) == conversions::dimension(to) {
-            let ends = |a: f64, b: f64| conversions::converts_to(a, from, b, to);
-            return match (draft.high, source.high) {
-                (None, None) => ends(draft.value, source.value),
-                (Some(dh), Some(sh)) => ends(draft.value, source.value) && ends(dh, sh),
-                _ => false,
-            };
-        }
+    if let Some((dv, dh)) = converted(draft, source) {
+        return match (dh, source.high) {
+            (None, None) => conversions::near(dv, source.value),
+            (Some(dh), Some(sh)) => conversions::near(dv, source.value) && conversions::near(dh, sh),
+            _ => false,
+        };
     }
     let (dv, dh) = draft.comparable();
     let (sv, sh) = source.comparable();

@@ -103,19 +103,28 @@ pub fn to_base(value: f64, unit: &str) -> Option<f64> {
 /// "54 kilometres" for "34 miles" (54.7 km), "10 tonnes" for "22,000 pounds" (9.98 t).
 pub const CONVERSION_TOLERANCE: f64 = 0.02;
 
+/// `value` in unit `from` expressed in unit `to`, when both are of one known kind.
+pub fn convert(value: f64, from: &str, to: &str) -> Option<f64> {
+    if dimension(from).is_none() || dimension(from) != dimension(to) {
+        return None;
+    }
+    // From the base unit back to `to` by its two points, which also undoes an offset
+    // (Fahrenheit).
+    let (zero, one) = (to_base(0.0, to)?, to_base(1.0, to)?);
+    Some((to_base(value, from)? - zero) / (one - zero))
+}
+
+/// Whether two amounts, the first converted into the second's unit, agree within
+/// [`CONVERSION_TOLERANCE`].
+pub fn near(converted: f64, other: f64) -> bool {
+    let scale = converted.abs().max(other.abs());
+    scale == 0.0 || (converted - other).abs() <= CONVERSION_TOLERANCE * scale
+}
+
 /// Whether `a` in `unit_a` and `b` in `unit_b`, two units of one family, are one amount within
 /// [`CONVERSION_TOLERANCE`].
 pub fn converts_to(a: f64, unit_a: &str, b: f64, unit_b: &str) -> bool {
-    if dimension(unit_a).is_none() || dimension(unit_a) != dimension(unit_b) {
-        return false;
-    }
-    match (to_base(a, unit_a), to_base(b, unit_b)) {
-        (Some(x), Some(y)) => {
-            let scale = x.abs().max(y.abs());
-            scale == 0.0 || (x - y).abs() <= CONVERSION_TOLERANCE * scale
-        }
-        _ => false,
-    }
+    convert(a, unit_a, unit_b).is_some_and(|a| near(a, b))
 }
 
 #[cfg(test)]
