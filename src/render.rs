@@ -53,6 +53,9 @@ struct JsonEvidence<'a> {
 
 #[derive(Serialize)]
 struct JsonFix<'a> {
+    /// What the fix replaces: the finding's own range, or the whole figure when the finding
+    /// marks one end of a range.
+    range: Range,
     replacement: &'a str,
 }
 
@@ -113,7 +116,7 @@ pub fn json(corpus: &Corpus, drafts: &[DraftResult]) -> String {
                 range: lines.range(draft.text, f.span, PositionEncoding::Utf16),
                 text: f.span.slice(draft.text),
                 evidence: f.evidence.iter().map(|ev| evidence_json(corpus, ev)).collect(),
-                fix: f.fix.as_ref().map(|fix| JsonFix { replacement: &fix.replacement }),
+                fix: f.fix.as_ref().map(|fix| JsonFix { range: lines.range(draft.text, fix.span, PositionEncoding::Utf16), replacement: &fix.replacement }),
             });
         }
     }

@@ -13,6 +13,10 @@ use super::align::{align, converted, same_figure, same_value, Alignment, CLAUSE_
 use super::retrieve::{Candidate, DraftSentence};
 use super::CheckOptions;
 
+/// Sentence coverage enough for a source range equal at both ends to support a draft range
+/// whose clause names its measure.
+const RANGE_SUPPORT_COVERAGE: f32 = 0.1;
+
 /// Whether a bare `$` may stand for `code` (any dollar unless the project file narrows it).
 fn is_dollar(code: &str, dollar: Option<&[String]>) -> bool {
     match dollar {
@@ -84,7 +88,12 @@ pub(super) fn judge_sentence(
         let best_coverage = list.first().map_or(0.0, |a| a.coverage);
         // Support only silences, so it may rest on weaker alignment than an error.
         let floor = SUPPORT_COVERAGE.max(0.5 * best_coverage);
-        let holds = |a: &Alignment| a.coverage >= floor || (a.measure >= CLAUSE_MEASURE && a.coverage >= SUPPORT_COVERAGE);
+        // Both ends of a range agreeing are two figures agreeing: rarer by chance than a
+        // summary sentence sharing few words with its source.
+        let both_ends = |a: &Alignment| figures[i].high.is_some() && a.source.high.is_some();
+        let holds = |a: &Alignment| {
+            a.coverage >= floor || (a.measure >= CLAUSE_MEASURE && (a.coverage >= SUPPORT_COVERAGE || (both_ends(a) && a.coverage >= RANGE_SUPPORT_COVERAGE)))
+        };
         // A range that merely contains a source figure is weaker evidence than a range of the
         // source with one end the same, aligned better: that is the fact, its other end changed.
         let anchored_above = |k: usize| list[..k].iter().any(|b| b.anchored && b.confident());
@@ -226,9 +235,54 @@ pub(super) fn judge_sentence(
             } else {
                 ""
             };
+            if conversion.is_none() && q.unit == a.source.unit {
+                if let Some(ends) = differing_ends(text, q, &c.document.text, a.source) {
+                    push_range_ends(text, report, q, ends, &ev);
+                    continue;
+                }
+            }
             Some(error(Code::NumberMismatch, draft_text, &ev, format!("draft says \"{draft_text}\"; source says \"{}\"{scale}", ev.text)))
         };
         push(text, report, q.span, ev, finding);
+    }
+}
+
+/// A draft range's ends that differ from the source range's, each with the source's end: the
+/// finding sits on the wrong number, not on the whole range ("$1.32" in "$1.32 to $1.40" when
+/// the source says "$1.30 to $1.40"). `None` unless both are ranges split at a joint.
+fn differing_ends(text: &str, q: &Quantity, source_text: &str, source: &Quantity) -> Option<Vec<(Span, String)>> {
+    let ((dl, dh), (sl, sh)) = (q.range_ends(text)?, source.range_ends(source_text)?);
+    let (dv, dhv) = q.comparable();
+    let (sv, shv) = source.comparable();
+    let mut ends = Vec::new();
+    if !same_value(dv, sv) {
+        ends.push((dl, sl.slice(source_text).to_string()));
+    }
+    if !same_value(dhv?, shv?) {
+        ends.push((dh, sh.slice(source_text).to_string()));
+    }
+    (!ends.is_empty()).then_some(ends)
+}
+
+/// One `number-mismatch` for each wrong end of a range; each fix restores the source's whole
+/// range, since an end alone may lack the unit the range writes once ("4-7%").
+fn push_range_ends(text: &str, report: &mut Report, q: &Quantity, ends: Vec<(Span, String)>, ev: &Evidence) {
+    let whole = q.span.slice(text);
+    let fix = covers_whole_figure(text, q.span).then(|| Fix {
+        span: q.span,
+        replacement: ev.text.chars().filter(|c| !figures::is_invisible(*c)).collect(),
+        title: format!("Replace with \"{}\"", ev.text),
+    });
+    for (span, source_end) in ends {
+        let end = span.slice(text);
+        report.flag(Finding {
+            code: Code::NumberMismatch,
+            severity: Code::NumberMismatch.default_severity(),
+            span,
+            message: format!("draft says \"{end}\" in \"{whole}\"; source says \"{source_end}\" in \"{}\"", ev.text),
+            evidence: vec![ev.clone()],
+            fix: fix.clone(),
+        });
     }
 }
 

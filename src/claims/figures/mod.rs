@@ -166,6 +166,26 @@ impl Quantity {
         Some(words.join(" "))
     }
 
+    /// A range's two ends as written in `text` ("$1.5 billion" and "$1.6 billion" in "$1.5
+    /// billion to $1.6 billion", "4" and "7%" in "4-7%"), each with the currency sign or scale
+    /// word that stands beside its number; `None` for a single figure or a range written in words.
+    pub fn range_ends(&self, text: &str) -> Option<(Span, Span)> {
+        self.high?;
+        let whole = text.get(self.span.start..self.span.end)?;
+        let numbers: Vec<regex::Match> = number_regex().find_iter(whole).collect();
+        let (first, last) = (numbers.first()?, numbers.last()?);
+        if first.start() == last.start() {
+            return None;
+        }
+        let between = &whole[first.end()..last.start()];
+        let joint = range_joint_regex().find(between)?;
+        // The low end starts at the token holding its number ("US$1.5"), not at "between".
+        let token_start = whole[..first.start()].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let low = Span::new(self.span.start + token_start, self.span.start + first.end() + joint.start());
+        let high = Span::new(self.span.start + first.end() + joint.end(), self.span.end);
+        (!low.is_empty() && !high.is_empty()).then_some((low, high))
+    }
+
     /// The value on a common scale for comparison: fractions become percent.
     pub fn comparable(&self) -> (f64, Option<f64>) {
         let factor = if self.unit == Unit::Fraction { 100.0 } else { 1.0 };
@@ -176,6 +196,12 @@ impl Quantity {
 fn number_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?").unwrap())
+}
+
+/// What joins a range's two ends, with the spaces around it.
+fn range_joint_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)\s*(?:[-‐‑–—]|\bto\b|\band\b|\bthrough\b|\bor\b)\s*").unwrap())
 }
 
 fn word_regex() -> &'static Regex {

@@ -439,3 +439,23 @@ fn man_compounds_are_plural_but_words_ending_in_men_need_not_be() {
         }
     }
 }
+
+#[test]
+fn a_range_is_split_at_its_joint_into_its_two_ends() {
+    // (sentence, low end, high end)
+    let rows: &[(&str, &str, &str)] = &[
+        ("Sales will grow by 4-7% next year.", "4", "7%"),
+        ("Sales will be $1.5 billion to $1.6 billion.", "$1.5 billion", "$1.6 billion"),
+        ("Revenue of between $11,000 million and $11,350 million is expected.", "$11,000 million", "$11,350 million"),
+        ("Deliveries of 2,400 to 2,600 units are planned.", "2,400", "2,600 units"),
+        ("It costs US$1.5bn–US$1.6bn.", "US$1.5bn", "US$1.6bn"),
+        ("Growth of 3% to 5% is the target.", "3%", "5%"),
+    ];
+    for (sentence, low, high) in rows {
+        let q = extract(sentence).into_iter().find(|q| q.high.is_some()).unwrap_or_else(|| panic!("no range in {sentence:?}"));
+        let (l, h) = q.range_ends(sentence).unwrap_or_else(|| panic!("no ends in {sentence:?}"));
+        assert_eq!((l.slice(sentence), h.slice(sentence)), (*low, *high), "{sentence}");
+    }
+    let single = extract("Sales were $441 million.");
+    assert_eq!(single[0].range_ends("Sales were $441 million."), None);
+}
