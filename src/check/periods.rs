@@ -49,9 +49,13 @@ fn names(c: &Candidate, period: Period) -> bool {
 }
 
 /// Whether a source sentence may mean `period` by a year written relative to another ("founded
-/// two years ago"), which may be any year.
+/// two years ago"), which may be any year, or by a year-over-year comparison, which means the
+/// year before the one written nearest to it ("up year over year in 2021" compares with 2020).
 fn may_mean(c: &Candidate, period: Period) -> bool {
-    matches!(period, Period::Year(_)) && c.relative_year
+    let Period::Year(year) = period else { return false };
+    let gap = |a: Span, b: Span| if a.start >= b.end { a.start - b.end } else { b.start.saturating_sub(a.end) };
+    let compared = |base: Span| c.periods.iter().filter(|(p, _)| matches!(p, Period::Year(_))).min_by_key(|(_, at)| gap(*at, base)).map(|(p, _)| *p);
+    c.relative_year || c.periods.iter().any(|(p, at)| *p == Period::Base(frame::BASE_YEAR) && compared(*at) == Some(Period::Year(year + 1)))
 }
 
 /// Share of the draft clause's weighted content words (the period's own words left out) that
@@ -123,7 +127,9 @@ pub(super) fn judge_periods(
             })
         };
         for c in candidates.iter().filter(|c| c.coverage >= PERIOD_COVERAGE && c.shared >= PERIOD_SHARED && !tells_other_values(c) && !may_mean(c, period)) {
-            for &(other, other_at) in c.periods.iter().filter(|(p, _)| same_kind(*p, period) && *p != period) {
+            // A period the draft sentence names as well is accounted for ("in 2021 despite
+            // comparisons with 2019" against "in 2021 ... given 2020": 2019 stands for 2020).
+            for &(other, other_at) in c.periods.iter().filter(|(p, _)| same_kind(*p, period) && *p != period && !periods.iter().any(|(d, _)| d == p)) {
                 let source_clause = c.clauses.iter().copied().find(|cl| cl.start <= other_at.start && other_at.start < cl.end).unwrap_or(c.sentence_span);
                 let clause = clause_overlap(draft, draft_clause, &periods, c, source_clause);
                 let better = best.as_ref().is_none_or(|b| (c.coverage, clause) > (b.candidate.coverage, b.clause));

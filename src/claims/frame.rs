@@ -217,12 +217,36 @@ pub fn frames(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]
             let mut clause_periods: Vec<(Period, Span)> = sentence_periods.iter().copied().filter(|(_, at)| clause.encloses(*at)).collect();
             if clause_periods.is_empty() {
                 clause_periods = sentence_periods.clone();
+            } else {
+                let clause_figures: Vec<&Quantity> = figures.iter().filter(|f| f.unit != Unit::Date && clause.encloses(f.number_span)).collect();
+                clause_periods = own_periods(q, &clause_figures, clause_periods);
             }
             let (measure, measure_at): (Vec<(String, f32)>, Vec<Span>) = measure(tokens, clause, q, figures).into_iter().map(|(t, w, at)| ((t, w), at)).unzip();
             let roots = measure.iter().map(|(t, _)| root(t).to_string()).collect();
             Frame { clause, measure, roots, measure_at, periods: clause_periods }
         })
         .collect()
+}
+
+/// Of the periods a clause names, those of `q`'s own: where the clause names two periods of
+/// one kind ("$3.69 for the third quarter, improved from $3.41 in the second quarter"), each
+/// belongs to the figure written nearest to it. A kind none of whose periods is nearest to `q`
+/// keeps all of them: the clause does not say which is its.
+fn own_periods(q: &Quantity, clause_figures: &[&Quantity], periods: Vec<(Period, Span)>) -> Vec<(Period, Span)> {
+    if clause_figures.len() < 2 {
+        return periods;
+    }
+    let gap = |f: &Quantity, at: Span| if at.start >= f.span.end { at.start - f.span.end } else { f.span.start.saturating_sub(at.end) };
+    let nearest_is_q = |at: Span| clause_figures.iter().min_by_key(|f| (gap(f, at), f.span.start)).is_some_and(|f| f.span == q.span);
+    let mut out = Vec::with_capacity(periods.len());
+    for kind in 0..5u8 {
+        let of_kind: Vec<(Period, Span)> = periods.iter().copied().filter(|(p, _)| p.kind() == kind).collect();
+        let distinct = of_kind.iter().any(|(p, _)| *p != of_kind[0].0);
+        let own: Vec<(Period, Span)> = if distinct { of_kind.iter().copied().filter(|(_, at)| nearest_is_q(*at)).collect() } else { Vec::new() };
+        out.extend(if own.is_empty() { of_kind } else { own });
+    }
+    out.sort_by_key(|(_, at)| at.start);
+    out
 }
 
 /// The frame of each of `quantities` (extracted from `text`), in order, read sentence by
@@ -424,11 +448,12 @@ pub fn periods(text: &str, span: Span) -> Vec<(Period, Span)> {
 }
 
 /// Whether `text` names a year only relative to another ("last year", "a year ago", "the prior
-/// year", "year-over-year"): such a year may be any the draft writes out.
+/// year"): such a year may be any the draft writes out. "Year-over-year" names none: it compares
+/// with the year before the one the sentence speaks of (a [`BASE_YEAR`] period).
 pub fn names_relative_year(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:(?:last|this|next|prior|previous|past|same|coming|current|following|preceding)\s+(?:fiscal\s+)?years?\b|years?\s+(?:ago|earlier|before|later|prior)\b|year[-\s](?:over|on)[-\s]year|a\s+year\s+(?:ago|earlier)|yoy\b|y/y)")
+        Regex::new(r"(?i)\b(?:(?:last|this|next|prior|previous|past|same|coming|current|following|preceding)\s+(?:fiscal\s+)?years?\b|years?\s+(?:ago|earlier|before|later|prior)\b|a\s+year\s+(?:ago|earlier))")
             .unwrap()
     })
     .is_match(text)
@@ -554,10 +579,11 @@ mod tests {
 
     #[test]
     fn relative_years_are_recognised_and_absolute_ones_are_not() {
-        for relative in ["founded about two years ago", "up 17% from the third quarter of last year", "the prior year", "grew year-over-year", "a year earlier", "sales fell 3% YoY"] {
+        for relative in ["founded about two years ago", "up 17% from the third quarter of last year", "the prior year", "a year earlier"] {
             assert!(names_relative_year(relative), "{relative}");
         }
-        for absolute in ["founded in 2021", "in the third quarter", "a five-year plan", "years of work"] {
+        // A year-over-year change is dated by the sentence's own year, not left open.
+        for absolute in ["founded in 2021", "in the third quarter", "a five-year plan", "years of work", "grew year-over-year", "sales fell 3% YoY"] {
             assert!(!names_relative_year(absolute), "{absolute}");
         }
     }
@@ -579,6 +605,31 @@ mod tests {
         assert!(a.periods_conflict(&b));
         assert!(!a.periods_conflict(&c));
         assert!(!c.periods_conflict(&b));
+    }
+
+    /// Regression: a comparison inside one clause gave both figures both quarters, so a draft
+    /// giving "$3.69" for the second quarter was never a date-mismatch.
+    #[test]
+    fn each_figure_of_a_clause_takes_the_period_written_nearest_to_it() {
+        let rows: &[(&str, &str, &[&str])] = &[
+            ("Diluted earnings per share were $3.69 for the third quarter of 2021, improved from $3.41 in the second quarter of 2021.", "$3.69", &["Q3", "2021"]),
+            ("Diluted earnings per share were $3.69 for the third quarter of 2021, improved from $3.41 in the second quarter of 2021.", "$3.41", &["Q2", "2021"]),
+            ("Revenue rose to $5 billion in 2021 from $4 billion in 2020.", "$4 billion", &["2020"]),
+            ("In the third quarter, revenue was $5 billion, up from $4 billion in the second quarter.", "$5 billion", &["Q3"]),
+            // One figure: the clause's periods are all its own.
+            ("Revenue was $5 billion in the third quarter, against the second quarter's guidance.", "$5 billion", &["Q2", "Q3"]),
+        ];
+        for (text, written, expected) in rows {
+            let quantities = figures::extract(text);
+            let frames = super::frames_of(text, &[Span::new(0, text.len())], &quantities);
+            let i = quantities.iter().position(|q| q.span.slice(text) == *written).expect(written);
+            let mut labels: Vec<String> = frames[i].as_ref().expect("a frame").periods.iter().map(|(p, _)| p.label()).collect();
+            labels.sort();
+            labels.dedup();
+            let mut expected = expected.to_vec();
+            expected.sort();
+            assert_eq!(labels, expected, "{written} in {text}");
+        }
     }
 
     #[test]
