@@ -41,6 +41,9 @@ pub(super) fn linked_documents(text: &str, corpus: &Corpus) -> HashSet<u32> {
 
 /// A draft sentence prepared for alignment.
 pub(super) struct DraftSentence<'a> {
+    /// The draft's prose (links, code and markup blanked) and where the sentence stands in it.
+    pub(super) masked: &'a str,
+    pub(super) span: Span,
     pub(super) tokens: Vec<Token>,
     /// Unique terms with their capped IDF.
     pub(super) weights: HashMap<String, f32>,
@@ -54,7 +57,7 @@ pub(super) struct DraftSentence<'a> {
 }
 
 impl<'a> DraftSentence<'a> {
-    pub(super) fn new(masked: &str, span: Span, previous: Option<Span>, quantities: &'a [&'a Quantity], corpus: &Corpus) -> Self {
+    pub(super) fn new(masked: &'a str, span: Span, previous: Option<Span>, quantities: &'a [&'a Quantity], corpus: &Corpus) -> Self {
         let tokens = words::tokens(masked, span);
         let mut weights = HashMap::new();
         for t in &tokens {
@@ -76,7 +79,7 @@ impl<'a> DraftSentence<'a> {
         let years = quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
         let figures: Vec<Quantity> = quantities.iter().filter(|q| q.unit != Unit::Date).map(|q| (*q).clone()).collect();
         let frames = frame::frames(masked, span, &tokens, &figures).into_iter().zip(&figures).map(|(f, q)| (q.span.start, f)).collect();
-        DraftSentence { tokens, weights, total_weight, quantities, years, acronyms, frames }
+        DraftSentence { masked, span, tokens, weights, total_weight, quantities, years, acronyms, frames }
     }
 }
 
