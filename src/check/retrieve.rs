@@ -23,17 +23,16 @@ const IDF_CAP: f32 = 4.0;
 /// Words around a figure that count as its local context.
 const WINDOW: usize = 8;
 
-/// Documents the draft links to by URL: these are checked first.
+/// Documents the draft links to, by URL or by the link's site and title words
+/// ([`Corpus::documents_by_link`]): these are checked first.
 pub(super) fn linked_documents(text: &str, corpus: &Corpus) -> HashSet<u32> {
     let mut out = HashSet::new();
-    if corpus.live_documents().all(|(_, d)| d.url.is_none()) {
-        return out;
-    }
+    // Each link resolved once, however often the draft repeats it: resolving one without a
+    // matching URL reads every document's title.
+    let mut seen = HashSet::new();
     for word in text.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '<' || c == '>' || c == '"') {
-        if word.starts_with("http://") || word.starts_with("https://") {
-            if let Some(doc) = corpus.document_by_url(word.trim_end_matches(['.', ',', ']'])) {
-                out.insert(doc);
-            }
+        if (word.starts_with("http://") || word.starts_with("https://")) && seen.insert(word.trim_end_matches(['.', ',', ']'])) {
+            out.extend(corpus.documents_by_link(word.trim_end_matches(['.', ',', ']'])));
         }
     }
     out
