@@ -39,9 +39,9 @@ pub fn explain(code: Code) -> Explanation {
             "draft:  Wang Wen said the models \"are cheap, sometimes free, and they work very well.\"\nsource: “are cheap — in some cases free — and they work well,” said Wang Wen",
         ),
         Code::Misattribution => (
-            "The quotation is in a source, said by someone else.",
-            "The words are verbatim in a source passage whose speaker is another person. The fix replaces the draft's speaker with the source's.",
-            "draft:  \"Western open-source offerings are just not as interesting,\" said Mark Barton.\nsource: ... “just not as interesting,” said the US entrepreneur who uses Alibaba’s Qwen.",
+            "The quotation or statistic is in a source, credited to someone else.",
+            "A quotation: the words are verbatim in a source passage whose speaker is another person; the fix replaces the draft's speaker with the source's. A statistic: the draft credits it to an organisation or person (`according to Citi`, `KPMG reckons`, `IDC's data show`, `a report by Gartner`) and the source sentence holding the same figure credits someone else by name (error); either end of a chain counts (`Reuters, citing IDC`), and so does the source's own publication. Nothing is said when the draft's name is written in that source sentence or beside the source's name anywhere in its article (an analyst's firm). When the source sentence credits no one, the article's own credit in its title (`..., McKinsey reports`) is compared, as a warning, with a draft name that article never mentions. No fix is offered: which name is right is for the writer to say.",
+            "draft:  ChatGPT was trained on 10,000 Nvidia GPUs, according to Citi.\nsource: According to UBS analyst Timothy Arcuri, ChatGPT used 10,000 Nvidia GPUs to train the model.",
         ),
         Code::UnsupportedClaim => (
             "No source passage reports this statistic or quotation.",

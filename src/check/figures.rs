@@ -51,7 +51,7 @@ fn evidence(c: &Candidate, p: &Quantity) -> Evidence {
         figure: p.span,
         excerpt: c.sentence_span.slice(&doc.text).to_string(),
         text: p.span.slice(&doc.text).to_string(),
-        speaker: None,
+        speaker: super::credits::credited(c, p),
     }
 }
 
@@ -126,6 +126,7 @@ pub(super) fn judge_sentence(
             let ev = evidence(c, a.source);
             let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
             push_equal(text, draft, q, c, a, ev, finding, report);
+            super::credits::judge_credit(draft, q, list, candidates, report);
             continue;
         }
         // No passage holds this value: take the best-aligned figure not claimed by another.

@@ -13,9 +13,11 @@
 //! The path is split by concern: this module holds the entry point, its options and the
 //! sentence cache; `retrieve` finds the source sentences a draft sentence may report,
 //! `align` pairs each draft figure with the source figures of those sentences, `figures`
-//! judges the figures so paired, and `quotations` judges quotations.
+//! judges the figures so paired, `credits` whether a figure's source is credited as the
+//! draft credits it, and `quotations` judges quotations.
 
 mod align;
+mod credits;
 mod figures;
 mod periods;
 pub mod quotations;

@@ -23,17 +23,16 @@ const IDF_CAP: f32 = 4.0;
 /// Words around a figure that count as its local context.
 const WINDOW: usize = 8;
 
-/// Documents the draft links to by URL: these are checked first.
+/// Documents the draft links to, by URL or by the link's site and title words
+/// ([`Corpus::documents_by_link`]): these are checked first.
 pub(super) fn linked_documents(text: &str, corpus: &Corpus) -> HashSet<u32> {
     let mut out = HashSet::new();
-    if corpus.live_documents().all(|(_, d)| d.url.is_none()) {
-        return out;
-    }
+    // Each link resolved once, however often the draft repeats it: resolving one without a
+    // matching URL reads every document's title.
+    let mut seen = HashSet::new();
     for word in text.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '<' || c == '>' || c == '"') {
-        if word.starts_with("http://") || word.starts_with("https://") {
-            if let Some(doc) = corpus.document_by_url(word.trim_end_matches(['.', ',', ']'])) {
-                out.insert(doc);
-            }
+        if (word.starts_with("http://") || word.starts_with("https://")) && seen.insert(word.trim_end_matches(['.', ',', ']'])) {
+            out.extend(corpus.documents_by_link(word.trim_end_matches(['.', ',', ']'])));
         }
     }
     out
@@ -41,6 +40,9 @@ pub(super) fn linked_documents(text: &str, corpus: &Corpus) -> HashSet<u32> {
 
 /// A draft sentence prepared for alignment.
 pub(super) struct DraftSentence<'a> {
+    /// The draft's prose (links, code and markup blanked) and where the sentence stands in it.
+    pub(super) masked: &'a str,
+    pub(super) span: Span,
     pub(super) tokens: Vec<Token>,
     /// Unique terms with their capped IDF.
     pub(super) weights: HashMap<String, f32>,
@@ -54,7 +56,7 @@ pub(super) struct DraftSentence<'a> {
 }
 
 impl<'a> DraftSentence<'a> {
-    pub(super) fn new(masked: &str, span: Span, previous: Option<Span>, quantities: &'a [&'a Quantity], corpus: &Corpus) -> Self {
+    pub(super) fn new(masked: &'a str, span: Span, previous: Option<Span>, quantities: &'a [&'a Quantity], corpus: &Corpus) -> Self {
         let tokens = words::tokens(masked, span);
         let mut weights = HashMap::new();
         for t in &tokens {
@@ -76,7 +78,7 @@ impl<'a> DraftSentence<'a> {
         let years = quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
         let figures: Vec<Quantity> = quantities.iter().filter(|q| q.unit != Unit::Date).map(|q| (*q).clone()).collect();
         let frames = frame::frames(masked, span, &tokens, &figures).into_iter().zip(&figures).map(|(f, q)| (q.span.start, f)).collect();
-        DraftSentence { tokens, weights, total_weight, quantities, years, acronyms, frames }
+        DraftSentence { masked, span, tokens, weights, total_weight, quantities, years, acronyms, frames }
     }
 }
 

@@ -166,7 +166,7 @@ pub(super) fn lower(text: &str, t: &Tok) -> String {
     t.span.slice(text).to_lowercase().replace('’', "'")
 }
 
-fn is_cap(text: &str, t: &Tok) -> bool {
+pub(super) fn is_cap(text: &str, t: &Tok) -> bool {
     t.span.slice(text).chars().next().is_some_and(|c| c.is_uppercase())
 }
 

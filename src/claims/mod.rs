@@ -5,9 +5,11 @@
 //! - [`frame`]: what each figure measures and when (its clause, measure words and periods);
 //! - [`quotations`]: quotations and their parts;
 //! - [`attribution`]: the speaker each quotation is attributed to;
+//! - [`credits`]: whom a sentence credits with what it reports (a statistic's source);
 //! - [`wording`]: the words of quoted text, normalised for comparison.
 
 pub mod attribution;
+pub mod credits;
 pub mod figures;
 pub mod frame;
 pub mod quotations;

@@ -559,6 +559,56 @@ impl Corpus {
         let wanted = normalise_url(url);
         self.live_documents().find(|(_, d)| d.url.as_deref().is_some_and(|u| normalise_url(u) == wanted)).map(|(i, _)| i)
     }
+
+    /// The documents a link names: the one whose `url` it is, else those of the link's site
+    /// whose title holds the words of the link's last path segment (`.../how-nvidia-dominated-ai`
+    /// names "How Nvidia dominated AI ... | VentureBeat" of a crawl that kept no URLs). The
+    /// site must be written in the document's URL, publisher, path or title.
+    pub fn documents_by_link(&self, url: &str) -> Vec<u32> {
+        if let Some(doc) = self.document_by_url(url) {
+            return vec![doc];
+        }
+        let normal = normalise_url(url);
+        let (host, path) = normal.split_once('/').unwrap_or((normal.as_str(), ""));
+        // `venturebeat.com` is the site `venturebeat`; `edition.cnn.com` is `cnn`.
+        let labels: Vec<&str> = host.split('.').collect();
+        let site = match labels.len() {
+            0 | 1 => return Vec::new(),
+            n => labels[n - 2],
+        };
+        let slug: Vec<&str> = path
+            .rsplit('/')
+            .find(|part| !part.is_empty())
+            .unwrap_or("")
+            .split(['-', '_'])
+            .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        // A short slug ("/news/ai") matches too many titles to name one article.
+        if slug.len() < 4 || site.len() < 3 {
+            return Vec::new();
+        }
+        // Read for every document at each link: compared in place, without allocating.
+        let names_site = |text: &str| text.as_bytes().windows(site.len()).any(|w| w.eq_ignore_ascii_case(site.as_bytes()));
+        let mut best: (usize, Vec<u32>) = (0, Vec::new());
+        for (id, d) in self.live_documents() {
+            let places = [d.url.as_deref().unwrap_or(""), d.publisher.as_deref().unwrap_or(""), d.path.as_str(), d.title.as_str()];
+            if !places.iter().any(|p| names_site(p)) {
+                continue;
+            }
+            let found = slug.iter().filter(|w| d.title.split(|c: char| !c.is_alphanumeric()).any(|t| t.eq_ignore_ascii_case(w))).count();
+            // Most of the slug's words, as sites shorten a title into its slug.
+            if found * 5 < slug.len() * 4 {
+                continue;
+            }
+            match found.cmp(&best.0) {
+                std::cmp::Ordering::Greater => best = (found, vec![id]),
+                std::cmp::Ordering::Equal => best.1.push(id),
+                std::cmp::Ordering::Less => {}
+            }
+        }
+        // Several equal matches are copies or updates of one story: all are named.
+        best.1
+    }
 }
 
 /// Reads an indexed document again, if its file is still the version that was indexed.
@@ -678,6 +728,34 @@ fn sentence_terms(doc: &Document) -> Vec<SentenceTerms> {
             (s.paragraph as u32, length, counts.clone())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    fn doc(path: &str, text: &str) -> Document {
+        Document::new(path.to_string(), None, text.to_string(), Format::PlainText)
+    }
+
+    /// Issue 14 item 4: a crawl without URLs is still linked by the site and the slug.
+    #[test]
+    fn a_link_names_the_article_of_its_site_whose_title_holds_its_slug() {
+        let corpus = Corpus::from_documents(
+            vec![
+                doc("venturebeat/1.txt", "How Nvidia dominated AI and plans to keep it that way as generative AI explodes | VentureBeat\n\nNvidia shipped 10,000 GPUs."),
+                doc("wired/2.txt", "How Nvidia dominated AI and plans to keep it that way as generative AI explodes | WIRED\n\nNvidia shipped 10,000 GPUs."),
+                doc("venturebeat/3.txt", "Nvidia earnings beat forecasts | VentureBeat\n\nRevenue rose."),
+            ],
+            Vec::new(),
+            0,
+        );
+        let link = "https://venturebeat.com/ai/how-nvidia-dominated-ai-and-plans-to-keep-it-that-way-as-generative-ai-explodes";
+        assert_eq!(corpus.documents_by_link(link), vec![0]);
+        // Another site's copy, or a short slug, names nothing.
+        assert!(corpus.documents_by_link("https://mashable.com/article/how-nvidia-dominated-ai-and-plans-to-keep-it").is_empty());
+        assert!(corpus.documents_by_link("https://venturebeat.com/ai/nvidia").is_empty());
+    }
 }
 
 #[cfg(test)]

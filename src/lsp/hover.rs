@@ -1,6 +1,7 @@
-//! `textDocument/hover` on a checked statistic: the verdict, the source's wording, the source
-//! passage with the figure in bold, the source's title, publisher and date, and a link that
-//! opens the source file at the figure's line. Null anywhere else.
+//! `textDocument/hover` on a checked statistic: the verdict, the source's wording, whom the
+//! source credits with it (or who said a quotation), the source passage with the figure in
+//! bold, the source's title, publisher and date, and a link that opens the source file at the
+//! figure's line. Null anywhere else.
 
 use std::sync::Arc;
 
@@ -37,7 +38,10 @@ pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Option<Hover> {
         }
     }
     if let Some(evidence) = &checked.evidence {
-        source_section(&mut out, &analysis.sources, evidence);
+        // A quotation's source is who said it; a figure's is whom the source credits with it.
+        let quotation = statistic.starts_with(['"', '“', '‘', '\'', '«', '„']);
+        let credit = if quotation { "Said by" } else { "Credited by the source to" };
+        source_section(&mut out, &analysis.sources, evidence, credit);
     }
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
@@ -48,11 +52,11 @@ pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Option<Hover> {
     })
 }
 
-fn source_section(out: &mut String, sources: &super::state::Sources, evidence: &Evidence) {
+fn source_section(out: &mut String, sources: &super::state::Sources, evidence: &Evidence, credit: &str) {
     let Some(doc) = sources.corpus.document(evidence.doc) else { return };
     out.push_str(&format!("Source wording: **{}**\n\n", escape(&evidence.text)));
     if let Some(speaker) = &evidence.speaker {
-        out.push_str(&format!("Said by: **{}**\n\n", escape(speaker)));
+        out.push_str(&format!("{credit}: **{}**\n\n", escape(speaker)));
     }
     // The passage, with the figure in bold.
     let passage = evidence.passage;
