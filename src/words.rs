@@ -32,7 +32,7 @@ const STOPWORDS: &[&str] = &[
     "ten", "via", "yet", "still", "already", "even", "however", "although", "though", "whether",
     "within", "without", "across", "among", "amid", "toward", "towards", "upon", "onto", "per",
     "like", "well", "really", "quite", "being", "get", "got", "make", "made", "making", "new",
-    "mr", "ms", "mrs", "dr", "told", "reported", "report", "according", "cited", "found",
+    "mr", "ms", "mrs", "dr", "told", "reported", "report", "according", "cited", "found", "respectively",
 ];
 
 /// Words every kind of news story uses (after normalisation): they say little about which fact

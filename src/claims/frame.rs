@@ -210,9 +210,11 @@ fn opens_verb_phrase(rest: &str) -> bool {
 pub fn frames(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]) -> Vec<Frame> {
     let clauses = clauses_with(text, sentence, tokens, figures);
     let sentence_periods = periods(text, sentence);
+    let respective = respective_measures(text, sentence, tokens, figures);
     figures
         .iter()
-        .map(|q| {
+        .enumerate()
+        .map(|(i, q)| {
             let clause = clauses.iter().copied().find(|c| c.start <= q.number_span.start && q.number_span.start < c.end).unwrap_or(sentence);
             let mut clause_periods: Vec<(Period, Span)> = sentence_periods.iter().copied().filter(|(_, at)| clause.encloses(*at)).collect();
             if clause_periods.is_empty() {
@@ -221,11 +223,87 @@ pub fn frames(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]
                 let clause_figures: Vec<&Quantity> = figures.iter().filter(|f| f.unit != Unit::Date && clause.encloses(f.number_span)).collect();
                 clause_periods = own_periods(q, &clause_figures, clause_periods);
             }
-            let (measure, measure_at): (Vec<(String, f32)>, Vec<Span>) = measure(tokens, clause, q, figures).into_iter().map(|(t, w, at)| ((t, w), at)).unzip();
+            let mut terms = measure(tokens, clause, q, figures);
+            if let Some((own, others)) = respective.as_ref().and_then(|r| r.get(&i)) {
+                // Its own noun first, as if written beside it; the other figures' nouns are theirs.
+                terms.retain(|(t, _, _)| !others.iter().any(|o| &o.term == t) && !own.iter().any(|o| &o.term == t));
+                terms.splice(0..0, own.iter().map(|t| (t.term.clone(), 1.0, t.span)));
+            }
+            let (measure, measure_at): (Vec<(String, f32)>, Vec<Span>) = terms.into_iter().map(|(t, w, at)| ((t, w), at)).unzip();
             let roots = measure.iter().map(|(t, _)| root(t).to_string()).collect();
             Frame { clause, measure, roots, measure_at, periods: clause_periods }
         })
         .collect()
+}
+
+/// "Revenues and earnings increased by 19% and 35% respectively": the figures of a coordinated
+/// run followed by "respectively" each measure the noun of the same rank in the coordination
+/// before them. For each such figure (by index into `figures`): its own noun's tokens and the
+/// other nouns' tokens. `None` when the sentence has no such run, or the counts disagree.
+#[allow(clippy::type_complexity)]
+fn respective_measures(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]) -> Option<std::collections::HashMap<usize, (Vec<Token>, Vec<Token>)>> {
+    let body = text.get(sentence.start..sentence.end)?;
+    let at = body.to_ascii_lowercase().find("respectively")? + sentence.start;
+    let mut order: Vec<usize> = (0..figures.len()).filter(|&i| figures[i].unit != Unit::Date && figures[i].span.end <= at).collect();
+    order.sort_by_key(|&i| figures[i].span.start);
+    // The run of figures joined only by commas and "and" that ends right before "respectively"
+    // (a few words such as "year over year" may stand between).
+    let last = *order.last()?;
+    if at - figures[last].span.end > 40 {
+        return None;
+    }
+    let joined = |a: &Quantity, b: &Quantity| {
+        text.get(a.span.end..b.span.start).is_some_and(|gap| gap.split(|c: char| c == ',' || c.is_whitespace()).all(|w| w.is_empty() || w == "and"))
+    };
+    let mut run = vec![last];
+    for w in order.windows(2).rev() {
+        if w[1] == run[0] && joined(&figures[w[0]], &figures[w[1]]) {
+            run.insert(0, w[0]);
+        }
+    }
+    if run.len() < 2 {
+        return None;
+    }
+    // The coordination before the run: "A and B", "A, B and C"; each conjunct's content words,
+    // the first conjunct's last word only (what precedes it is the sentence's subject).
+    let before = text.get(sentence.start..figures[run[0]].span.start)?;
+    let and = before.rfind(" and ")?;
+    let right_start = sentence.start + and + 5;
+    // The right conjunct ends at its verb ("earnings increased by"): without a verb between it
+    // and the figures it is no noun phrase of a coordination ("and by 19%").
+    // ("earnings" reads as a gerund to `looks_verbal`; in a subject it is the noun.)
+    let verbal = |t: &Token| t.term.ends_with("ed") || (looks_verbal(&t.term) && !t.term.ends_with("ing"));
+    let between: Vec<&Token> = tokens.iter().filter(|t| t.span.start >= right_start && t.span.end <= figures[run[0]].span.start).collect();
+    let right: Vec<Token> = between.iter().take_while(|t| !verbal(t)).take(3).map(|t| (*t).clone()).collect();
+    let gap = text.get(right.last()?.span.end..figures[run[0]].span.start)?;
+    if right.is_empty() || gap.split_whitespace().next().is_none() {
+        return None;
+    }
+    let left_text = &before[..and];
+    let mut conjuncts: Vec<Vec<Token>> = Vec::new();
+    let mut end = sentence.start + left_text.len();
+    for _ in 0..run.len() - 1 {
+        let start = left_text[..end - sentence.start].rfind(',').map_or(sentence.start, |k| sentence.start + k + 1);
+        let words: Vec<Token> = tokens.iter().filter(|t| t.span.start >= start && t.span.end <= end).cloned().collect();
+        let words = if start == sentence.start {
+            words.last().cloned().into_iter().collect()
+        } else {
+            words
+        };
+        if words.is_empty() || words.len() > 3 {
+            return None;
+        }
+        conjuncts.insert(0, words);
+        end = start.saturating_sub(1).max(sentence.start);
+    }
+    conjuncts.push(right);
+    let all: Vec<Token> = conjuncts.iter().flatten().cloned().collect();
+    Some(
+        run.iter()
+            .zip(&conjuncts)
+            .map(|(&i, own)| (i, (own.clone(), all.iter().filter(|t| !own.contains(t)).cloned().collect())))
+            .collect(),
+    )
 }
 
 /// Of the periods a clause names, those of `q`'s own: where the clause names two periods of
@@ -630,6 +708,30 @@ mod tests {
             expected.sort();
             assert_eq!(labels, expected, "{written} in {text}");
         }
+    }
+
+    #[test]
+    fn figures_followed_by_respectively_measure_the_nouns_of_their_rank() {
+        // (sentence, figure, its first measure word, a word it must not have)
+        let rows: &[(&str, &str, &str, &str)] = &[
+            ("Company's Q2 revenues and earnings increased by 19% and 35% respectively YoY, while growth slowed.", "35%", "earning", "revenue"),
+            ("Company's Q2 revenues and earnings increased by 19% and 35% respectively YoY, while growth slowed.", "19%", "revenue", "earning"),
+            ("Revenue, gross profit and EBITDA rose 5%, 6% and 7%, respectively.", "6%", "gross", "ebitda"),
+            ("Revenue, gross profit and EBITDA rose 5%, 6% and 7%, respectively.", "7%", "ebitda", "revenue"),
+        ];
+        for (text, written, first, absent) in rows {
+            let quantities = figures::extract(text);
+            let frames = super::frames_of(text, &[Span::new(0, text.len())], &quantities);
+            let i = quantities.iter().position(|q| q.span.slice(text) == *written).expect(written);
+            let frame = frames[i].as_ref().expect("a frame");
+            assert_eq!(frame.measure.first().map(|(t, _)| t.as_str()), Some(*first), "{written} in {text}: {:?}", frame.measure);
+            assert!(!frame.measure.iter().any(|(t, _)| t == absent), "{written} in {text}: {:?}", frame.measure);
+        }
+        // No "respectively": the clause's words as ever.
+        let text = "Revenues and earnings increased by 19% and 35% this year.";
+        let quantities = figures::extract(text);
+        let frames = super::frames_of(text, &[Span::new(0, text.len())], &quantities);
+        assert!(frames.iter().flatten().all(|f| f.measure.iter().any(|(t, _)| t == "earning")), "{frames:?}");
     }
 
     #[test]
