@@ -92,7 +92,9 @@ pub(super) fn judge_sentence(
         // summary sentence sharing few words with its source.
         let both_ends = |a: &Alignment| figures[i].high.is_some() && a.source.high.is_some();
         let holds = |a: &Alignment| {
-            a.coverage >= floor || (a.measure >= CLAUSE_MEASURE && (a.coverage >= SUPPORT_COVERAGE || (both_ends(a) && a.coverage >= RANGE_SUPPORT_COVERAGE)))
+            let clause = a.measure >= CLAUSE_MEASURE && (a.coverage >= SUPPORT_COVERAGE || (both_ends(a) && a.coverage >= RANGE_SUPPORT_COVERAGE));
+            // A passage found by one clause's words speaks only for a figure whose clause it names.
+            clause || (a.coverage >= floor && !candidates[a.candidate].by_clause)
         };
         // A range that merely contains a source figure is weaker evidence than a range of the
         // source with one end the same, aligned better: that is the fact, its other end changed.

@@ -18,6 +18,10 @@ pub(super) const GENERIC_WEIGHT: f32 = 0.3;
 const SHORT_SENTENCE: usize = 6;
 /// How many source sentences retrieval returns per draft sentence.
 const RETRIEVE: usize = 8;
+/// How many more each clause of a sentence of several clauses returns, searched on its own.
+const RETRIEVE_PER_CLAUSE: usize = 8;
+/// Content words a clause needs to be searched on its own: fewer match too much by chance.
+const MIN_CLAUSE_QUERY: usize = 3;
 /// IDF weights are capped so one rare word cannot decide a match alone.
 const IDF_CAP: f32 = 4.0;
 /// Words around a figure that count as its local context.
@@ -139,6 +143,11 @@ pub(super) struct Candidate {
     /// Draft terms found here: 1 for each in the sentence, 0.5 for each only in a neighbour.
     pub(super) shared: f32,
     pub(super) linked: bool,
+    /// Found only by searching one clause of the draft sentence: evidence for that clause's
+    /// figures, judged on their clause, not for the sentence as a whole.
+    pub(super) by_clause: bool,
+    /// The corpus sentence id: candidates are kept in corpus order.
+    id: u32,
 }
 
 impl std::ops::Deref for Candidate {
@@ -203,54 +212,86 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
 }
 
 pub(super) fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch, memo: &mut SourceMemo) -> Vec<Candidate> {
+    if memo.len() > SOURCE_MEMO_LIMIT {
+        memo.clear();
+    }
     let query: Vec<String> = draft.tokens.iter().map(|t| t.term.clone()).collect();
     let hits = corpus.index.search_with(scratch, &query, RETRIEVE);
+    let mut chosen = with_neighbours(corpus, &hits, &[]);
+    let mut out: Vec<Candidate> = chosen.iter().filter_map(|&id| candidate(corpus, draft, linked, memo, id, false)).collect();
+    // A sentence of several clauses tells several facts, often from several sources: a clause
+    // holding a figure whose value no sentence found states is searched on its own too, so that
+    // the sentences matching the other clauses do not crowd out its source.
+    let figure_clauses: HashSet<Span> = draft.frames.values().map(|f| f.clause).collect();
+    let mut clauses: Vec<Span> = draft
+        .quantities
+        .iter()
+        .filter(|q| q.unit != Unit::Date && !out.iter().any(|c| c.quantities.iter().any(|p| super::align::same_figure(q, p))))
+        .filter_map(|q| draft.frames.get(&q.span.start).map(|f| f.clause))
+        .filter(|c| *c != draft.span)
+        .collect();
+    clauses.sort_unstable();
+    clauses.dedup();
+    if figure_clauses.len() < 2 {
+        clauses.clear();
+    }
+    for clause in clauses {
+        let clause_query: Vec<String> = draft.tokens.iter().filter(|t| clause.encloses(t.span)).map(|t| t.term.clone()).collect();
+        if clause_query.len() < MIN_CLAUSE_QUERY {
+            continue;
+        }
+        let hits = corpus.index.search_with(scratch, &clause_query, RETRIEVE_PER_CLAUSE);
+        let more = with_neighbours(corpus, &hits, &chosen);
+        out.extend(more.iter().filter_map(|&id| candidate(corpus, draft, linked, memo, id, true)));
+        chosen.extend(more);
+    }
+    out.sort_by_key(|c| c.id);
+    out
+}
+
+/// The sentences of `hits` with their neighbours in the paragraph (a figure is often one
+/// sentence away from the words that say what it counts), in order, leaving out `taken`.
+fn with_neighbours(corpus: &Corpus, hits: &[(u32, f32)], taken: &[u32]) -> Vec<u32> {
     let mut chosen: Vec<u32> = Vec::new();
-    for (id, _) in &hits {
+    for (id, _) in hits {
         let Some(s) = corpus.index.sentence(*id) else { continue };
-        // The sentence and its neighbours in the paragraph: a figure is often one sentence
-        // away from the words that say what it counts.
         for neighbour in [id.wrapping_sub(1), *id, id + 1] {
             if let Some(n) = corpus.index.sentence(neighbour) {
-                if n.doc == s.doc && n.paragraph == s.paragraph && !chosen.contains(&neighbour) {
+                if n.doc == s.doc && n.paragraph == s.paragraph && !chosen.contains(&neighbour) && !taken.contains(&neighbour) {
                     chosen.push(neighbour);
                 }
             }
         }
     }
     chosen.sort_unstable();
-    if memo.len() > SOURCE_MEMO_LIMIT {
-        memo.clear();
-    }
-    let mut out = Vec::new();
-    for id in chosen {
-        let Some(source) = memo.entry(id).or_insert_with(|| source_sentence(corpus, id).map(std::rc::Rc::new)).clone() else { continue };
-        // "PLA" in the draft is "People's Liberation Army" in the source.
-        let spelled: HashSet<&str> = draft
-            .acronyms
-            .iter()
-            .filter(|(term, letters)| {
-                !source.own.contains(term.as_str()) && spells_with(&source.initials, letters)
-            })
-            .map(|(term, _)| term.as_str())
-            .collect();
-        let mut covered = 0.0;
-        let mut shared = 0.0;
-        for (term, weight) in &draft.weights {
-            let count = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
-            if source.own.contains(term.as_str()) || spelled.contains(term.as_str()) {
-                covered += weight;
-                shared += count;
-            } else if source.context.contains(term) {
-                covered += 0.5 * weight;
-                shared += 0.5 * count;
-            }
+    chosen
+}
+
+/// Corpus sentence `id` as a candidate for the draft sentence: how much of it it covers.
+fn candidate(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, memo: &mut SourceMemo, id: u32, by_clause: bool) -> Option<Candidate> {
+    let source = memo.entry(id).or_insert_with(|| source_sentence(corpus, id).map(std::rc::Rc::new)).clone()?;
+    // "PLA" in the draft is "People's Liberation Army" in the source.
+    let spelled: HashSet<&str> = draft
+        .acronyms
+        .iter()
+        .filter(|(term, letters)| !source.own.contains(term.as_str()) && spells_with(&source.initials, letters))
+        .map(|(term, _)| term.as_str())
+        .collect();
+    let mut covered = 0.0;
+    let mut shared = 0.0;
+    for (term, weight) in &draft.weights {
+        let count = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
+        if source.own.contains(term.as_str()) || spelled.contains(term.as_str()) {
+            covered += weight;
+            shared += count;
+        } else if source.context.contains(term) {
+            covered += 0.5 * weight;
+            shared += 0.5 * count;
         }
-        let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
-        let linked = linked.contains(&source.doc);
-        out.push(Candidate { source, coverage, shared, linked });
     }
-    out
+    let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
+    let linked = linked.contains(&source.doc);
+    Some(Candidate { source, coverage, shared, linked, by_clause, id })
 }
 
 /// Whether consecutive capitalised words of `text` have `letters` as initials ("People's

@@ -222,7 +222,55 @@ impl<'t> Parser<'t> {
         Some(Numeral { start: at, end, value, scaled, year_like: false, vague, is_word: true, high })
     }
 
+    /// "13th", "31st": a rank, compared with other ranks only. Not a date ("May 5th", "the 5th
+    /// of May"), a century, or a period ("3rd quarter", read as a period with its words).
+    fn ordinal(&self, at: usize) -> Option<Quantity> {
+        let digits = self.text[at..].bytes().take_while(u8::is_ascii_digit).count();
+        let suffix_at = at + digits;
+        let suffix = self.text.get(suffix_at..suffix_at + 2)?.to_ascii_lowercase();
+        let value: u32 = self.text[at..suffix_at].parse().ok()?;
+        let expected = match (value % 100, value % 10) {
+            (11..=13, _) => "th",
+            (_, 1) => "st",
+            (_, 2) => "nd",
+            (_, 3) => "rd",
+            _ => "th",
+        };
+        let end = suffix_at + 2;
+        if digits == 0 || digits > 4 || suffix != expected || self.char_at(end).is_some_and(is_word_char) {
+            return None;
+        }
+        if self.char_before(at).is_some_and(|c| is_word_char(c) || matches!(c, '-' | '.' | '#' | '/' | ',' | '$')) {
+            return None;
+        }
+        let word_after = |from: usize| self.text[from..].split_whitespace().next().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).unwrap_or_default();
+        let next = word_after(end);
+        let next = if next == "of" { word_after(end + self.text[end..].find("of").map_or(0, |k| k + 2)) } else { next };
+        let prev = self.text[..at].split_whitespace().next_back().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).unwrap_or_default();
+        let hyphen_next = self.text[end..].strip_prefix('-').map(|rest| rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase());
+        const NOT_RANKS: &[&str] = &["century", "centuries", "minute", "minutes", "quarter", "quarters", "half", "qtr", "birthday", "floor", "grade", "amendment", "edition", "anniversary", "street", "avenue", "st", "ave"];
+        let blocked = |w: &str| MONTHS.contains(&w) || NOT_RANKS.contains(&w);
+        if blocked(&next) || blocked(&prev) || hyphen_next.as_deref().is_some_and(blocked) {
+            return None;
+        }
+        let span = Span::new(at, end);
+        Some(Quantity {
+            span,
+            number_span: Span::new(at, suffix_at),
+            value: f64::from(value),
+            high: None,
+            unit: Unit::Measure("ordinal".into()),
+            bound: Bound::Exact,
+            direction: None,
+            vague: false,
+            assumed_currency: false,
+        })
+    }
+
     pub(super) fn digit_quantity(&self, at: usize) -> Option<Quantity> {
+        if let Some(q) = self.ordinal(at) {
+            return Some(q);
+        }
         let (currency_start, currency) = self.currency_before(at);
         let mut lead = currency_start.unwrap_or(at);
         let symbol = &self.text[lead..at];

@@ -245,7 +245,6 @@ const NOTHING: &[&str] = &[
     "The meeting starts at 10:30.",
     "See page 5 and section 3 for details.",
     "Read https://example.com/share-30-percent for details.",
-    "It was his 3rd attempt in the 1990s.",
     "Data compiled through Nov. 25 implies a shortfall.",
     "One American entrepreneur spoke on condition of anonymity.",
     "The first half of the year was slow.",
@@ -458,4 +457,33 @@ fn a_range_is_split_at_its_joint_into_its_two_ends() {
     }
     let single = extract("Sales were $441 million.");
     assert_eq!(single[0].range_ends("Sales were $441 million."), None);
+}
+
+#[test]
+fn digit_ordinals_are_ranks_and_dates_centuries_and_quarters_are_not() {
+    let ranks: &[(&str, &str, f64)] = &[
+        ("ChatGPT scored in the 31st percentile of the Biology Olympiad.", "31st", 31.0),
+        ("The model ranked 13th among 40 systems.", "13th", 13.0),
+        ("It finished 2nd, behind Gemini.", "2nd", 2.0),
+        ("It came 103rd of 120 in the index.", "103rd", 103.0),
+        // An ordinal once left out as no statistic: a rank compares as a number (issue 13).
+        ("It was his 3rd attempt in the 1990s.", "3rd", 3.0),
+    ];
+    for (text, written, value) in ranks {
+        let q = extract(text).into_iter().find(|q| q.span.slice(text) == *written).unwrap_or_else(|| panic!("{written} in {text}"));
+        assert_eq!((q.value, q.unit.name().as_deref()), (*value, Some("ordinal")), "{text}");
+    }
+    for text in [
+        "The 21st century began.",
+        "A 21st-century problem.",
+        "On May 5th, it launched.",
+        "It launched on the 5th of May.",
+        "Sales rose in the 3rd quarter.",
+        "A 96th-minute winner.",
+        "Properties including 9 E 71st St, Manhattan.",
+        "The 31th place is not an ordinal spelling.",
+        "Model A31st is an identifier.",
+    ] {
+        assert!(extract(text).iter().all(|q| q.unit.name().as_deref() != Some("ordinal")), "{text}: {:?}", extract(text));
+    }
 }
