@@ -123,7 +123,15 @@ pub fn check_with_cache(
         static SCRATCH: std::cell::RefCell<SearchScratch> = std::cell::RefCell::new(SearchScratch::default());
     }
     let mut scratch = SCRATCH.with(|cell| cell.take());
-    let mut source_memo = SourceMemo::new();
+    // Source sentences read for one check serve the next on the same corpus (an editor checks
+    // at each keystroke): kept per thread, dropped when the corpus is another.
+    thread_local! {
+        static SOURCES: std::cell::RefCell<(u64, SourceMemo)> = std::cell::RefCell::new((0, SourceMemo::new()));
+    }
+    let (generation, mut source_memo) = SOURCES.with(|cell| cell.take());
+    if generation != corpus.generation() {
+        source_memo.clear();
+    }
     let mut by_sentence: Vec<Vec<&Quantity>> = vec![Vec::new(); prose.sentences.len()];
     for q in &quantities {
         if let Some(i) = prose.sentence_at(q.number_span.start) {
@@ -189,6 +197,7 @@ pub fn check_with_cache(
         report.checked.extend(part.checked);
     }
     SCRATCH.with(|cell| cell.replace(scratch));
+    SOURCES.with(|cell| cell.replace((corpus.generation(), source_memo)));
     crate::suppress::apply(text, &mut report);
     report.findings.retain_mut(|f| match options.severity.get(&f.code) {
         Some(Some(severity)) => {

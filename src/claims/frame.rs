@@ -492,7 +492,11 @@ pub fn periods(text: &str, span: Span) -> Vec<(Period, Span)> {
     let slice = span.slice(text);
     // Most sentences name no period: the fast search finds that without tracking groups.
     for found in period_regex().find_iter(slice) {
-        let Some(c) = period_regex().captures_at(slice, found.start()) else { continue };
+        // Groups are read on the match and the character after it (for a word boundary) only:
+        // the capturing engine's work grows with the text it is given, and a long sentence
+        // named several periods.
+        let after = slice[found.end()..].chars().next().map_or(0, char::len_utf8);
+        let Some(c) = period_regex().captures_at(&slice[..found.end() + after], found.start()) else { continue };
         let Some(whole) = c.get(0) else { continue };
         // The mention without the preposition that introduces a bare "May".
         let written = c.name("may").or(c.name("byear_after")).or(c.name("bquarter_after")).unwrap_or(whole);

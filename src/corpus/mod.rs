@@ -320,7 +320,22 @@ pub struct Corpus {
     /// Bytes of text indexed.
     pub bytes: usize,
     cache: DocumentCache,
+    /// [`Corpus::documents_by_link`] answers by link: resolving a link by its slug reads every
+    /// title, and an editor asks again at each keystroke. The corpus never changes once built
+    /// (a refresh builds another), so an answer holds for the corpus's life.
+    link_memo: std::sync::Mutex<HashMap<String, Vec<u32>>>,
+    /// Unique to this corpus in the process: what a cache of its sentences is keyed by.
+    generation: u64,
 }
+
+/// A number no other corpus of this process has had (never 0).
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Links whose documents [`Corpus::documents_by_link`] remembers before starting afresh.
+const LINK_MEMO_LIMIT: usize = 4096;
 
 /// The built-in seeds, for running from any directory.
 pub const BUILTIN_SEEDS: &[(&str, &str)] = &[
@@ -462,7 +477,7 @@ impl Corpus {
         let segment = Segment::open(Bytes::Owned(builder.into_bytes()), false).expect("a segment just written reads back");
         let bytes = documents.iter().map(|d| d.text.len()).sum();
         let cache = DocumentCache { pinned: documents.into_iter().map(Some).collect(), ..Default::default() };
-        Corpus { documents: infos, index: Index::new(vec![segment], &[]), notes, skipped, bytes, cache }
+        Corpus { documents: infos, index: Index::new(vec![segment], &[]), notes, skipped, bytes, cache, link_memo: Default::default(), generation: next_generation() }
     }
 
     /// A corpus read from index segments (see [`store`]); documents are read from disk when a
@@ -475,7 +490,7 @@ impl Corpus {
         }
         let bytes = documents.iter().filter(|d| d.live).map(|d| d.fingerprint.size as usize).sum();
         let index = Index::new(segments, removed);
-        Corpus { documents, index, notes, skipped, bytes, cache: DocumentCache::default() }
+        Corpus { documents, index, notes, skipped, bytes, cache: DocumentCache::default(), link_memo: Default::default(), generation: next_generation() }
     }
 
     /// The documents listed in `segments`, in id order.
@@ -564,10 +579,30 @@ impl Corpus {
     /// whose title holds the words of the link's last path segment (`.../how-nvidia-dominated-ai`
     /// names "How Nvidia dominated AI ... | VentureBeat" of a crawl that kept no URLs). The
     /// site must be written in the document's URL, publisher, path or title.
+    /// Unique to this corpus in the process (a refreshed corpus is another).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn documents_by_link(&self, url: &str) -> Vec<u32> {
         if let Some(doc) = self.document_by_url(url) {
             return vec![doc];
         }
+        // A poisoned lock only means another thread panicked mid-insert: the map is still whole.
+        if let Some(known) = self.link_memo.lock().unwrap_or_else(|e| e.into_inner()).get(url) {
+            return known.clone();
+        }
+        let found = self.documents_by_slug(url);
+        let mut memo = self.link_memo.lock().unwrap_or_else(|e| e.into_inner());
+        if memo.len() >= LINK_MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert(url.to_string(), found.clone());
+        found
+    }
+
+    /// [`Corpus::documents_by_link`] for a link no document has as its URL.
+    fn documents_by_slug(&self, url: &str) -> Vec<u32> {
         let normal = normalise_url(url);
         let (host, path) = normal.split_once('/').unwrap_or((normal.as_str(), ""));
         // `venturebeat.com` is the site `venturebeat`; `edition.cnn.com` is `cnn`.
