@@ -29,8 +29,8 @@ const BESIDE: usize = 60;
 /// a description ("the company"); a bare pronoun says nothing.
 pub(super) fn credited(c: &Candidate, p: &Quantity) -> Option<String> {
     let text = c.document.prose_text();
-    let all = credits(text, c.sentence_span);
-    let covering = credit_for(text, &all, p.span);
+    let all = c.credits.get_or_init(|| credits(text, c.sentence_span));
+    let covering = credit_for(text, all, p.span);
     let named = covering.iter().find(|k| !k.names.is_empty());
     let described = covering.iter().find(|k| k.text.split_whitespace().count() > 1);
     named.or(described).map(|k| k.text.clone())
@@ -67,9 +67,9 @@ fn misattribution(draft: &DraftSentence, q: &Quantity, list: &[Alignment], candi
     for a in support.iter().filter(|a| a.confident()) {
         let c = &candidates[a.candidate];
         let text = c.document.prose_text();
-        let all = credits(text, c.sentence_span);
+        let all = c.credits.get_or_init(|| credits(text, c.sentence_span));
         uncredited &= all.is_empty();
-        let Some(theirs) = credit_for(text, &all, a.source.span).into_iter().find(|k| !k.names.is_empty()) else { continue };
+        let Some(theirs) = credit_for(text, all, a.source.span).into_iter().find(|k| !k.names.is_empty()) else { continue };
         if names.iter().any(|n| theirs.names.iter().any(|y| beside(n, y, text))) {
             return None;
         }

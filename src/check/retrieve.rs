@@ -101,6 +101,8 @@ fn term_weight(corpus: &Corpus, term: &str) -> f32 {
 /// reads, prepared once per check (a draft's sentences retrieve the same few source passages
 /// again and again, and tokenising them for each was most of the time of a long draft).
 pub(super) struct SourceSentence {
+    /// Whom the sentence credits, read once when first asked (every figure's evidence asks).
+    pub(super) credits: std::cell::OnceCell<Vec<crate::claims::credits::Credit>>,
     pub(super) doc: u32,
     pub(super) document: std::sync::Arc<crate::corpus::Document>,
     pub(super) sentence_span: Span,
@@ -193,6 +195,7 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
     let frames = frame::frames(doc.prose_text(), sentence.span, &tokens, &quantities);
     let initials = initials(sentence.span.slice(doc.prose_text()));
     Some(SourceSentence {
+        credits: std::cell::OnceCell::new(),
         doc: s.doc,
         document: doc.clone(),
         sentence_span: sentence.span,
