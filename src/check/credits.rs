@@ -48,8 +48,8 @@ pub(super) fn judge_credit(draft: &DraftSentence, q: &Quantity, list: &[Alignmen
 }
 
 fn misattribution(draft: &DraftSentence, q: &Quantity, list: &[Alignment], candidates: &[Candidate]) -> Option<Finding> {
-    let draft_credits = credits(draft.masked, draft.span);
-    let ours: Vec<&Credit> = credit_for(draft.masked, &draft_credits, q.span).into_iter().filter(|c| !c.names.is_empty()).collect();
+    let draft_credits = draft.credits.get_or_init(|| credits(draft.masked, draft.span));
+    let ours: Vec<&Credit> = credit_for(draft.masked, draft_credits, q.span).into_iter().filter(|c| !c.names.is_empty()).collect();
     if ours.is_empty() {
         return None;
     }

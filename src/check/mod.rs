@@ -99,105 +99,59 @@ pub fn check_with_cache(
     options: &CheckOptions,
     cache: Option<&SentenceCache>,
 ) -> (Report, Vec<String>) {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(MAX_THREADS);
+    check_on_threads(text, format, corpus, options, cache, threads)
+}
+
+/// [`check_with_cache`] on at most `threads` threads; the output is the same for any number.
+fn check_on_threads(
+    text: &str,
+    format: Format,
+    corpus: &Corpus,
+    options: &CheckOptions,
+    cache: Option<&SentenceCache>,
+    threads: usize,
+) -> (Report, Vec<String>) {
     let cache = cache.filter(|_| !options.trace);
     if let Some(cache) = cache {
         cache.bind(corpus, options);
     }
     let prose = Prose::new(text, format);
-    let mut quantities = crate::claims::figures::extract(&prose.masked);
+    // Figures and quotations are read apart; a long draft reads them on two threads.
+    let (mut quantities, quotations) = if prose.masked.len() >= PARALLEL_MIN_BYTES && threads > 1 {
+        std::thread::scope(|scope| {
+            let quotations = scope.spawn(|| crate::claims::quotations::extract(&prose));
+            let quantities = crate::claims::figures::extract(&prose.masked);
+            (quantities, quotations.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        })
+    } else {
+        (crate::claims::figures::extract(&prose.masked), crate::claims::quotations::extract(&prose))
+    };
     apply_extra_hedges(&prose.masked, &mut quantities, &options.extra_hedges);
     // Numbers inside a quotation are quote wording, checked with the quotation.
-    let quotations = crate::claims::quotations::extract(&prose);
     let quoted = crate::claims::quotations::SpanCover::quoted(&quotations);
     quantities.retain(|q| !quoted.contains(q.span));
     let linked: HashSet<u32> = linked_documents(text, corpus);
     let mut linked_sorted: Vec<u32> = linked.iter().copied().collect();
     linked_sorted.sort_unstable();
-    // Each paragraph hashed once for the keys of all its quotations.
-    let mut paragraph_hashes: Vec<Option<u64>> = vec![None; if cache.is_some() { prose.paragraphs.len() } else { 0 }];
-    let mut report = Report::default();
-    let mut trace = Vec::new();
-    // The search buffers hold a score per corpus sentence (a megabyte for a large corpus):
-    // each thread keeps its own across checks rather than allocate them for every keystroke.
-    thread_local! {
-        static SCRATCH: std::cell::RefCell<SearchScratch> = std::cell::RefCell::new(SearchScratch::default());
-    }
-    let mut scratch = SCRATCH.with(|cell| cell.take());
-    // Source sentences read for one check serve the next on the same corpus (an editor checks
-    // at each keystroke): kept per thread, dropped when the corpus is another.
-    thread_local! {
-        static SOURCES: std::cell::RefCell<(u64, SourceMemo)> = std::cell::RefCell::new((0, SourceMemo::new()));
-    }
-    let (generation, mut source_memo) = SOURCES.with(|cell| cell.take());
-    if generation != corpus.generation() {
-        source_memo.clear();
-    }
     let mut by_sentence: Vec<Vec<&Quantity>> = vec![Vec::new(); prose.sentences.len()];
     for q in &quantities {
         if let Some(i) = prose.sentence_at(q.number_span.start) {
             by_sentence[i].push(q);
         }
     }
-    for (sentence_index, draft_quantities) in by_sentence.iter().enumerate() {
-        let sentence = prose.sentences[sentence_index];
-        // A sentence with no figure but a period still dates a fact ("founded in 2020").
-        if draft_quantities.iter().all(|q| q.unit == Unit::Date) && !crate::claims::frame::names_period(&prose.masked, sentence.span) {
-            continue;
-        }
-        // A short sentence ("It is expected to cost $250.") takes its subject from the sentence
-        // before it in the paragraph.
-        let previous = sentence_index
-            .checked_sub(1)
-            .map(|i| prose.sentences[i])
-            .filter(|p| p.paragraph == sentence.paragraph)
-            .map(|p| p.span);
-        let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, draft_quantities, &linked_sorted));
-        if let (Some(cache), Some(key)) = (cache, key) {
-            if let Some(hit) = cache.get(key, sentence.span.start) {
-                report.findings.extend(hit.findings);
-                report.checked.extend(hit.checked);
-                continue;
-            }
-        }
-        let mut part = Report::default();
-        let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
-        let candidates = candidates(corpus, &draft, &linked, &mut scratch, &mut source_memo);
-        judge_sentence(text, &draft, &candidates, options, &mut part, &mut trace);
-        judge_periods(text, &prose.masked, sentence.span, &draft, &candidates, &mut part, options.trace.then_some(&mut trace));
-        if let (Some(cache), Some(key)) = (cache, key) {
-            cache.put(key, sentence.span.start, &part);
-        }
-        report.findings.extend(part.findings);
-        report.checked.extend(part.checked);
-    }
-    for q in &quotations {
-        // A quotation's verdict depends on its paragraph and the one before (speakers): reuse
-        // it while those are unchanged.
-        let base = prose.paragraphs.get(q.paragraph).map_or(0, |p| p.start);
-        let key = cache.map(|_| {
-            let paragraph = match paragraph_hashes.get_mut(q.paragraph) {
-                Some(slot) => *slot.get_or_insert_with(|| paragraph_hash(text, &prose, q.paragraph)),
-                None => paragraph_hash(text, &prose, q.paragraph),
-            };
-            quotation_key(paragraph, &prose, q)
-        });
-        if let (Some(cache), Some(key)) = (cache, key) {
-            if let Some(hit) = cache.get(key, base) {
-                report.findings.extend(hit.findings);
-                report.checked.extend(hit.checked);
-                continue;
-            }
-        }
-        let mut part = Report::default();
-        quotations::check_quotes_with(text, &prose, std::slice::from_ref(q), corpus, &mut part, &mut scratch);
-        if let (Some(cache), Some(key)) = (cache, key) {
-            cache.put(key, base, &part);
-        }
-        report.findings.extend(part.findings);
-        report.checked.extend(part.checked);
-    }
-    SCRATCH.with(|cell| cell.replace(scratch));
-    SOURCES.with(|cell| cell.replace((corpus.generation(), source_memo)));
+    let draft = DraftView { text, prose: &prose, corpus, options, cache, linked: &linked, linked_sorted: &linked_sorted };
+    // Each paragraph hashed once for the keys of all its quotations.
+    let paragraph_hashes: Vec<std::sync::OnceLock<u64>> = if cache.is_some() { (0..prose.paragraphs.len()).map(|_| Default::default()).collect() } else { Vec::new() };
+    let sentence_work: Vec<usize> = by_sentence.iter().map(Vec::len).collect();
+    let (mut report, mut trace) = in_parts(threads, &sentence_work, |range| with_thread_buffers(corpus, |scratch, memo| draft.check_sentences(&by_sentence, range, scratch, memo)));
+    let quotation_work = vec![1; quotations.len()];
+    let (quoted_report, quoted_trace) = in_parts(threads, &quotation_work, |range| {
+        with_thread_buffers(corpus, |scratch, _| draft.check_quotations(&quotations[range], &paragraph_hashes, scratch))
+    });
+    report.findings.extend(quoted_report.findings);
+    report.checked.extend(quoted_report.checked);
+    trace.extend(quoted_trace);
     crate::suppress::apply(text, &mut report);
     report.findings.retain_mut(|f| match options.severity.get(&f.code) {
         Some(Some(severity)) => {
@@ -222,6 +176,168 @@ pub fn check_with_cache(
         }
     }
     (report, trace)
+}
+
+/// What every part of one check reads: the draft, the corpus and the knobs.
+struct DraftView<'a> {
+    text: &'a str,
+    prose: &'a Prose,
+    corpus: &'a Corpus,
+    options: &'a CheckOptions,
+    cache: Option<&'a SentenceCache>,
+    linked: &'a HashSet<u32>,
+    linked_sorted: &'a [u32],
+}
+
+impl DraftView<'_> {
+    /// Checks the figures of the draft's sentences `range` (`by_sentence` holds each sentence's
+    /// figures).
+    fn check_sentences(&self, by_sentence: &[Vec<&Quantity>], range: std::ops::Range<usize>, scratch: &mut SearchScratch, source_memo: &mut SourceMemo) -> (Report, Vec<String>) {
+        let DraftView { text, prose, corpus, options, cache, linked, linked_sorted } = *self;
+        let mut report = Report::default();
+        let mut trace = Vec::new();
+        for sentence_index in range {
+            let draft_quantities = &by_sentence[sentence_index];
+            let sentence = prose.sentences[sentence_index];
+            // A sentence with no figure but a period still dates a fact ("founded in 2020").
+            if draft_quantities.iter().all(|q| q.unit == Unit::Date) && !crate::claims::frame::names_period(&prose.masked, sentence.span) {
+                continue;
+            }
+            // A short sentence ("It is expected to cost $250.") takes its subject from the
+            // sentence before it in the paragraph.
+            let previous = sentence_index
+                .checked_sub(1)
+                .map(|i| prose.sentences[i])
+                .filter(|p| p.paragraph == sentence.paragraph)
+                .map(|p| p.span);
+            let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, draft_quantities, linked_sorted));
+            if let (Some(cache), Some(key)) = (cache, key) {
+                if let Some(hit) = cache.get(key, sentence.span.start) {
+                    report.findings.extend(hit.findings);
+                    report.checked.extend(hit.checked);
+                    continue;
+                }
+            }
+            let mut part = Report::default();
+            let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
+            let candidates = candidates(corpus, &draft, linked, scratch, source_memo);
+            judge_sentence(text, &draft, &candidates, options, &mut part, &mut trace);
+            judge_periods(text, &prose.masked, sentence.span, &draft, &candidates, &mut part, options.trace.then_some(&mut trace));
+            if let (Some(cache), Some(key)) = (cache, key) {
+                cache.put(key, sentence.span.start, &part);
+            }
+            report.findings.extend(part.findings);
+            report.checked.extend(part.checked);
+        }
+        (report, trace)
+    }
+
+    /// Checks `quotations` of the draft (`paragraph_hashes` holds each paragraph's hash once
+    /// computed, when there is a cache).
+    fn check_quotations(&self, quotations: &[crate::claims::quotations::Quotation], paragraph_hashes: &[std::sync::OnceLock<u64>], scratch: &mut SearchScratch) -> (Report, Vec<String>) {
+        let DraftView { text, prose, corpus, cache, .. } = *self;
+        let mut report = Report::default();
+        for q in quotations {
+            // A quotation's verdict depends on its paragraph and the one before (speakers):
+            // reuse it while those are unchanged.
+            let base = prose.paragraphs.get(q.paragraph).map_or(0, |p| p.start);
+            let key = cache.map(|_| {
+                let paragraph = match paragraph_hashes.get(q.paragraph) {
+                    Some(slot) => *slot.get_or_init(|| paragraph_hash(text, prose, q.paragraph)),
+                    None => paragraph_hash(text, prose, q.paragraph),
+                };
+                quotation_key(paragraph, prose, q)
+            });
+            if let (Some(cache), Some(key)) = (cache, key) {
+                if let Some(hit) = cache.get(key, base) {
+                    report.findings.extend(hit.findings);
+                    report.checked.extend(hit.checked);
+                    continue;
+                }
+            }
+            let mut part = Report::default();
+            quotations::check_quotes_with(text, prose, std::slice::from_ref(q), corpus, &mut part, scratch);
+            if let (Some(cache), Some(key)) = (cache, key) {
+                cache.put(key, base, &part);
+            }
+            report.findings.extend(part.findings);
+            report.checked.extend(part.checked);
+        }
+        (report, Vec::new())
+    }
+}
+
+/// Work items below which a check runs on the calling thread alone: spawning costs more than
+/// an article's few hundred sentences take.
+const PARALLEL_MIN_WORK: usize = 512;
+/// Drafts from this size on read their figures and quotations on two threads.
+const PARALLEL_MIN_BYTES: usize = 64 * 1024;
+/// Threads a long draft's check is split over at most.
+const MAX_THREADS: usize = 8;
+
+/// Runs `check` over consecutive parts of the items whose work `work` gives, one part per
+/// available core when the draft is long, and joins the results in item order, so the output
+/// is the same however many threads ran.
+fn in_parts<F>(threads: usize, work: &[usize], check: F) -> (Report, Vec<String>)
+where
+    F: Fn(std::ops::Range<usize>) -> (Report, Vec<String>) + Sync,
+{
+    let total: usize = work.iter().sum();
+    if threads < 2 || total < PARALLEL_MIN_WORK {
+        return check(0..work.len());
+    }
+    // Consecutive parts of about equal work.
+    let mut parts = Vec::new();
+    let (mut start, mut done) = (0, 0);
+    for (i, w) in work.iter().enumerate() {
+        done += w;
+        if done * threads >= total * (parts.len() + 1) && parts.len() + 1 < threads {
+            parts.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    parts.push(start..work.len());
+    let check = &check;
+    let mut results: Vec<(Report, Vec<String>)> = std::thread::scope(|scope| {
+        let (first, rest) = parts.split_first().expect("at least one part");
+        let handles: Vec<_> = rest.iter().map(|range| scope.spawn(move || check(range.clone()))).collect();
+        let mut results = vec![check(first.clone())];
+        for handle in handles {
+            // A panic in a part is a bug: let it surface as it would on one thread.
+            results.push(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        results
+    });
+    let (mut report, mut trace) = results.remove(0);
+    for (part, part_trace) in results {
+        report.findings.extend(part.findings);
+        report.checked.extend(part.checked);
+        trace.extend(part_trace);
+    }
+    (report, trace)
+}
+
+/// Runs `f` with this thread's search buffers and source-sentence memo, kept across checks.
+fn with_thread_buffers<T>(corpus: &Corpus, f: impl FnOnce(&mut SearchScratch, &mut SourceMemo) -> T) -> T {
+    // The search buffers hold a score per corpus sentence (a megabyte for a large corpus):
+    // each thread keeps its own across checks rather than allocate them for every keystroke.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<SearchScratch> = std::cell::RefCell::new(SearchScratch::default());
+    }
+    // Source sentences read for one check serve the next on the same corpus (an editor checks
+    // at each keystroke): kept per thread, dropped when the corpus is another.
+    thread_local! {
+        static SOURCES: std::cell::RefCell<(u64, SourceMemo)> = std::cell::RefCell::new((0, SourceMemo::new()));
+    }
+    let mut scratch = SCRATCH.with(|cell| cell.take());
+    let (generation, mut source_memo) = SOURCES.with(|cell| cell.take());
+    if generation != corpus.generation() {
+        source_memo.clear();
+    }
+    let out = f(&mut scratch, &mut source_memo);
+    SCRATCH.with(|cell| cell.replace(scratch));
+    SOURCES.with(|cell| cell.replace((corpus.generation(), source_memo)));
+    out
 }
 
 /// Verdicts per draft sentence, keyed by the sentence's text, the sentence before it, its
@@ -400,6 +516,23 @@ fn apply_extra_hedges(masked: &str, quantities: &mut [Quantity], hedges: &[(Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long draft is checked in parts on several threads; the findings, their order and the
+    /// checked figures must be those of one thread.
+    #[test]
+    fn a_long_draft_checked_on_several_threads_reports_what_one_thread_reports() {
+        let corpus = Corpus::builtin();
+        let options = CheckOptions::default();
+        let sample = include_str!("../../tests/fixtures/sample.md");
+        let body = sample.splitn(3, "---").nth(2).expect("front matter");
+        let draft = body.repeat(200);
+        let (one, _) = check_on_threads(&draft, Format::Markdown, &corpus, &options, None, 1);
+        assert!(one.checked.len() >= 2 * PARALLEL_MIN_WORK, "the draft should be long enough to split: {} figures checked", one.checked.len());
+        for threads in [2, 3, 7] {
+            let (many, _) = check_on_threads(&draft, Format::Markdown, &corpus, &options, None, threads);
+            assert!(many == one, "{threads} threads: the report differs from one thread's");
+        }
+    }
 
     /// Regression (found by the LSP soak): the cache kept up to 4,000 entries and started
     /// afresh only when full, so resident memory climbed by some 20 MB over the first 4,000

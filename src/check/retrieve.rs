@@ -57,6 +57,8 @@ pub(super) struct DraftSentence<'a> {
     acronyms: Vec<(String, String)>,
     /// The frame of each figure (not of years), keyed by the figure's start.
     pub(super) frames: HashMap<usize, Frame>,
+    /// Whom the sentence credits, read once when a figure first asks.
+    pub(super) credits: std::cell::OnceCell<Vec<crate::claims::credits::Credit>>,
 }
 
 impl<'a> DraftSentence<'a> {
@@ -82,7 +84,7 @@ impl<'a> DraftSentence<'a> {
         let years = quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
         let figures: Vec<Quantity> = quantities.iter().filter(|q| q.unit != Unit::Date).map(|q| (*q).clone()).collect();
         let frames = frame::frames(masked, span, &tokens, &figures).into_iter().zip(&figures).map(|(f, q)| (q.span.start, f)).collect();
-        DraftSentence { masked, span, tokens, weights, total_weight, quantities, years, acronyms, frames }
+        DraftSentence { masked, span, tokens, weights, total_weight, quantities, years, acronyms, frames, credits: Default::default() }
     }
 }
 

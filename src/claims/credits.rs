@@ -144,14 +144,16 @@ pub fn credits(text: &str, sentence: Span) -> Vec<Credit> {
             continue;
         }
         let raw = toks[v].span.slice(text);
-        let w = raw.to_lowercase();
-        let found = if w == "according" {
+        // Cue words are ASCII, so comparing without lower-casing each token (an allocation
+        // per word of every sentence read) is the same test.
+        let is = |cue: &str| raw.eq_ignore_ascii_case(cue);
+        let found = if is("according") {
             toks.get(v + 1).filter(|t| t.word && lower(text, t) == "to").and_then(|_| forward(text, &toks, v + 2, false))
-        } else if w == "citing" || w == "per" && v > 0 && toks[v - 1].span.slice(text) == "," {
+        } else if is("citing") || is("per") && v > 0 && toks[v - 1].span.slice(text) == "," {
             forward(text, &toks, v + 1, false)
-        } else if w == "by" || w == "from" {
+        } else if is("by") || is("from") {
             by_phrase(text, &toks, v)
-        } else if raw == w && VERBS.contains(&w.as_str()) {
+        } else if VERBS.contains(&raw) {
             verb_subject(text, &toks, v)
         } else {
             None
