@@ -225,21 +225,18 @@ pub(super) fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSe
     let mut chosen = with_neighbours(corpus, &hits, &[]);
     let mut out: Vec<Candidate> = chosen.iter().filter_map(|&id| candidate(corpus, draft, linked, memo, id, false)).collect();
     // A sentence of several clauses tells several facts, often from several sources: a clause
-    // holding a figure whose value no sentence found states is searched on its own too, so that
-    // the sentences matching the other clauses do not crowd out its source.
-    let figure_clauses: HashSet<Span> = draft.frames.values().map(|f| f.clause).collect();
+    // holding a figure whose value no sentence found states (an order of magnitude such as
+    // "dozens" states none) is searched on its own too, so that the sentences matching the
+    // other clauses do not crowd out its source.
     let mut clauses: Vec<Span> = draft
         .quantities
         .iter()
-        .filter(|q| q.unit != Unit::Date && !out.iter().any(|c| c.quantities.iter().any(|p| super::align::same_figure(q, p))))
+        .filter(|q| q.unit != Unit::Date && !out.iter().any(|c| c.quantities.iter().any(|p| !p.vague && super::align::same_figure(q, p))))
         .filter_map(|q| draft.frames.get(&q.span.start).map(|f| f.clause))
         .filter(|c| *c != draft.span)
         .collect();
     clauses.sort_unstable();
     clauses.dedup();
-    if figure_clauses.len() < 2 {
-        clauses.clear();
-    }
     for clause in clauses {
         let clause_query: Vec<String> = draft.tokens.iter().filter(|t| clause.encloses(t.span)).map(|t| t.term.clone()).collect();
         if clause_query.len() < MIN_CLAUSE_QUERY {

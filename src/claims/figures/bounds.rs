@@ -208,7 +208,8 @@ impl<'t> Parser<'t> {
             if let Some((word, start)) = before.first() {
                 let original = self.written_word(*start);
                 let capitalised = original.chars().any(|c| c.is_uppercase());
-                let sentence_start = self.text[..*start].trim_end().ends_with(['.', '!', '?', '\n']) || self.text[..*start].trim().is_empty();
+                // A paragraph after a heading without a full stop opens a sentence too.
+                let sentence_start = self.at_sentence_start(*start);
                 // At a sentence start a capitalised word is a name too ("Claude 3.5 Sonnet",
                 // "Grok 3 used ..."), unless it is an ordinary opening word ("Only 5", "About 30").
                 let bare = word.trim_end_matches('.');

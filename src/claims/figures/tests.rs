@@ -180,6 +180,10 @@ const ROWS: &[Row] = &[
     ("It had been VAT-exempt since 1993.", "1993", 1993.0, None, Some("date"), "exact", None),
     // qualifiers
     ("Nearly 30 percent use it.", "Nearly 30 percent", 30.0, None, Some("percent"), "nearly", None),
+    // A paragraph under a heading that ends without a full stop opens a sentence (regression:
+    // "Nearly 70 AI leaders" there was read as a name and a model number).
+    ("The regulation fight\n\nNearly 70 AI leaders signed.", "Nearly 70 AI leaders", 70.0, None, Some("leader"), "nearly", None),
+    ("Title here\n\nAbout 30 percent use it.", "About 30 percent", 30.0, None, Some("percent"), "approx", None),
     ("Almost 30 percent use it.", "Almost 30 percent", 30.0, None, Some("percent"), "nearly", None),
     // "just under" is a ceiling, like "less than" (regression: it was read as "nearly")
     ("Just under 30 percent use it.", "Just under 30 percent", 30.0, None, Some("percent"), "under", None),
