@@ -15,18 +15,20 @@ pub enum Code {
     DateMismatch,
     Misquote,
     Misattribution,
+    NotInSource,
     UnsupportedClaim,
     UnusedSuppression,
 }
 
 impl Code {
-    pub const ALL: [Code; 8] = [
+    pub const ALL: [Code; 9] = [
         Code::NumberMismatch,
         Code::UnitMismatch,
         Code::HedgeMismatch,
         Code::DateMismatch,
         Code::Misquote,
         Code::Misattribution,
+        Code::NotInSource,
         Code::UnsupportedClaim,
         Code::UnusedSuppression,
     ];
@@ -39,6 +41,7 @@ impl Code {
             Code::DateMismatch => "date-mismatch",
             Code::Misquote => "misquote",
             Code::Misattribution => "misattribution",
+            Code::NotInSource => "not-in-source",
             Code::UnsupportedClaim => "unsupported-claim",
             Code::UnusedSuppression => "unused-suppression",
         }
@@ -51,7 +54,7 @@ impl Code {
     pub fn default_severity(self) -> Severity {
         match self {
             Code::NumberMismatch | Code::UnitMismatch | Code::DateMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
-            Code::HedgeMismatch => Severity::Warning,
+            Code::HedgeMismatch | Code::NotInSource => Severity::Warning,
             Code::UnsupportedClaim | Code::UnusedSuppression => Severity::Info,
         }
     }

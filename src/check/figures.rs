@@ -56,7 +56,7 @@ fn evidence(c: &Candidate, p: &Quantity) -> Evidence {
 }
 
 /// Whether `draft` looks like `source` rounded (80 for 82, 30 for 29.7), within 5 percent.
-fn is_rounding(draft: f64, source: f64) -> bool {
+pub(super) fn is_rounding(draft: f64, source: f64) -> bool {
     if draft == 0.0 || source == 0.0 || same_value(draft, source) {
         return false;
     }
@@ -156,6 +156,13 @@ pub(super) fn judge_sentence(
         // Two figures of one clause both standing in one source clause are that clause's fact, however
         // few words the sentences share.
         let Some(a) = best.filter(|a| fitted || a.coverage >= MIN_COVERAGE || a.clause_aligned() || (a.equal && a.same_fact_apart_from_period())) else {
+            if let Some(f) = super::absent::followed_without(q, draft_text, candidates) {
+                let c = &candidates[f];
+                // No figure of the followed source aligns: its closest sentence is the evidence.
+                let ev = best.filter(|a| candidates[a.candidate].doc == c.doc).map_or_else(|| sentence_evidence(c), |a| evidence(&candidates[a.candidate], a.source));
+                push(text, report, q.span, ev.clone(), Some(not_in_source(draft_text, c, ev)));
+                continue;
+            }
             no_source(report, q, draft_text, options);
             continue;
         };
@@ -199,6 +206,12 @@ pub(super) fn judge_sentence(
             continue;
         }
         if !confident {
+            if let Some(f) = super::absent::followed_without(q, draft_text, candidates) {
+                let followed = &candidates[f];
+                let ev = if followed.doc == c.doc { ev } else { sentence_evidence(followed) };
+                push(text, report, q.span, ev.clone(), Some(not_in_source(draft_text, followed, ev)));
+                continue;
+            }
             report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev.clone()), finding: None });
             if options.report_unsupported {
                 let message = format!(
@@ -487,6 +500,34 @@ fn push(text: &str, report: &mut Report, span: Span, ev: Evidence, finding: Opti
 fn covers_whole_figure(text: &str, span: Span) -> bool {
     let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else { return false };
     !after.chars().next().is_some_and(figures::is_invisible) && !before.chars().next_back().is_some_and(figures::is_invisible)
+}
+
+/// The evidence of a source sentence as a whole, when no figure of it is the draft's.
+fn sentence_evidence(c: &Candidate) -> Evidence {
+    let doc = &c.document;
+    Evidence {
+        doc: c.doc,
+        passage: c.sentence_span,
+        figure: c.sentence_span,
+        excerpt: c.sentence_span.slice(&doc.text).to_string(),
+        text: c.sentence_span.slice(&doc.text).to_string(),
+        speaker: None,
+    }
+}
+
+/// A figure the source its sentence follows never states ([`super::absent`]).
+fn not_in_source(draft_text: &str, followed: &Candidate, ev: Evidence) -> Finding {
+    let title = followed.document.title.trim();
+    let closest = if ev.figure == ev.passage { String::new() } else { format!("; its closest figure is \"{}\"", ev.text) };
+    Finding {
+        code: Code::NotInSource,
+        severity: Code::NotInSource.default_severity(),
+        span: Span::default(),
+        message: format!("\"{draft_text}\" is nowhere in \"{title}\", the source this sentence follows{closest}"),
+        evidence: vec![ev],
+        // Which figure is right is for the writer to find in the source.
+        fix: None,
+    }
 }
 
 fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &CheckOptions) {

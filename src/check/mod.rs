@@ -16,6 +16,7 @@
 //! judges the figures so paired, `credits` whether a figure's source is credited as the
 //! draft credits it, and `quotations` judges quotations.
 
+mod absent;
 mod align;
 mod credits;
 mod figures;
@@ -152,6 +153,7 @@ fn check_on_threads(
     report.findings.extend(quoted_report.findings);
     report.checked.extend(quoted_report.checked);
     trace.extend(quoted_trace);
+    absent::confirm(text, &prose.masked, corpus, &mut report, options.report_unsupported);
     crate::suppress::apply(text, &mut report);
     report.findings.retain_mut(|f| match options.severity.get(&f.code) {
         Some(Some(severity)) => {

@@ -90,7 +90,7 @@ impl<'a> DraftSentence<'a> {
 
 /// How much a shared term says that two sentences report the same thing: its IDF in the corpus,
 /// capped, and lowered for words every story uses (a small corpus cannot tell those apart).
-fn term_weight(corpus: &Corpus, term: &str) -> f32 {
+pub(super) fn term_weight(corpus: &Corpus, term: &str) -> f32 {
     let idf = corpus.index.idf(term).min(IDF_CAP);
     if words::is_generic(term) {
         idf * GENERIC_WEIGHT
