@@ -444,6 +444,7 @@ fn lint(args: LintArgs) -> Result<i32> {
                     eprintln!("trace: {}: {line}", draft.path);
                 }
                 let mut findings = report.findings;
+                let format = draft_format(&draft.path);
                 if args.baseline.is_some() {
                     findings.retain(|f| {
                         let entry = baseline::entry(&draft.path, text, f);
@@ -456,7 +457,7 @@ fn lint(args: LintArgs) -> Result<i32> {
                 if args.quiet {
                     findings.retain(|f| fails(f.severity));
                 }
-                checked.push((draft.path.as_str(), text.as_str(), findings));
+                checked.push((draft.path.as_str(), text.as_str(), format, findings, report.checked));
             }
             Err(message) => {
                 eprintln!("copydesk: error: {}: {message}", draft.path);
@@ -464,8 +465,10 @@ fn lint(args: LintArgs) -> Result<i32> {
             }
         }
     }
-    let results: Vec<DraftResult> =
-        checked.iter().map(|(path, text, findings)| DraftResult { path, text, findings }).collect();
+    let results: Vec<DraftResult> = checked
+        .iter()
+        .map(|(path, text, format, findings, checked)| DraftResult { path, text, format: *format, findings, checked })
+        .collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if let (Some(path), None) = (&args.baseline, &baseline) {
