@@ -1,8 +1,10 @@
 //! Output of the lint and extract commands: compiler-style text for people, JSON, SARIF and
-//! GitHub annotations for tools.
+//! GitHub annotations for tools, and a review page ([`html`]) for editors.
 //!
 //! The JSON field names are a contract (`version` 1): tools and the evaluation kit read them.
 //! Fields may be added, never renamed or removed.
+
+pub mod html;
 
 use std::collections::HashMap;
 
@@ -20,7 +22,7 @@ use crate::prose::Format;
 pub struct DraftResult<'a> {
     pub path: &'a str,
     pub text: &'a str,
-    /// How the draft was read.
+    /// How the draft was read (the review page renders Markdown; the other formats ignore it).
     pub format: Format,
     pub findings: &'a [Finding],
     /// Every statistic and quotation the check read, flagged or not.
