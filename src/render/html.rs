@@ -261,13 +261,15 @@ fn code_table(out: &mut String, tally: &Tally) {
         out.push_str("<p class=\"no-findings\">No findings.</p>\n");
         return;
     }
+    // Hints are rare: their column only when there are some.
+    let columns: Vec<Severity> = SEVERITIES.into_iter().filter(|s| *s != Severity::Hint || tally.by_severity[severity_index(*s)] > 0).collect();
     out.push_str("<table class=\"codes\">\n<thead><tr><th scope=\"col\">Code</th>");
-    for s in SEVERITIES {
+    for s in columns.iter().copied() {
         let _ = write!(out, "<th scope=\"col\" class=\"sev-{0}\">{0}</th>", s.as_str());
     }
     out.push_str("<th scope=\"col\">total</th></tr></thead>\n<tbody>\n");
     for code in Code::ALL {
-        let row: Vec<usize> = SEVERITIES.iter().map(|s| tally.by_code.get(&(code, *s)).copied().unwrap_or(0)).collect();
+        let row: Vec<usize> = columns.iter().map(|s| tally.by_code.get(&(code, *s)).copied().unwrap_or(0)).collect();
         let total: usize = row.iter().sum();
         if total == 0 {
             continue;
@@ -385,9 +387,27 @@ fn draft_article(out: &mut String, corpus: &Corpus, p: &Prepared) {
     out.push_str("</div>\n</article>\n");
 }
 
-/// Whether the draft's words at `span` are a quotation (so its source "said" it).
+const OPENING_QUOTES: [char; 6] = ['"', '\u{201c}', '\u{2018}', '\'', '\u{ab}', '\u{201e}'];
+
+/// Whether the draft's words at `span` are a quotation (so its source "said" it): they start
+/// with a quotation mark, or one stands just before them.
 fn is_quotation(text: &str, span: Span) -> bool {
-    span.slice(text).starts_with(['"', '\u{201c}', '\u{2018}', '\'', '\u{ab}', '\u{201e}'])
+    span.slice(text).starts_with(OPENING_QUOTES) || text.get(..span.start).and_then(|t| t.chars().next_back()).is_some_and(|c| OPENING_QUOTES.contains(&c))
+}
+
+/// The fix's title where it says more than the replacement shown beside it: "Restore the
+/// source's qualifier" of `Restore the source's qualifier: "nearly 30 percent"`, nothing of
+/// `Replace with "US$400,000"`.
+fn fix_title<'t>(title: &'t str, replacement: &str) -> Option<&'t str> {
+    let title = title.trim();
+    if title.is_empty() {
+        return None;
+    }
+    if replacement.is_empty() || !title.contains(replacement) {
+        return Some(title);
+    }
+    let head = title.split_once(": ").map(|(head, _)| head.trim())?;
+    (!head.is_empty() && !head.contains(replacement)).then_some(head)
 }
 
 fn detail_head(out: &mut String, p: &Prepared, id: &str, kind: &str, class: &str, badge: &str, span: Span) {
@@ -415,8 +435,8 @@ fn finding_detail(out: &mut String, corpus: &Corpus, p: &Prepared, id: &str, f: 
         } else {
             let _ = write!(out, "<del>{}</del> \u{2192} <ins>{}</ins>", escape(old), escape(&fix.replacement));
         }
-        if !fix.title.is_empty() {
-            let _ = write!(out, " <span class=\"fix-title\">({})</span>", escape(&fix.title));
+        if let Some(title) = fix_title(&fix.title, &fix.replacement) {
+            let _ = write!(out, " <span class=\"fix-title\">({})</span>", escape(title));
         }
         out.push_str("</p>\n");
     }
@@ -473,6 +493,7 @@ fn evidence(out: &mut String, corpus: &Corpus, ev: &Evidence, quotation: bool, h
         let end = at + ev.text.len();
         Some((flatten(&ev.excerpt[..at]), flatten(&ev.excerpt[at..end]), flatten(&ev.excerpt[end..])))
     });
+    let bold = pieces.as_ref().map(|(_, figure, _)| figure.trim().to_string());
     match pieces {
         Some((before, figure, after)) => {
             escape_into(out, before.trim_start());
@@ -484,7 +505,8 @@ fn evidence(out: &mut String, corpus: &Corpus, ev: &Evidence, quotation: bool, h
         None => escape_into(out, flatten(&ev.excerpt).trim()),
     }
     out.push_str("</blockquote>\n");
-    if !quotation && !ev.text.is_empty() {
+    // The source's wording of the figure, when the bold words do not already show it.
+    if !quotation && !ev.text.is_empty() && bold.as_deref() != Some(flatten(&ev.text).trim()) {
         let _ = writeln!(out, "<p class=\"wording\"><span class=\"label\">Source wording</span> <q>{}</q></p>", escape(&ev.text));
     }
     if let Some(speaker) = &ev.speaker {
@@ -602,6 +624,22 @@ mod tests {
         let html = "<p>Chip <b>sales</b> rose&mdash;<i>again</i></p><p>Next</p>";
         let masked = crate::html::mask(html);
         assert_eq!(readable(html, &masked, Span::new(0, html.len())).trim(), "Chip sales rose\u{2014}again Next");
+    }
+
+    #[test]
+    fn fix_titles_say_only_what_the_fix_does_not_show() {
+        assert_eq!(fix_title("Restore the source's qualifier: \"nearly 30 percent\"", "nearly 30 percent"), Some("Restore the source's qualifier"));
+        assert_eq!(fix_title("Replace with \"US$400,000\"", "US$400,000"), None);
+        assert_eq!(fix_title("Remove the unused suppression", ""), Some("Remove the unused suppression"));
+        assert_eq!(fix_title("Credit the source", "OpenAI"), Some("Credit the source"));
+    }
+
+    #[test]
+    fn quotations_are_known_by_their_marks() {
+        let text = "He said \u{201c}we will\u{201d} and 'so' 40%";
+        assert!(is_quotation(text, Span::new(text.find("we").unwrap(), text.find("will").unwrap() + 4)));
+        assert!(is_quotation(text, Span::new(text.find('\'').unwrap(), text.len() - 4)));
+        assert!(!is_quotation(text, Span::new(text.len() - 3, text.len())));
     }
 
     #[test]
