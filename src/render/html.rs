@@ -213,11 +213,14 @@ fn run_header(out: &mut String, prepared: &[Prepared], run: &Tally) {
     out.push_str("<div class=\"buttons\"><button type=\"button\" id=\"prev\" title=\"Previous finding (p)\">\u{2191} Previous</button>");
     out.push_str("<button type=\"button\" id=\"next\" title=\"Next finding (n)\">\u{2193} Next</button>");
     out.push_str("<button type=\"button\" id=\"theme\" title=\"Light or dark\">Theme: auto</button></div>\n</div>\n");
-    out.push_str("<p class=\"counts\" id=\"run-counts\">");
-    let _ = write!(out, "{} checked: ", plural(run.files, "draft", "drafts"));
-    counts_line(out, run);
-    out.push_str("</p>\n");
-    code_table(out, run);
+    // One draft: its own summary below is the run's.
+    if prepared.len() != 1 {
+        out.push_str("<p class=\"counts\" id=\"run-counts\">");
+        let _ = write!(out, "{} checked: ", plural(run.files, "draft", "drafts"));
+        counts_line(out, run);
+        out.push_str("</p>\n");
+        code_table(out, run);
+    }
     filters(out, prepared, run);
     if prepared.len() > 1 {
         out.push_str("<nav class=\"files\" aria-label=\"Drafts\">\n<h2>Drafts</h2>\n<ol>\n");
