@@ -4,6 +4,7 @@
 //! does, 2 when copydesk could not do its job (bad arguments, unreadable paths, an empty
 //! corpus). A bad draft is reported by name and the others are still checked.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,9 @@ struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
+    /// Write the report to FILE instead of standard output (created or replaced).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
     /// The file name to report for a draft read from standard input.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
@@ -152,6 +156,8 @@ enum OutputFormat {
     Sarif,
     Github,
     Concise,
+    /// A self-contained review page: each draft with its figures and quotations marked.
+    Html,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -411,7 +417,25 @@ fn project_config(args: &LintArgs) -> Result<Config> {
     Ok(config)
 }
 
+/// Fails early, before any draft is checked, when the report could not be written to `path`.
+fn check_output_path(path: &Path) -> Result<()> {
+    if path.as_os_str().is_empty() {
+        anyhow::bail!("--output: the file name is empty");
+    }
+    if path.is_dir() {
+        anyhow::bail!("--output {}: is a directory", path.display());
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        anyhow::bail!("--output {}: no such directory: {}", path.display(), parent.display());
+    }
+    Ok(())
+}
+
 fn lint(args: LintArgs) -> Result<i32> {
+    if let Some(path) = &args.output {
+        check_output_path(path)?;
+    }
     let config = project_config(&args)?;
     // Command-line flags first, then the project file, then the defaults.
     let corpus_paths = if args.corpus.is_empty() { config.corpus.clone() } else { args.corpus.clone() };
@@ -444,6 +468,7 @@ fn lint(args: LintArgs) -> Result<i32> {
                     eprintln!("trace: {}: {line}", draft.path);
                 }
                 let mut findings = report.findings;
+                let format = draft_format(&draft.path);
                 if args.baseline.is_some() {
                     findings.retain(|f| {
                         let entry = baseline::entry(&draft.path, text, f);
@@ -456,7 +481,7 @@ fn lint(args: LintArgs) -> Result<i32> {
                 if args.quiet {
                     findings.retain(|f| fails(f.severity));
                 }
-                checked.push((draft.path.as_str(), text.as_str(), findings));
+                checked.push((draft.path.as_str(), text.as_str(), format, findings, report.checked));
             }
             Err(message) => {
                 eprintln!("copydesk: error: {}: {message}", draft.path);
@@ -464,10 +489,10 @@ fn lint(args: LintArgs) -> Result<i32> {
             }
         }
     }
-    let results: Vec<DraftResult> =
-        checked.iter().map(|(path, text, findings)| DraftResult { path, text, findings }).collect();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let results: Vec<DraftResult> = checked
+        .iter()
+        .map(|(path, text, format, findings, checked)| DraftResult { path, text, format: *format, findings, checked })
+        .collect();
     if let (Some(path), None) = (&args.baseline, &baseline) {
         // No baseline yet: record today's findings and report none of them.
         let count = recorded.findings.len();
@@ -475,19 +500,21 @@ fn lint(args: LintArgs) -> Result<i32> {
         eprintln!("copydesk: baseline recorded in {}: {count} finding{}", path.display(), if count == 1 { "" } else { "s" });
         return Ok(if failed { 2 } else { 0 });
     }
-    match args.format {
-        OutputFormat::Json => out.write_all(render::json(&corpus, &results).as_bytes())?,
-        OutputFormat::Sarif => out.write_all(render::sarif(&corpus, &results).as_bytes())?,
-        OutputFormat::Github => out.write_all(render::github(&results).as_bytes())?,
-        OutputFormat::Concise => out.write_all(render::concise(&results).as_bytes())?,
+    let report = match args.format {
+        OutputFormat::Json => render::json(&corpus, &results),
+        OutputFormat::Sarif => render::sarif(&corpus, &results),
+        OutputFormat::Github => render::github(&results),
+        OutputFormat::Concise => render::concise(&results),
+        OutputFormat::Html => render::html::page(&corpus, &results),
         OutputFormat::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut summary = render::Summary::default();
+            let mut out = String::new();
             for result in &results {
-                out.write_all(render::human(&corpus, result, color).as_bytes())?;
+                out.push_str(&render::human(&corpus, result, color));
                 summary.add(result.findings);
             }
-            writeln!(
+            let _ = writeln!(
                 out,
                 "{} file{} checked: {} error{}, {} warning{}, {} info",
                 summary.files,
@@ -497,10 +524,18 @@ fn lint(args: LintArgs) -> Result<i32> {
                 summary.warnings,
                 if summary.warnings == 1 { "" } else { "s" },
                 summary.info
-            )?;
+            );
+            out
+        }
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, report).map_err(|err| anyhow::anyhow!("--output {}: cannot write: {err}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(report.as_bytes())?;
+            out.flush()?;
         }
     }
-    out.flush()?;
     if failed {
         return Ok(2);
     }

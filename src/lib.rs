@@ -20,7 +20,8 @@
 //!   ([`check::quotations`]); it knows no protocol and never prints;
 //! - [`findings`]: what a check reports;
 //! - [`input`]: reading the user's files within size limits, and the encodings of drafts;
-//! - [`render`]: human and JSON output;
+//! - [`render`]: human, JSON, SARIF and GitHub output, and the HTML review page
+//!   ([`render::html`]: the draft rendered with its figures and quotations marked);
 //! - [`lsp`]: the language server (the only module that knows the protocol).
 
 pub mod baseline;

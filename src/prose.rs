@@ -87,7 +87,8 @@ impl Prose {
     }
 }
 
-fn parse_front_matter(text: &str) -> FrontMatter {
+/// The `---` front matter block at the start of `text`, if any, and its fields.
+pub fn parse_front_matter(text: &str) -> FrontMatter {
     let mut fm = FrontMatter::default();
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - body.len();

@@ -1,6 +1,12 @@
-//! Output of the lint and extract commands: compiler-style text for people, JSON for tools.
+//! Output of the lint and extract commands: compiler-style text for people, JSON, SARIF and
+//! GitHub annotations for tools, and a review page ([`html`]) for editors.
 //!
 //! The JSON field names are a contract (`version` 1): tools and the evaluation kit read them.
+//! Fields may be added, never renamed or removed.
+
+pub mod html;
+
+use std::collections::HashMap;
 
 use annotate_snippets::{Level, Renderer, Snippet};
 use serde::Serialize;
@@ -8,21 +14,41 @@ use serde::Serialize;
 use crate::corpus::Corpus;
 use crate::claims::frame::Frame;
 use crate::claims::figures::Quantity;
-use crate::findings::{Evidence, Finding, Severity};
+use crate::findings::{Checked, Evidence, Finding, Severity, Verdict};
 use crate::position::{LineIndex, PositionEncoding, Range, Span};
+use crate::prose::Format;
 
 /// One checked draft, ready to render.
 pub struct DraftResult<'a> {
     pub path: &'a str,
     pub text: &'a str,
+    /// How the draft was read (the review page renders Markdown; the other formats ignore it).
+    pub format: Format,
     pub findings: &'a [Finding],
+    /// Every statistic and quotation the check read, flagged or not.
+    pub checked: &'a [Checked],
 }
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Every statistic and quotation checked, with its verdict: the figures a reader can trust
+    /// as well as those flagged.
+    checked: Vec<JsonChecked<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonChecked<'a> {
+    path: &'a str,
+    range: Range,
+    text: &'a str,
+    /// `supported`, `flagged` or `no-source`.
+    verdict: Verdict,
+    /// Index in `diagnostics` of the first finding reported on exactly this range, if any.
+    finding: Option<usize>,
+    evidence: Option<JsonEvidence<'a>>,
 }
 
 #[derive(Serialize)]
@@ -100,13 +126,36 @@ fn evidence_json<'a>(corpus: &'a Corpus, ev: &'a Evidence) -> JsonEvidence<'a> {
     }
 }
 
+/// For each checked item, the index in `findings` of the first finding reported on exactly its
+/// span: the item the finding is about (a finding on other words, such as a period or a speaker,
+/// leaves the figure's own item unlinked).
+pub fn linked_findings(findings: &[Finding], checked: &[Checked]) -> Vec<Option<usize>> {
+    let mut first: HashMap<(usize, usize), usize> = HashMap::with_capacity(findings.len());
+    for (i, f) in findings.iter().enumerate() {
+        first.entry((f.span.start, f.span.end)).or_insert(i);
+    }
+    checked.iter().map(|c| first.get(&(c.span.start, c.span.end)).copied()).collect()
+}
+
 /// The JSON document for a lint run.
 pub fn json(corpus: &Corpus, drafts: &[DraftResult]) -> String {
     let mut summary = Summary::default();
     let mut diagnostics = Vec::new();
+    let mut checked = Vec::new();
     for draft in drafts {
         summary.add(draft.findings);
         let lines = LineIndex::new(draft.text);
+        let base = diagnostics.len();
+        for (c, link) in draft.checked.iter().zip(linked_findings(draft.findings, draft.checked)) {
+            checked.push(JsonChecked {
+                path: draft.path,
+                range: lines.range(draft.text, c.span, PositionEncoding::Utf16),
+                text: c.span.slice(draft.text),
+                verdict: c.verdict,
+                finding: link.map(|i| base + i),
+                evidence: c.evidence.as_ref().map(|ev| evidence_json(corpus, ev)),
+            });
+        }
         for f in draft.findings {
             diagnostics.push(JsonDiagnostic {
                 path: draft.path,
@@ -120,7 +169,7 @@ pub fn json(corpus: &Corpus, drafts: &[DraftResult]) -> String {
             });
         }
     }
-    let report = JsonReport { version: 1, diagnostics, summary };
+    let report = JsonReport { version: 1, diagnostics, checked, summary };
     serde_json::to_string_pretty(&report).expect("JSON of plain data") + "\n"
 }
 
@@ -450,7 +499,7 @@ mod tests {
         let text = "x\n😀 e\u{301} \u{1F1EB}\u{1F1F7} Our newsletter reaches 12,000 readers every week.\n";
         let (report, _) = check(text, Format::Markdown, &corpus, &CheckOptions::default());
         assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
-        let draft = DraftResult { path: "d.md", text, findings: &report.findings };
+        let draft = DraftResult { path: "d.md", text, format: Format::Markdown, findings: &report.findings, checked: &report.checked };
         let line = text.lines().nth(1).unwrap();
         let column = line[..line.find("12,000").unwrap()].encode_utf16().count() + 1;
         assert_eq!(column, 35, "astral characters count 2, the combining mark 1");

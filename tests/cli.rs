@@ -374,3 +374,165 @@ fn positions_are_utf16_code_units_in_every_format() {
         assert_eq!(region["charLength"].as_u64(), Some(length as u64), "sarif {region}");
     }
 }
+
+// The review page (`--format html`).
+
+/// The page's body for a snapshot: the inline style and script (their own files in
+/// src/render/html/) and the nonce derived from the whole page left out.
+fn page_for_snapshot(page: &str) -> String {
+    let cut = |page: &str, open: &str, close: &str| -> String {
+        let start = page.find(open).expect(open) + open.len();
+        let start = start + page[start..].find('>').unwrap() + 1;
+        let end = start + page[start..].find(close).expect(close);
+        format!("{}[...]{}", &page[..start], &page[end..])
+    };
+    let page = cut(page, "<style", "</style>");
+    let page = cut(&page, "<script", "</script>");
+    regex::Regex::new("(nonce-|nonce=\")[0-9a-f]{16}").unwrap().replace_all(&page, "${1}N").into_owned()
+}
+
+/// The marks of a page: id -> (class, data-code or data-verdict, data-sev), in order of first
+/// appearance.
+fn page_marks(page: &str) -> Vec<(String, String, String, String)> {
+    let re = regex::Regex::new(r#"<mark class="([^"]*)" data-m="([^"]*)"(?: id="[^"]*")?((?: data-[a-z]+="[^"]*")*)>"#).unwrap();
+    let attr = |attrs: &str, name: &str| regex::Regex::new(&format!(r#"{name}="([^"]*)""#)).unwrap().captures(attrs).map(|c| c[1].to_string()).unwrap_or_default();
+    let mut out: Vec<(String, String, String, String)> = Vec::new();
+    for c in re.captures_iter(page) {
+        if out.iter().any(|m| m.0 == c[2]) {
+            continue;
+        }
+        let kind = if c[1].contains("finding") { attr(&c[3], "data-code") } else { attr(&c[3], "data-verdict") };
+        out.push((c[2].to_string(), c[1].to_string(), kind, attr(&c[3], "data-sev")));
+    }
+    out
+}
+
+#[test]
+fn html_page_of_the_sample() {
+    let output = copydesk(&["lint", "--format", "html", "sample.md"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let page = stdout(&output);
+    assert!(page.starts_with("<!DOCTYPE html>\n") && page.ends_with("</html>\n"));
+    insta::assert_snapshot!("html_sample", page_for_snapshot(&page));
+}
+
+/// One mark per diagnostic and one per checked item no diagnostic covers, with the same code,
+/// severity and verdict, in the JSON's order.
+#[test]
+fn html_marks_are_one_for_one_with_the_json() {
+    for args in [&["sample.md"][..], &["sample.md", "drafts"][..], &["--no-unsupported", "drafts"][..], &["--quiet", "drafts"][..]] {
+        let page = stdout(&copydesk(&[&["lint", "--format", "html"][..], args].concat()));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&copydesk(&[&["lint", "--format", "json"][..], args].concat()))).unwrap();
+        let paths: Vec<String> = regex::Regex::new(r#"<h2 class="path">([^<]*)</h2>"#).unwrap().captures_iter(&page).map(|c| c[1].to_string()).collect();
+        let draft = |path: &str| paths.iter().position(|p| p == path).unwrap();
+        let mut expected = Vec::new();
+        let mut seen: std::collections::HashMap<String, (usize, usize)> = Default::default();
+        for d in json["diagnostics"].as_array().unwrap() {
+            let path = d["path"].as_str().unwrap();
+            let n = seen.entry(path.to_string()).or_default();
+            expected.push((format!("d{}f{}", draft(path), n.0), d["code"].as_str().unwrap().to_string(), d["severity"].as_str().unwrap().to_string()));
+            n.0 += 1;
+        }
+        for c in json["checked"].as_array().unwrap() {
+            let path = c["path"].as_str().unwrap();
+            let n = seen.entry(path.to_string()).or_default();
+            if c["finding"].is_null() {
+                expected.push((format!("d{}c{}", draft(path), n.1), c["verdict"].as_str().unwrap().to_string(), String::new()));
+            }
+            n.1 += 1;
+        }
+        let marks = page_marks(&page);
+        let mut got: Vec<(String, String, String)> = marks.iter().map(|(id, _, kind, sev)| (id.clone(), kind.clone(), sev.clone())).collect();
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "{args:?}");
+        assert!(json["checked"].as_array().unwrap().iter().any(|c| c["verdict"] == "supported"), "{args:?}: the sample drafts have supported figures");
+    }
+}
+
+#[test]
+fn html_is_byte_identical_across_runs_and_with_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("review.html");
+    let first = stdout(&copydesk(&["lint", "--format", "html", "sample.md", "drafts"]));
+    let second = stdout(&copydesk(&["lint", "--format", "html", "sample.md", "drafts"]));
+    assert_eq!(first, second);
+    let written = copydesk(&["lint", "--format", "html", "--output", file.to_str().unwrap(), "sample.md", "drafts"]);
+    assert_eq!(written.status.code(), Some(1));
+    assert!(written.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
+    // Several drafts: one page with a file list.
+    assert_eq!(first.matches("<article class=\"draft\"").count(), 6);
+    assert!(first.contains("<nav class=\"files\""));
+}
+
+/// A draft and sources full of markup: everything shows as text; the only script and style
+/// are the page's own; no address but a source's http(s) link.
+#[test]
+fn html_escapes_drafts_and_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources");
+    std::fs::create_dir(&sources).unwrap();
+    std::fs::write(
+        sources.join("markup.html"),
+        "<html><head><title>Chip <script>alert('title')</script> sales</title></head><body><p>Micron will pay US$1.8 billion for Powerchip's P5 fab site <img src=\"http://127.0.0.1:9/s.png\" onerror=\"alert(1)\">in Miaoli County, <b>the company</b> said.</p></body></html>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sources.join("linked.md"),
+        "---\ntitle: \"<script>alert('t')</script> \\\"quoted\\\"\"\nurl: javascript:alert(1)\npublisher: <b>Pub</b>\ndate: 2024-01-02\n---\n\nOpenAI said the model scored 86.4 percent on the benchmark.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sources.join("web.md"),
+        "---\ntitle: Chip shipments\nurl: https://example.com/story?a=1&b=\"2\"\n---\n\nNvidia shipped 3.7 million data-centre GPUs in 2023, the analysts said.\n",
+    )
+    .unwrap();
+    let draft = dir.path().join("draft.md");
+    std::fs::write(
+        &draft,
+        "# <script>alert('h')</script> Fabs\n\nMicron will pay NT$1.8 billion for Powerchip's P5 fab site <img src=x onerror=alert(2)> in Miaoli County.\n\n<script>alert(\"block\")</script>\n\n<style>body{display:none}</style>\n\nOpenAI said the model scored 68.4 percent on the benchmark [see](javascript:alert(3)) ![i](http://127.0.0.1:9/i.png) \"</mark><b>x</b>\".\n\nNvidia shipped 3.7 million data-centre GPUs in 2023.\n",
+    )
+    .unwrap();
+    let output = copydesk(&["lint", "--no-index", "--format", "html", "--corpus", sources.to_str().unwrap(), draft.to_str().unwrap()]);
+    let page = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(page.matches("<script").count(), 1, "only the page's own script");
+    assert_eq!(page.matches("<style").count(), 1, "only the page's own style");
+    for bad in ["<img", "<iframe", " onerror=\"", "href=\"javascript", " src=\"", "<b>x", "</mark><b>"] {
+        assert!(!page.contains(bad), "{bad} in the page");
+    }
+    for shown in ["&lt;script&gt;alert(&quot;block&quot;)&lt;/script&gt;", "&lt;img src=x onerror=alert(2)&gt;", "&lt;style&gt;body{display:none}&lt;/style&gt;", "&lt;script&gt;alert(&#39;h&#39;)&lt;/script&gt;"] {
+        // As the reader sees it: the page's own tags left out.
+        let visible = regex::Regex::new("<[^>]*>").unwrap().replace_all(&page, "");
+        assert!(visible.contains(shown), "{shown} not shown as text");
+    }
+    // The sources' passages, titles and publishers are text too, and a javascript: address is no link.
+    assert!(page.contains("<b>US$1.8 billion</b>"), "the source figure in bold");
+    assert!(page.contains("&lt;b&gt;Pub&lt;/b&gt;") && page.contains("<span class=\"url\">javascript:alert(1)</span>"), "source metadata as text");
+    let addresses: Vec<&str> = regex::Regex::new(r##"(?:href|src|action)="([^"#][^"]*)""##).unwrap().captures_iter(&page).map(|c| c.get(1).unwrap().as_str()).collect();
+    // The one address: the web source's own, escaped.
+    assert_eq!(addresses, ["https://example.com/story?a=1&amp;b=&quot;2&quot;"], "{addresses:?}");
+    // The marks are still one for one.
+    let json: serde_json::Value = serde_json::from_str(&stdout(&copydesk(&["lint", "--no-index", "--format", "json", "--corpus", sources.to_str().unwrap(), draft.to_str().unwrap()]))).unwrap();
+    let unlinked = json["checked"].as_array().unwrap().iter().filter(|c| c["finding"].is_null()).count();
+    assert_eq!(page_marks(&page).len(), json["diagnostics"].as_array().unwrap().len() + unlinked);
+    assert!(json["diagnostics"].as_array().unwrap().len() >= 2, "{json}");
+}
+
+#[test]
+fn output_to_a_bad_path_exits_2_before_checking() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/review.html");
+    for (path, says) in [(dir.path().to_path_buf(), "is a directory"), (missing, "no such directory")] {
+        let output = copydesk(&["lint", "--format", "html", "--output", path.to_str().unwrap(), "sample.md"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).contains(says), "{}", stderr(&output));
+        assert!(output.stdout.is_empty());
+    }
+    // Any format can be written to a file.
+    let file = dir.path().join("out.json");
+    let output = copydesk(&["lint", "--format", "json", "-o", file.to_str().unwrap(), "sample.md"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stdout(&copydesk(&["lint", "--format", "json", "sample.md"])));
+}
