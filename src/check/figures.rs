@@ -44,14 +44,19 @@ fn unit_conflict(draft: &Quantity, source: &Quantity, dollar: Option<&[String]>)
 }
 
 fn evidence(c: &Candidate, p: &Quantity) -> Evidence {
+    evidence_at(c, p.span, super::credits::credited(c, p))
+}
+
+/// The evidence of source sentence `c` with `figure` (a figure of it, or the whole sentence).
+fn evidence_at(c: &Candidate, figure: Span, speaker: Option<String>) -> Evidence {
     let doc = &c.document;
     Evidence {
         doc: c.doc,
         passage: c.sentence_span,
-        figure: p.span,
+        figure,
         excerpt: c.sentence_span.slice(&doc.text).to_string(),
-        text: p.span.slice(&doc.text).to_string(),
-        speaker: super::credits::credited(c, p),
+        text: figure.slice(&doc.text).to_string(),
+        speaker,
     }
 }
 
@@ -504,15 +509,7 @@ fn covers_whole_figure(text: &str, span: Span) -> bool {
 
 /// The evidence of a source sentence as a whole, when no figure of it is the draft's.
 fn sentence_evidence(c: &Candidate) -> Evidence {
-    let doc = &c.document;
-    Evidence {
-        doc: c.doc,
-        passage: c.sentence_span,
-        figure: c.sentence_span,
-        excerpt: c.sentence_span.slice(&doc.text).to_string(),
-        text: c.sentence_span.slice(&doc.text).to_string(),
-        speaker: None,
-    }
+    evidence_at(c, c.sentence_span, None)
 }
 
 /// A figure the source its sentence follows never states ([`super::absent`]).
