@@ -16,11 +16,12 @@ pub enum Code {
     Misquote,
     Misattribution,
     UnsupportedClaim,
+    NotInCitedSource,
     UnusedSuppression,
 }
 
 impl Code {
-    pub const ALL: [Code; 8] = [
+    pub const ALL: [Code; 9] = [
         Code::NumberMismatch,
         Code::UnitMismatch,
         Code::HedgeMismatch,
@@ -28,6 +29,7 @@ impl Code {
         Code::Misquote,
         Code::Misattribution,
         Code::UnsupportedClaim,
+        Code::NotInCitedSource,
         Code::UnusedSuppression,
     ];
 
@@ -40,6 +42,7 @@ impl Code {
             Code::Misquote => "misquote",
             Code::Misattribution => "misattribution",
             Code::UnsupportedClaim => "unsupported-claim",
+            Code::NotInCitedSource => "not-in-cited-source",
             Code::UnusedSuppression => "unused-suppression",
         }
     }
@@ -52,7 +55,7 @@ impl Code {
         match self {
             Code::NumberMismatch | Code::UnitMismatch | Code::DateMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
             Code::HedgeMismatch => Severity::Warning,
-            Code::UnsupportedClaim | Code::UnusedSuppression => Severity::Info,
+            Code::UnsupportedClaim | Code::NotInCitedSource | Code::UnusedSuppression => Severity::Info,
         }
     }
 }
