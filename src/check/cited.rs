@@ -66,10 +66,7 @@ impl Citations {
             }
         }
         if let Some(&paragraph) = prose.paragraphs.get(sentence.paragraph) {
-            // The masked paragraph ends at its last visible word: a link's target after it is
-            // still the paragraph's, up to the line's end.
-            let line_end = text[paragraph.end..].find('\n').map_or(text.len(), |i| paragraph.end + i);
-            let paragraph = Span::new(paragraph.start, line_end);
+            let paragraph = with_link_targets(text, paragraph);
             for (label, url) in links(text, paragraph) {
                 if label.start >= sentence.span.start && label.start < sentence.span.end || closes(text, paragraph, label, url) {
                     out.links.extend(corpus.documents_by_link(url.slice(text)));
@@ -110,6 +107,14 @@ impl Cited {
     pub(super) fn holds(&self, doc: u32) -> bool {
         self.docs.binary_search(&doc).is_ok()
     }
+}
+
+/// A masked paragraph with the rest of its last line: the masked paragraph ends at its last
+/// visible word, and a link's target after it (`[TNW](https://...)`) is still the paragraph's.
+pub(super) fn with_link_targets(text: &str, paragraph: Span) -> Span {
+    let end = paragraph.end.min(text.len());
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    Span::new(paragraph.start, line_end)
 }
 
 /// The documents a cited name names, trying it without a trailing `News` or `Magazine`.

@@ -211,7 +211,7 @@ impl DraftView<'_> {
                 .map(|i| prose.sentences[i])
                 .filter(|p| p.paragraph == sentence.paragraph)
                 .map(|p| p.span);
-            let paragraph = prose.paragraphs.get(sentence.paragraph).copied().unwrap_or(sentence.span);
+            let paragraph = cited::with_link_targets(text, prose.paragraphs.get(sentence.paragraph).copied().unwrap_or(sentence.span));
             let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, paragraph, draft_quantities, linked_sorted));
             if let (Some(cache), Some(key)) = (cache, key) {
                 if let Some(hit) = cache.get(key, sentence.span.start) {
