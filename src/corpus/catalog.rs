@@ -247,7 +247,7 @@ pub fn title_suffix(title: &str) -> Option<&str> {
     let at = [" | ", " - ", " – ", " — "].iter().filter_map(|sep| title.rfind(sep).map(|i| (i, sep.len()))).max_by_key(|(i, _)| *i)?;
     let suffix = title[at.0 + at.1..].trim();
     let words = suffix.split_whitespace().count();
-    (words >= 1 && words <= SUFFIX_WORDS && suffix.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())).then_some(suffix)
+    ((1..=SUFFIX_WORDS).contains(&words) && suffix.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())).then_some(suffix)
 }
 
 /// The folder a document sits in, unless its name is a generic one.
