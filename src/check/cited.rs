@@ -15,7 +15,7 @@
 //! holds the value; and, for a dozen cited documents or fewer, none of their figures anywhere
 //! has that value.
 
-use crate::claims::credits::{citations, credit_for, Credit};
+use crate::claims::credits::{cited_names, credit_for, Credit};
 use crate::claims::figures::Quantity;
 use crate::corpus::{catalog, Corpus};
 use crate::findings::{Code, Evidence, Finding, Report};
@@ -54,10 +54,10 @@ pub(super) struct Cited {
 impl Citations {
     /// What sentence `index` of the draft cites. `text` is the draft as written (links are read
     /// from it), `prose` its masked prose.
-    pub(super) fn read(text: &str, prose: &Prose, index: usize, corpus: &Corpus) -> Citations {
+    pub(super) fn read(text: &str, prose: &Prose, index: usize, corpus: &Corpus, credits: &[Credit]) -> Citations {
         let sentence = prose.sentences[index];
         let mut out = Citations::default();
-        for credit in citations(&prose.masked, sentence.span) {
+        for credit in credits.iter().cloned().chain(cited_names(&prose.masked, sentence.span, credits)) {
             let mut docs: Vec<u32> = credit.names.iter().flat_map(|n| named(corpus, n)).collect();
             docs.sort_unstable();
             docs.dedup();

@@ -222,7 +222,9 @@ impl DraftView<'_> {
             }
             let mut part = Report::default();
             let mut draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
-            draft.citations = cited::Citations::read(text, prose, sentence_index, corpus);
+            // The sentence's credits, read once for its citations and its figures' misattribution.
+            let credits = draft.credits.get_or_init(|| crate::claims::credits::credits(&prose.masked, sentence.span)).clone();
+            draft.citations = cited::Citations::read(text, prose, sentence_index, corpus, &credits);
             let candidates = candidates(corpus, &draft, linked, scratch, source_memo);
             judge_sentence(text, &draft, &candidates, corpus, options, &mut part, &mut trace);
             judge_periods(text, &prose.masked, sentence.span, &draft, &candidates, &mut part, options.trace.then_some(&mut trace));

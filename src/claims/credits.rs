@@ -196,29 +196,40 @@ const CITING_MODIFIERS: &[&str] = &[
 /// interview with Bloomberg`). Each citation's `cue` is its noun or verb; [`credit_for`] says
 /// which figures it covers.
 pub fn citations(text: &str, sentence: Span) -> Vec<Credit> {
-    let mut out = credits(text, sentence);
+    let credits = credits(text, sentence);
+    let mut out = cited_names(text, sentence, &credits);
+    out.extend(credits);
+    out.sort_by_key(|c| (c.cue.start, c.span.start));
+    out
+}
+
+/// What [`citations`] adds to the sentence's `credits` (already read): the names cited without
+/// a reporting verb, in order.
+pub fn cited_names(text: &str, sentence: Span, credits: &[Credit]) -> Vec<Credit> {
+    let mut out: Vec<Credit> = Vec::new();
     let toks = lex(text, sentence);
     for n in 0..toks.len() {
         if !toks[n].word {
             continue;
         }
-        let w = lower(text, &toks[n]);
-        let found = if CITING_NOUNS.contains(&w.as_str()) && toks[n].span.slice(text).chars().next().is_some_and(char::is_lowercase) {
+        // Cue words are ASCII: compared without lower-casing each word of the sentence.
+        let raw = toks[n].span.slice(text);
+        let is = |cue: &str| raw.eq_ignore_ascii_case(cue);
+        let found = if raw.starts_with(|c: char| c.is_ascii_lowercase()) && CITING_NOUNS.iter().any(|noun| raw == *noun) {
             cited_before(text, &toks, n)
-        } else if w == "told" || (w == "with" && n > 0 && lower(text, &toks[n - 1]) == "interview") {
+        } else if is("told") || (is("with") && n > 0 && toks[n - 1].span.slice(text).eq_ignore_ascii_case("interview")) {
             toks.get(n + 1).filter(|t| t.word && is_cap(text, t)).and_then(|_| forward(text, &toks, n + 1, false)).filter(|(_, names)| !names.is_empty())
         } else {
             None
         };
         if let Some((span, names)) = found {
-            if out.iter().any(|c| c.span == span || (c.span.encloses(span) && c.names == names)) {
+            if credits.iter().chain(out.iter()).any(|c| c.span == span || (c.span.encloses(span) && c.names == names)) {
                 continue;
             }
             let phrase = span.slice(text).split_whitespace().collect::<Vec<_>>().join(" ");
             out.push(Credit { text: phrase, span, names, cue: toks[n].span });
         }
     }
-    out.sort_by_key(|c| (c.cue.start, c.span.start));
     out
 }
 
@@ -228,7 +239,7 @@ fn cited_before(text: &str, toks: &[Tok], n: usize) -> Option<(Span, Vec<String>
     let mut k = n;
     while k > 0 && toks[k - 1].word && {
         let t = toks[k - 1].span.slice(text);
-        t.chars().all(|c| c.is_ascii_digit()) || CITING_MODIFIERS.contains(&t.to_lowercase().as_str()) && !is_cap(text, &toks[k - 1])
+        t.chars().all(|c| c.is_ascii_digit()) || CITING_MODIFIERS.contains(&t) && !is_cap(text, &toks[k - 1])
     } {
         k -= 1;
     }
