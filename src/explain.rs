@@ -53,6 +53,11 @@ pub fn explain(code: Code) -> Explanation {
             "copydesk found no passage in the corpus that reports the figure or quotation. This is information, not an error: the writer may have another source. Add that source to the corpus, or turn the code off with `report-unsupported = false`.",
             "draft:  Our newsletter reaches 12,000 readers every week.",
         ),
+        Code::NotInCitedSource => (
+            "The source the draft cites does not report this statistic; another does.",
+            "A draft that says where a figure comes from (a link, `according to Bloomberg`, `a Bloomberg article pointed out`, `a report by Gartner`, `Gartner's report`, `IDC analysts cited by Reuters`, `Vox reports`) is checked against the documents it names first: a link by its URL or its site and title words; a name by the front matter `publisher` and `author`, the site of the `url` (`bloomberg.com`), the title's suffix (`... | VentureBeat`) or the folder (`vox/`). When the figure's value stands in another document, in a passage aligned well enough to call a difference an error, while no cited document holds that value, copydesk says so at info level and shows the other passage: the figure may be right, but the credit or the link is not. Nothing is said when the cited name or link names no document of the corpus, or when a cited document holds the value anywhere in a passage found for the sentence (or, for up to a dozen cited documents, anywhere at all).",
+            "draft:  A Bloomberg article pointed out that Nvidia shipped 500,000 H100 GPUs in the third quarter.\nsource: (reuters/1.md) Nvidia shipped 500,000 H100 GPUs in the third quarter, Omdia estimates.\nnote:   the cited Bloomberg article does not report \"500,000\"; Reuters says: ...",
+        ),
         Code::UnusedSuppression => (
             "A suppression comment silences nothing.",
             "A `copydesk-disable-next-line` or `copydesk-disable` comment covers no finding of the codes it names: the figure it silenced was fixed or the comment is misplaced. The fix removes the comment.",
@@ -82,8 +87,9 @@ fn indent(text: &str) -> String {
 /// The list `copydesk explain` prints.
 pub fn list() -> String {
     let mut out = String::from("Finding codes (copydesk explain CODE for details):\n\n");
+    let width = Code::ALL.iter().map(|c| c.as_str().len()).max().unwrap_or(0);
     for code in Code::ALL {
-        out.push_str(&format!("  {:<18} {:<8} {}\n", code.as_str(), code.default_severity().as_str(), explain(code).summary));
+        out.push_str(&format!("  {:<width$} {:<8} {}\n", code.as_str(), code.default_severity().as_str(), explain(code).summary));
     }
     out
 }

@@ -17,11 +17,12 @@ pub enum Code {
     Misattribution,
     NotInSource,
     UnsupportedClaim,
+    NotInCitedSource,
     UnusedSuppression,
 }
 
 impl Code {
-    pub const ALL: [Code; 9] = [
+    pub const ALL: [Code; 10] = [
         Code::NumberMismatch,
         Code::UnitMismatch,
         Code::HedgeMismatch,
@@ -30,6 +31,7 @@ impl Code {
         Code::Misattribution,
         Code::NotInSource,
         Code::UnsupportedClaim,
+        Code::NotInCitedSource,
         Code::UnusedSuppression,
     ];
 
@@ -43,6 +45,7 @@ impl Code {
             Code::Misattribution => "misattribution",
             Code::NotInSource => "not-in-source",
             Code::UnsupportedClaim => "unsupported-claim",
+            Code::NotInCitedSource => "not-in-cited-source",
             Code::UnusedSuppression => "unused-suppression",
         }
     }
@@ -55,7 +58,7 @@ impl Code {
         match self {
             Code::NumberMismatch | Code::UnitMismatch | Code::DateMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
             Code::HedgeMismatch | Code::NotInSource => Severity::Warning,
-            Code::UnsupportedClaim | Code::UnusedSuppression => Severity::Info,
+            Code::UnsupportedClaim | Code::NotInCitedSource | Code::UnusedSuppression => Severity::Info,
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct FrontMatter {
     pub url: Option<String>,
     pub publisher: Option<String>,
     pub date: Option<String>,
+    /// Who wrote it (`author`, `authors`, `byline`).
+    pub author: Option<String>,
     /// Byte span of the whole block, delimiters included.
     pub span: Option<Span>,
 }
@@ -125,6 +127,7 @@ pub fn parse_front_matter(text: &str) -> FrontMatter {
             "url" | "link" | "source" => fm.url = fm.url.or(Some(value)),
             "publisher" | "site" | "outlet" => fm.publisher = fm.publisher.or(Some(value)),
             "date" | "published" => fm.date = fm.date.or(Some(value)),
+            "author" | "authors" | "byline" => fm.author = fm.author.or(Some(value)),
             _ => {}
         }
     }

@@ -53,7 +53,13 @@ fn misattribution(draft: &DraftSentence, q: &Quantity, list: &[Alignment], candi
     if ours.is_empty() {
         return None;
     }
-    let names: Vec<&str> = ours.iter().flat_map(|c| c.names.iter().map(String::as_str)).collect();
+    let mut names: Vec<&str> = Vec::new();
+    for name in ours.iter().flat_map(|c| c.names.iter().map(String::as_str)) {
+        // Two cues may credit one name (`a report by X said`): it is named once.
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
     let support: Vec<&Alignment> = list.iter().filter(|a| a.equal && a.coverage >= SUPPORT_COVERAGE).collect();
     if support.iter().any(|a| {
         let c = &candidates[a.candidate];

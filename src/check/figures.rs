@@ -80,12 +80,15 @@ pub(super) fn judge_sentence(
     text: &str,
     draft: &DraftSentence,
     candidates: &[Candidate],
+    corpus: &crate::corpus::Corpus,
     options: &CheckOptions,
     report: &mut Report,
     trace: &mut Vec<String>,
 ) {
     let figures: Vec<&Quantity> = draft.quantities.iter().copied().filter(|q| q.unit != Unit::Date).collect();
     let alignments: Vec<Vec<Alignment>> = figures.iter().map(|q| align(draft, q, candidates)).collect();
+    // The documents each figure's citation names ([`super::cited`]): asked first for support.
+    let cited: Vec<Option<super::cited::Cited>> = figures.iter().map(|q| draft.citations.for_figure(draft.masked, q.span)).collect();
     // First pass: figures whose value a well-aligned passage holds claim that source figure.
     let mut used: HashSet<(usize, usize)> = HashSet::new();
     let mut supported: Vec<Option<usize>> = vec![None; figures.len()];
@@ -104,7 +107,9 @@ pub(super) fn judge_sentence(
         // A range that merely contains a source figure is weaker evidence than a range of the
         // source with one end the same, aligned better: that is the fact, its other end changed.
         let anchored_above = |k: usize| list[..k].iter().any(|b| b.anchored && b.confident());
-        if let Some(k) = list.iter().position(|a| a.equal && holds(a) && !used.contains(&(a.candidate, a.source.span.start))).filter(|&k| !anchored_above(k)) {
+        let free = |a: &Alignment| a.equal && holds(a) && !used.contains(&(a.candidate, a.source.span.start));
+        let from_cited = cited[i].as_ref().and_then(|c| list.iter().position(|a| free(a) && c.holds(candidates[a.candidate].doc)));
+        if let Some(k) = from_cited.or_else(|| list.iter().position(free)).filter(|&k| !anchored_above(k)) {
             used.insert((list[k].candidate, list[k].source.span.start));
             supported[i] = Some(k);
         }
@@ -134,6 +139,9 @@ pub(super) fn judge_sentence(
             let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
             push_equal(text, draft, q, c, a, ev, finding, report);
             super::credits::judge_credit(draft, q, list, candidates, report);
+            if let Some(cited) = &cited[i] {
+                super::cited::judge(draft, q, cited, a, list, candidates, corpus, report);
+            }
             continue;
         }
         // No passage holds this value: take the best-aligned figure not claimed by another.

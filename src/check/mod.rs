@@ -18,6 +18,7 @@
 
 mod absent;
 mod align;
+mod cited;
 mod credits;
 mod figures;
 mod periods;
@@ -212,7 +213,8 @@ impl DraftView<'_> {
                 .map(|i| prose.sentences[i])
                 .filter(|p| p.paragraph == sentence.paragraph)
                 .map(|p| p.span);
-            let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, draft_quantities, linked_sorted));
+            let paragraph = cited::with_link_targets(text, prose.paragraphs.get(sentence.paragraph).copied().unwrap_or(sentence.span));
+            let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, paragraph, draft_quantities, linked_sorted));
             if let (Some(cache), Some(key)) = (cache, key) {
                 if let Some(hit) = cache.get(key, sentence.span.start) {
                     report.findings.extend(hit.findings);
@@ -221,9 +223,12 @@ impl DraftView<'_> {
                 }
             }
             let mut part = Report::default();
-            let draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
+            let mut draft = DraftSentence::new(&prose.masked, sentence.span, previous, draft_quantities, corpus);
+            // The sentence's credits, read once for its citations and its figures' misattribution.
+            let credits = draft.credits.get_or_init(|| crate::claims::credits::credits(&prose.masked, sentence.span)).clone();
+            draft.citations = cited::Citations::read(text, prose, sentence_index, corpus, &credits);
             let candidates = candidates(corpus, &draft, linked, scratch, source_memo);
-            judge_sentence(text, &draft, &candidates, options, &mut part, &mut trace);
+            judge_sentence(text, &draft, &candidates, corpus, options, &mut part, &mut trace);
             judge_periods(text, &prose.masked, sentence.span, &draft, &candidates, &mut part, options.trace.then_some(&mut trace));
             if let (Some(cache), Some(key)) = (cache, key) {
                 cache.put(key, sentence.span.start, &part);
@@ -441,10 +446,15 @@ fn shift(report: &Report, by: isize) -> Report {
     out
 }
 
-fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, quantities: &[&Quantity], linked: &[u32]) -> u64 {
+fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, paragraph: Span, quantities: &[&Quantity], linked: &[u32]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     span.slice(masked).hash(&mut hasher);
+    // A link closing the paragraph cites the sentence too ([`cited`]).
+    let paragraph_text = paragraph.slice(text);
+    if paragraph_text.contains("http") {
+        paragraph_text.split_whitespace().filter(|w| w.contains("http")).for_each(|w| w.hash(&mut hasher));
+    }
     span.slice(text).hash(&mut hasher);
     previous.map(|p| p.slice(masked)).hash(&mut hasher);
     for q in quantities {

@@ -59,6 +59,8 @@ pub(super) struct DraftSentence<'a> {
     pub(super) frames: HashMap<usize, Frame>,
     /// Whom the sentence credits, read once when a figure first asks.
     pub(super) credits: std::cell::OnceCell<Vec<crate::claims::credits::Credit>>,
+    /// The documents the sentence cites ([`super::cited`]): searched on their own, ranked first.
+    pub(super) citations: super::cited::Citations,
 }
 
 impl<'a> DraftSentence<'a> {
@@ -84,7 +86,7 @@ impl<'a> DraftSentence<'a> {
         let years = quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
         let figures: Vec<Quantity> = quantities.iter().filter(|q| q.unit != Unit::Date).map(|q| (*q).clone()).collect();
         let frames = frame::frames(masked, span, &tokens, &figures).into_iter().zip(&figures).map(|(f, q)| (q.span.start, f)).collect();
-        DraftSentence { masked, span, tokens, weights, total_weight, quantities, years, acronyms, frames, credits: Default::default() }
+        DraftSentence { masked, span, tokens, weights, total_weight, quantities, years, acronyms, frames, credits: Default::default(), citations: Default::default() }
     }
 }
 
@@ -146,6 +148,7 @@ pub(super) struct Candidate {
     pub(super) coverage: f32,
     /// Draft terms found here: 1 for each in the sentence, 0.5 for each only in a neighbour.
     pub(super) shared: f32,
+    /// Its document is linked from the draft or cited by the sentence.
     pub(super) linked: bool,
     /// Found only by searching one clause of the draft sentence: evidence for that clause's
     /// figures, judged on their clause, not for the sentence as a whole.
@@ -224,6 +227,16 @@ pub(super) fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSe
     let hits = corpus.index.search_with(scratch, &query, RETRIEVE);
     let mut chosen = with_neighbours(corpus, &hits, &[]);
     let mut out: Vec<Candidate> = chosen.iter().filter_map(|&id| candidate(corpus, draft, linked, memo, id, false)).collect();
+    // The documents the sentence cites are searched on their own: their passage may rank below
+    // other articles' in the whole corpus.
+    let cited = &draft.citations.all;
+    if !cited.is_empty() {
+        let filter = corpus.index.sentence_filter(cited);
+        let hits = corpus.index.search_documents(scratch, &query, RETRIEVE, &filter);
+        let more = with_neighbours(corpus, &hits, &chosen);
+        out.extend(more.iter().filter_map(|&id| candidate(corpus, draft, linked, memo, id, false)));
+        chosen.extend(more);
+    }
     // A sentence of several clauses tells several facts, often from several sources: a clause
     // holding a figure whose value no sentence found states (an order of magnitude such as
     // "dozens" states none) is searched on its own too, so that the sentences matching the
@@ -292,7 +305,8 @@ fn candidate(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, memo
         }
     }
     let coverage = if draft.total_weight > 0.0 { covered / draft.total_weight } else { 0.0 };
-    let linked = linked.contains(&source.doc);
+    // Cited documents rank first, as linked ones do.
+    let linked = linked.contains(&source.doc) || draft.citations.all.binary_search(&source.doc).is_ok();
     Some(Candidate { source, coverage, shared, linked, by_clause, id })
 }
 

@@ -1,6 +1,6 @@
 //! Credits: whom a sentence credits with what it reports, read the same way from drafts and
 //! sources. The cues are reporting verbs with their subject before them (`Hugging Face
-//! estimated that`, `IDC's data show`, `a report by Gartner found`, `KPMG reckons`), or after
+//! estimated that`, `a Bloomberg article pointed out`, `IDC's data show`, `a report by Gartner found`, `KPMG reckons`), or after
 //! them right after a quotation or a comma (`," said Paul Daugherty, group chief executive,
 //! Accenture Technology`), `according to X`, `citing X` and `X by Y` after a report's noun or
 //! participle (`a report published by Gartner`, `IDC analysts cited by Reuters`). A chain
@@ -154,7 +154,10 @@ pub fn credits(text: &str, sentence: Span) -> Vec<Credit> {
         } else if is("by") || is("from") {
             by_phrase(text, &toks, v)
         } else if VERBS.contains(&raw) {
-            verb_subject(text, &toks, v)
+            verb_subject(text, &toks, v, v + 1)
+        } else if (is("pointed") || is("points") || is("point")) && toks.get(v + 1).is_some_and(|t| t.word && t.span.slice(text).eq_ignore_ascii_case("out")) {
+            // `A Bloomberg article pointed out that`: a verb of two words.
+            verb_subject(text, &toks, v, v + 2)
         } else {
             None
         };
@@ -167,6 +170,87 @@ pub fn credits(text: &str, sentence: Span) -> Vec<Credit> {
         }
     }
     out
+}
+
+/// Nouns after a publication's or a firm's name that say where a figure was published (`a
+/// Bloomberg article`, `Gartner's report`, `IDC analysts`): citations, not credits of their own
+/// unless a reporting verb follows. Not `data`, `research` or `paper`, which name other things
+/// as often (`Nvidia's data center revenue`).
+const CITING_NOUNS: &[&str] = &[
+    "article", "articles", "report", "reports", "story", "stories", "piece", "survey", "study",
+    "analysis", "investigation", "interview", "column", "op-ed", "newsletter", "podcast", "tally",
+    "estimate", "estimates", "poll", "figures", "analyst", "analysts",
+    "researchers", "economists", "reporters", "report's", "scoop", "exclusive", "feature",
+];
+
+/// Words that may stand between a name and its citing noun (`Gartner's 2022 report`, `a
+/// Bloomberg News article`).
+const CITING_MODIFIERS: &[&str] = &[
+    "new", "recent", "latest", "annual", "own", "earlier", "separate", "original", "exclusive",
+    "quarterly", "monthly", "weekly", "yearly", "first", "last", "previous", "news", "online",
+];
+
+/// Where a sentence says its facts come from: its [`credits`], and the names it cites without
+/// a reporting verb: before a citing noun (`In a Bloomberg article, analysts put it at 40%`,
+/// `Gartner's 2022 report puts`), or as the one spoken to (`Huang told Reuters`, `in an
+/// interview with Bloomberg`). Each citation's `cue` is its noun or verb; [`credit_for`] says
+/// which figures it covers.
+pub fn citations(text: &str, sentence: Span) -> Vec<Credit> {
+    let credits = credits(text, sentence);
+    let mut out = cited_names(text, sentence, &credits);
+    out.extend(credits);
+    out.sort_by_key(|c| (c.cue.start, c.span.start));
+    out
+}
+
+/// What [`citations`] adds to the sentence's `credits` (already read): the names cited without
+/// a reporting verb, in order.
+pub fn cited_names(text: &str, sentence: Span, credits: &[Credit]) -> Vec<Credit> {
+    let mut out: Vec<Credit> = Vec::new();
+    let toks = lex(text, sentence);
+    for n in 0..toks.len() {
+        if !toks[n].word {
+            continue;
+        }
+        // Cue words are ASCII: compared without lower-casing each word of the sentence.
+        let raw = toks[n].span.slice(text);
+        let is = |cue: &str| raw.eq_ignore_ascii_case(cue);
+        let found = if raw.starts_with(|c: char| c.is_ascii_lowercase()) && CITING_NOUNS.iter().any(|noun| raw == *noun) {
+            cited_before(text, &toks, n)
+        } else if is("told") || (is("with") && n > 0 && toks[n - 1].span.slice(text).eq_ignore_ascii_case("interview")) {
+            toks.get(n + 1).filter(|t| t.word && is_cap(text, t)).and_then(|_| forward(text, &toks, n + 1, false)).filter(|(_, names)| !names.is_empty())
+        } else {
+            None
+        };
+        if let Some((span, names)) = found {
+            if credits.iter().chain(out.iter()).any(|c| c.span == span || (c.span.encloses(span) && c.names == names)) {
+                continue;
+            }
+            let phrase = span.slice(text).split_whitespace().collect::<Vec<_>>().join(" ");
+            out.push(Credit { text: phrase, span, names, cue: toks[n].span });
+        }
+    }
+    out
+}
+
+/// The name right before the citing noun at `n`, past years and a few modifiers: a run of at
+/// most five capitalised words (`a Bloomberg article`, `Gartner's 2022 report`).
+fn cited_before(text: &str, toks: &[Tok], n: usize) -> Option<(Span, Vec<String>)> {
+    let mut k = n;
+    while k > 0 && toks[k - 1].word && {
+        let t = toks[k - 1].span.slice(text);
+        t.chars().all(|c| c.is_ascii_digit()) || CITING_MODIFIERS.contains(&t) && !is_cap(text, &toks[k - 1])
+    } {
+        k -= 1;
+    }
+    let end = k.checked_sub(1).filter(|&e| toks[e].word && is_cap(text, &toks[e]))?;
+    let mut start = end;
+    while start > 0 && end - start < 4 && toks[start - 1].word && is_cap(text, &toks[start - 1]) && !is_possessive(text, &toks[start - 1]) {
+        start -= 1;
+    }
+    let sentence_initial = toks[..start].iter().all(|t| !t.word);
+    let found = names(text, &toks[start..=end], sentence_initial);
+    (!found.is_empty()).then(|| (Span::new(toks[start].span.start, toks[end].span.end), found))
 }
 
 /// The credits of `credits` (read from `text`) that cover the figure at `figure`: those with
@@ -255,9 +339,9 @@ fn name_words(text: &str) -> impl Iterator<Item = &str> {
 
 /// The subject of the reporting verb at `v`: read backwards, or forwards when the verb is
 /// inverted after a quotation or a comma (`," said X`, `, says X`).
-fn verb_subject(text: &str, toks: &[Tok], v: usize) -> Option<(Span, Vec<String>)> {
+fn verb_subject(text: &str, toks: &[Tok], v: usize, after: usize) -> Option<(Span, Vec<String>)> {
     let w = lower(text, &toks[v]);
-    let next_is_that = toks.get(v + 1).is_some_and(|t| t.word && lower(text, t) == "that");
+    let next_is_that = toks.get(after).is_some_and(|t| t.word && lower(text, t) == "that");
     // `The Forbes report also said`: a noun form before the phrase's own verb.
     if AMBIGUOUS.contains(&w.as_str()) {
         let next = toks[v + 1..].iter().find(|t| !(t.word && BETWEEN.contains(&lower(text, t).as_str())));
@@ -282,13 +366,13 @@ fn verb_subject(text: &str, toks: &[Tok], v: usize) -> Option<(Span, Vec<String>
     let before = (b > 0).then(|| toks[b - 1]);
     let inverted = match before {
         None => true,
-        Some(t) => !t.word && is_quote_or_comma(t.span.slice(text)) && !(t.span.slice(text) == "," && appositive_open(text, toks, b - 1).is_some_and(|o| is_cap(text, &toks[o - 1]))) && toks.get(v + 1).is_some_and(|n| n.word && (is_cap(text, n) || DETERMINERS.contains(&lower(text, n).as_str()) || TITLES.contains(&lower(text, n).as_str()))),
+        Some(t) => !t.word && is_quote_or_comma(t.span.slice(text)) && !(t.span.slice(text) == "," && appositive_open(text, toks, b - 1).is_some_and(|o| is_cap(text, &toks[o - 1]))) && toks.get(after).is_some_and(|n| n.word && (is_cap(text, n) || DETERMINERS.contains(&lower(text, n).as_str()) || TITLES.contains(&lower(text, n).as_str()))),
     };
     if inverted {
         if AMBIGUOUS.contains(&w.as_str()) {
             return None;
         }
-        return forward(text, toks, v + 1, true);
+        return forward(text, toks, after, true);
     }
     let before = before?;
     let (span, names) = if before.word {

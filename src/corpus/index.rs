@@ -272,6 +272,34 @@ impl Index {
 
     /// [`Index::search`] reusing score buffers across the queries of one check.
     pub fn search_with(&self, scratch: &mut SearchScratch, query: &[String], limit: usize) -> Vec<(u32, f32)> {
+        self.search_filtered(scratch, query, limit, None)
+    }
+
+    /// The sentences of `documents` (global ids), one bit per sentence, for
+    /// [`Index::search_documents`].
+    pub fn sentence_filter(&self, documents: &[u32]) -> Vec<u64> {
+        let mut bits = vec![0u64; (self.sentence_total as usize).div_ceil(64)];
+        for &doc in documents {
+            let Some((segment, local)) = self.locate_document(doc) else { continue };
+            let base = self.sentence_base[segment];
+            let Some((first, count)) = self.segments[segment].view().document_sentences(local) else { continue };
+            for s in first..first.saturating_add(count).min(self.segments[segment].sentences()) {
+                let global = (base + s) as usize;
+                bits[global / 64] |= 1 << (global % 64);
+            }
+        }
+        bits
+    }
+
+    /// [`Index::search_with`] among the sentences `filter` ([`Index::sentence_filter`]) holds:
+    /// the passages of the documents a draft cites. Every query term is scored (within the
+    /// postings budget), since a term common in the corpus may be what tells a cited article's
+    /// sentences apart.
+    pub fn search_documents(&self, scratch: &mut SearchScratch, query: &[String], limit: usize, filter: &[u64]) -> Vec<(u32, f32)> {
+        self.search_filtered(scratch, query, limit, Some(filter))
+    }
+
+    fn search_filtered(&self, scratch: &mut SearchScratch, query: &[String], limit: usize, filter: Option<&[u64]>) -> Vec<(u32, f32)> {
         if self.check_files().is_err() {
             return Vec::new();
         }
@@ -293,7 +321,7 @@ impl Index {
         // Capped, so that a query's cost stays bounded however large the corpus grows.
         let common = (self.sentence_total as usize / 200).clamp(1000, 2000);
         let rare = terms.iter().filter(|(_, df, _)| *df <= common).count();
-        if rare >= 3 {
+        if rare >= 3 && filter.is_none() {
             terms.retain(|(_, df, _)| *df <= common);
         }
         // Past the rarest term, a term is scored only while the query's postings stay within a
@@ -333,6 +361,9 @@ impl Index {
                     let (local, tf) = unpack(u32::from_le_bytes(*chunk));
                     let Some(&length_term) = terms_here.get(local as usize) else { continue };
                     let sentence = base + local;
+                    if filter.is_some_and(|bits| bits.get(sentence as usize / 64).is_none_or(|word| word & (1 << (sentence % 64)) == 0)) {
+                        continue;
+                    }
                     let tf = tf as f32;
                     let norm = tf * (K1 + 1.0) / (tf + length_term);
                     let slot = &mut scratch.scores[sentence as usize];

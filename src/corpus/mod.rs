@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+pub mod catalog;
 pub mod folder;
 pub mod index;
 pub mod mapped;
@@ -119,6 +120,8 @@ pub struct Document {
     pub url: Option<String>,
     pub publisher: Option<String>,
     pub date: Option<String>,
+    /// Who wrote it (front matter `author`).
+    pub author: Option<String>,
     pub format: Format,
     pub text: String,
     pub prose: Prose,
@@ -155,6 +158,7 @@ impl Document {
             url: fm.url,
             publisher: fm.publisher,
             date: fm.date,
+            author: fm.author,
             format,
             text,
             prose,
@@ -244,6 +248,7 @@ pub struct DocumentInfo {
     pub url: Option<String>,
     pub publisher: Option<String>,
     pub date: Option<String>,
+    pub author: Option<String>,
     /// The version of the file that was indexed.
     pub fingerprint: Fingerprint,
     /// False for a document removed or changed since its index segment was written.
@@ -260,6 +265,7 @@ impl DocumentInfo {
             url: doc.url.clone(),
             publisher: doc.publisher.clone(),
             date: doc.date.clone(),
+            author: doc.author.clone(),
             fingerprint,
             live: true,
         }
@@ -274,6 +280,7 @@ impl DocumentInfo {
             url: self.url.clone(),
             publisher: self.publisher.clone(),
             date: self.date.clone(),
+            author: self.author.clone(),
             fingerprint: self.fingerprint,
         }
     }
@@ -287,6 +294,7 @@ impl DocumentInfo {
             url: meta.url,
             publisher: meta.publisher,
             date: meta.date,
+            author: meta.author,
             fingerprint: meta.fingerprint,
             live: true,
         }
@@ -324,6 +332,9 @@ pub struct Corpus {
     /// title, and an editor asks again at each keystroke. The corpus never changes once built
     /// (a refresh builds another), so an answer holds for the corpus's life.
     link_memo: std::sync::Mutex<HashMap<String, Vec<u32>>>,
+    /// Publishers', sites' and authors' names to their documents, built when a draft first
+    /// cites a name ([`Corpus::documents_named`]).
+    catalog: OnceLock<catalog::Catalog>,
     /// Unique to this corpus in the process: what a cache of its sentences is keyed by.
     generation: u64,
 }
@@ -477,7 +488,7 @@ impl Corpus {
         let segment = Segment::open(Bytes::Owned(builder.into_bytes()), false).expect("a segment just written reads back");
         let bytes = documents.iter().map(|d| d.text.len()).sum();
         let cache = DocumentCache { pinned: documents.into_iter().map(Some).collect(), ..Default::default() };
-        Corpus { documents: infos, index: Index::new(vec![segment], &[]), notes, skipped, bytes, cache, link_memo: Default::default(), generation: next_generation() }
+        Corpus { documents: infos, index: Index::new(vec![segment], &[]), notes, skipped, bytes, cache, link_memo: Default::default(), catalog: OnceLock::new(), generation: next_generation() }
     }
 
     /// A corpus read from index segments (see [`store`]); documents are read from disk when a
@@ -490,7 +501,7 @@ impl Corpus {
         }
         let bytes = documents.iter().filter(|d| d.live).map(|d| d.fingerprint.size as usize).sum();
         let index = Index::new(segments, removed);
-        Corpus { documents, index, notes, skipped, bytes, cache: DocumentCache::default(), link_memo: Default::default(), generation: next_generation() }
+        Corpus { documents, index, notes, skipped, bytes, cache: DocumentCache::default(), link_memo: Default::default(), catalog: OnceLock::new(), generation: next_generation() }
     }
 
     /// The documents listed in `segments`, in id order.
@@ -582,6 +593,13 @@ impl Corpus {
     /// Unique to this corpus in the process (a refreshed corpus is another).
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// The documents a publication, site or writer's name names (front matter `publisher` and
+    /// `author`, the site of the `url`, the title's suffix, the folder; see [`catalog`]), in id
+    /// order.
+    pub fn documents_named(&self, name: &str) -> Vec<u32> {
+        self.catalog.get_or_init(|| catalog::Catalog::build(&self.documents)).documents(name)
     }
 
     pub fn documents_by_link(&self, url: &str) -> Vec<u32> {

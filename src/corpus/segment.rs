@@ -8,7 +8,7 @@
 //! |---|---|
 //! | header (192 bytes) | magic, format version, counts, then offset, length and XXH3 checksum of each section, then the header's own checksum |
 //! | documents | per document: first sentence, sentence count, fingerprint (size, mtime, content hash), offset and length of its metadata |
-//! | metadata | per document: format, then path, file, title, URL, publisher and date as length-prefixed strings |
+//! | metadata | per document: format, then path, file, title, URL, publisher, date and author as length-prefixed strings |
 //! | sentences | per sentence: document, sentence number in the document, paragraph, length in terms |
 //! | term hashes | sorted [`words::term_hash`](crate::words::term_hash) of every term |
 //! | term offsets | where each term's postings start in the postings section, plus the end |
@@ -30,7 +30,7 @@ use crate::prose::Format;
 pub const MAGIC: &[u8; 8] = b"CPDKIDX\0";
 /// Bumped whenever the layout or the way terms and sentences are cut changes: an index written
 /// by another version is rebuilt, never misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const SECTIONS: usize = 6;
 /// Magic, version, flags, four counts, total length, the sections, the header checksum.
@@ -77,6 +77,7 @@ pub struct DocumentMeta {
     pub url: Option<String>,
     pub publisher: Option<String>,
     pub date: Option<String>,
+    pub author: Option<String>,
     pub fingerprint: Fingerprint,
 }
 
@@ -309,6 +310,7 @@ fn encode_meta(meta: &DocumentMeta, out: &mut Vec<u8>) {
     string(meta.url.as_deref());
     string(meta.publisher.as_deref());
     string(meta.date.as_deref());
+    string(meta.author.as_deref());
 }
 
 fn format_code(format: Format) -> u8 {
@@ -517,7 +519,8 @@ impl<'a> SegmentView<'a> {
         let url = string()?;
         let publisher = string()?;
         let date = string()?;
-        Ok(DocumentMeta { path, disk_path, format, title, url, publisher, date, fingerprint })
+        let author = string()?;
+        Ok(DocumentMeta { path, disk_path, format, title, url, publisher, date, author, fingerprint })
     }
 }
 
@@ -534,6 +537,7 @@ mod tests {
             url: Some("https://example.com/a".into()),
             publisher: None,
             date: Some("2025-01-02".into()),
+            author: Some("Ada Byron".into()),
             fingerprint: Fingerprint { size: 10, mtime_ns: 20, hash: 30 },
         }
     }

@@ -76,6 +76,12 @@ const ROWS: &[Row] = &[
     ("Last week, supercomputer analysis group TOP500 released its Green500 ranking, which found that Shoubu system B was the most efficient AI accelerator with 17.6 gigaflops per watt.", "", &[]),
     ("Fifty-five percent of cybersecurity professionals estimate that more than 75% of endpoint attacks can’t be stopped, based on a survey by Tanium.", "more than 75%", &["Tanium"]),
     ("The Writer survey, conducted by Pollfish, polled 450 enterprise executives.", "450", &["Pollfish"]),
+    // `pointed out`, a verb of two words (issue 14 item 4).
+    ("A Bloomberg article published Tuesday pointed out that Nvidia shipped 500,000 H100 GPUs in the third quarter.", "500,000", &["Bloomberg"]),
+    ("As Reuters points out, the chip costs $40,000.", "$40,000", &["Reuters"]),
+    ("The chip costs $40,000, Gartner analyst Alan Priestley pointed out.", "$40,000", &["Gartner", "Alan Priestley"]),
+    ("He pointed to the 40% rise in the stock.", "40%", &[]),
+    ("Sales fell 8%, out of line with the market.", "8%", &[]),
     // Chains: either may be credited.
     ("Reuters, citing IDC, reported that shipments fell 12% in the quarter.", "12%", &["Reuters", "IDC"]),
     ("Shipments fell 12% in the quarter, Reuters reported, citing data from IDC.", "12%", &["Reuters", "IDC"]),
@@ -160,4 +166,58 @@ fn names_are_matched_by_their_distinctive_words() {
     // A lower-case word is not the name.
     assert!(!name_written("Apple", "an apple a day"));
     assert!(!name_written("Citi", "the city council"));
+}
+
+/// (sentence, figure, names cited for the figure): what [`citations`] adds to [`credits`] (issue
+/// 14 item 4), and what it must leave alone.
+const CITATION_ROWS: &[Row] = &[
+    ("In a Bloomberg article, analysts put Nvidia's share at 80%.", "80%", &["Bloomberg"]),
+    ("A Bloomberg article published Tuesday pointed out that Nvidia shipped 500,000 H100 GPUs.", "500,000", &["Bloomberg"]),
+    ("Gartner's 2022 report puts the market at $29 billion.", "$29 billion", &["Gartner"]),
+    ("IDC analysts cited by Reuters expect shipments to fall 8%.", "8%", &["IDC", "Reuters"]),
+    ("Huang told Reuters that the company had shipped 500,000 chips.", "500,000", &["Huang", "Reuters"]),
+    ("In an interview with Bloomberg, Huang put the figure at 500,000.", "500,000", &["Bloomberg"]),
+    ("By Vox's tally, the company's total haul now comes to at least $2.7 billion.", "$2.7 billion", &["Vox"]),
+    ("According to a Bloomberg News article, sales rose 12%.", "12%", &["Bloomberg News"]),
+    ("A recent Bloomberg article by Mark Gurman said Apple would ship 10 million headsets.", "10 million", &["Bloomberg", "Mark Gurman"]),
+    // No name before the noun, or a noun that cites nothing.
+    ("In its latest report, the company said revenue rose 12%.", "12%", &[]),
+    ("The article says revenue rose 12%.", "12%", &[]),
+    ("Revenue rose 12% in the quarter, while costs fell.", "12%", &[]),
+    ("Nvidia's data center revenue rose 12%.", "12%", &[]),
+    // A citation covers its own clause only.
+    ("A Bloomberg article put sales at 12%, while costs fell 5% in the same period.", "5%", &[]),
+];
+
+fn cited(sentence: &str, figure: &str) -> Vec<String> {
+    let span = Span::new(0, sentence.len());
+    let all = citations(sentence, span);
+    let figure_span = if figure.is_empty() { span } else {
+        let at = sentence.find(figure).expect("figure in sentence");
+        Span::new(at, at + figure.len())
+    };
+    let mut names: Vec<String> = Vec::new();
+    for c in credit_for(sentence, &all, figure_span) {
+        for n in &c.names {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn citations_of_sentences() {
+    let mut failures = Vec::new();
+    for (sentence, figure, expected) in CITATION_ROWS {
+        let mut got = cited(sentence, figure);
+        got.sort();
+        let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        if got != want {
+            failures.push(format!("{sentence:?} [{figure}]: got {got:?}, want {expected:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} rows differ:\n{}", failures.len(), CITATION_ROWS.len(), failures.join("\n"));
 }
