@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use crate::claims::figures::{Bound, Quantity, Unit};
 use crate::corpus::{Corpus, Document};
 use crate::findings::{Code, Report, Verdict};
+use crate::position::Span;
 
 use super::align::{converted, same_value};
 use super::figures::is_rounding;
@@ -105,22 +106,34 @@ pub(super) fn confirm(text: &str, masked: &str, corpus: &Corpus, report: &mut Re
         if 2 * figures >= evidenced && cover >= DRAFT_COVERAGE {
             continue;
         }
-        demoted.push(f.span);
+        // Back to what the check said before the source was taken for the draft's: with the
+        // closest figure as evidence, or with none when only a sentence was found.
+        let draft_text = f.span.slice(text);
+        let aligned = ev.figure != ev.passage;
+        f.message = if aligned {
+            format!("no source states \"{draft_text}\"; the closest passage says \"{}\"", ev.text)
+        } else {
+            format!("no source passage found for \"{draft_text}\"")
+        };
+        if !aligned {
+            f.evidence.clear();
+        }
+        demoted.push((f.span, aligned));
         f.code = Code::UnsupportedClaim;
         f.severity = Code::UnsupportedClaim.default_severity();
-        let draft_text = f.span.slice(text);
-        f.message = if ev.figure == ev.passage {
-            format!("no source passage found for \"{draft_text}\"")
-        } else {
-            format!("no source states \"{draft_text}\"; the closest passage says \"{}\"", ev.text)
-        };
     }
     if demoted.is_empty() {
         return;
     }
-    for c in report.checked.iter_mut().filter(|c| c.verdict == Verdict::Flagged && demoted.contains(&c.span)) {
-        c.verdict = Verdict::NoSource;
+    for c in report.checked.iter_mut().filter(|c| c.verdict == Verdict::Flagged) {
+        if let Some(&(_, aligned)) = demoted.iter().find(|(span, _)| *span == c.span) {
+            c.verdict = Verdict::NoSource;
+            if !aligned {
+                c.evidence = None;
+            }
+        }
     }
+    let demoted: Vec<Span> = demoted.into_iter().map(|(span, _)| span).collect();
     if !report_unsupported {
         report.findings.retain(|f| !(f.code == Code::UnsupportedClaim && demoted.contains(&f.span)));
     }
@@ -193,6 +206,33 @@ mod tests {
         assert!(!numeral_written("2.5%", "rose 12.5%"));
         assert!(!numeral_written("25 people", "in 2025 people"));
         assert!(!numeral_written("three people", "three"));
+    }
+
+    /// Regression: a demoted finding must be what the check said before this rule existed,
+    /// message, evidence and verdict alike (the sample draft's snapshot changed when it was not).
+    #[test]
+    fn a_demoted_finding_is_the_unsupported_claim_it_was() {
+        use crate::findings::{Checked, Evidence, Finding};
+        let corpus = Corpus::builtin();
+        let draft = "Our newsletter reaches 12,000 readers every week.";
+        let span = Span::new(23, 37);
+        let sentence = Evidence { doc: 0, passage: Span::new(0, 10), figure: Span::new(0, 10), excerpt: "0123456789".into(), text: "0123456789".into(), speaker: None };
+        let closest = Evidence { figure: Span::new(2, 4), text: "23".into(), ..sentence.clone() };
+        for (ev, message, kept) in [
+            (sentence, "no source passage found for \"12,000 readers\"", false),
+            (closest, "no source states \"12,000 readers\"; the closest passage says \"23\"", true),
+        ] {
+            let mut report = Report::default();
+            report.flag(Finding { code: Code::NotInSource, severity: Code::NotInSource.default_severity(), span, message: String::new(), evidence: vec![ev.clone()], fix: None });
+            confirm(draft, draft, &corpus, &mut report, true);
+            let expected_evidence = if kept { vec![ev.clone()] } else { Vec::new() };
+            assert_eq!(report.findings, vec![Finding { code: Code::UnsupportedClaim, severity: Code::UnsupportedClaim.default_severity(), span, message: message.into(), evidence: expected_evidence, fix: None }]);
+            assert_eq!(report.checked, vec![Checked { span, verdict: Verdict::NoSource, evidence: kept.then_some(ev.clone()), finding: None }]);
+            let mut quiet = Report::default();
+            quiet.flag(Finding { code: Code::NotInSource, severity: Code::NotInSource.default_severity(), span, message: String::new(), evidence: vec![ev.clone()], fix: None });
+            confirm(draft, draft, &corpus, &mut quiet, false);
+            assert!(quiet.findings.is_empty(), "unsupported claims are off");
+        }
     }
 
     #[test]

@@ -170,9 +170,11 @@ pub(super) fn judge_sentence(
         // few words the sentences share.
         let Some(a) = best.filter(|a| fitted || a.coverage >= MIN_COVERAGE || a.clause_aligned() || (a.equal && a.same_fact_apart_from_period())) else {
             if let Some(f) = super::absent::followed_without(q, draft_text, candidates) {
+                // No figure of the followed source aligns: its closest sentence is the evidence
+                // (and, should the whole draft not follow it, the finding goes back to this
+                // branch's: see `absent::confirm`).
                 let c = &candidates[f];
-                // No figure of the followed source aligns: its closest sentence is the evidence.
-                let ev = best.filter(|a| candidates[a.candidate].doc == c.doc).map_or_else(|| sentence_evidence(c), |a| evidence(&candidates[a.candidate], a.source));
+                let ev = sentence_evidence(c);
                 push(text, report, q.span, ev.clone(), Some(not_in_source(draft_text, c, ev)));
                 continue;
             }
@@ -219,10 +221,8 @@ pub(super) fn judge_sentence(
             continue;
         }
         if !confident {
-            if let Some(f) = super::absent::followed_without(q, draft_text, candidates) {
-                let followed = &candidates[f];
-                let ev = if followed.doc == c.doc { ev } else { sentence_evidence(followed) };
-                push(text, report, q.span, ev.clone(), Some(not_in_source(draft_text, followed, ev)));
+            if let Some(f) = super::absent::followed_without(q, draft_text, candidates).filter(|&f| candidates[f].doc == c.doc) {
+                push(text, report, q.span, ev.clone(), Some(not_in_source(draft_text, &candidates[f], ev)));
                 continue;
             }
             report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev.clone()), finding: None });
