@@ -13,7 +13,7 @@
 //! writer derives rather than copies (fractions, multiples, orders of magnitude) and years,
 //! which the period check judges.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::claims::figures::{Bound, Quantity, Unit};
 use crate::corpus::{Corpus, Document};
@@ -75,6 +75,9 @@ pub(super) fn followed_without(q: &Quantity, q_text: &str, candidates: &[Candida
 /// known to be the draft's, `unsupported-claim` (or nothing, when those are off). Runs on the
 /// whole draft's report, after every sentence is checked.
 pub(super) fn confirm(text: &str, masked: &str, corpus: &Corpus, report: &mut Report, report_unsupported: bool) {
+    if !report.findings.iter().any(|f| f.code == Code::NotInSource) {
+        return;
+    }
     // Per document: how many of the draft's figures it is the evidence for.
     let mut evidence: HashMap<u32, usize> = HashMap::new();
     let mut evidenced = 0;
@@ -84,24 +87,36 @@ pub(super) fn confirm(text: &str, masked: &str, corpus: &Corpus, report: &mut Re
             evidenced += 1;
         }
     }
-    let draft_terms: HashMap<String, f32> = crate::words::tokens(masked, crate::position::Span::new(0, masked.len()))
-        .into_iter()
-        .map(|t| {
-            let w = super::retrieve::term_weight(corpus, &t.term);
-            (t.term, w)
-        })
-        .collect();
-    let total: f32 = draft_terms.values().sum();
+    // The draft's terms, each once, weighed as retrieval weighs them; summed in term order, so
+    // the share is the same at every run.
+    let mut unique: BTreeSet<String> = BTreeSet::new();
+    crate::words::for_each_term(masked, Span::new(0, masked.len()), |term, _| {
+        if !unique.contains(term) {
+            unique.insert(term.to_string());
+        }
+    });
+    let draft_terms: Vec<(String, f32)> = unique.into_iter().map(|term| {
+        let weight = super::retrieve::term_weight(corpus, &term);
+        (term, weight)
+    }).collect();
+    let total: f32 = draft_terms.iter().map(|(_, w)| w).sum();
     let mut doc_cover: HashMap<u32, f32> = HashMap::new();
-    let mut demoted = Vec::new();
+    // Each demoted finding's span, and whether it keeps its closest figure as evidence.
+    let mut demoted: HashMap<Span, bool> = HashMap::new();
     for f in report.findings.iter_mut().filter(|f| f.code == Code::NotInSource) {
         let Some(ev) = f.evidence.first() else { continue };
         let figures = evidence.get(&ev.doc).copied().unwrap_or_default();
         let cover = *doc_cover.entry(ev.doc).or_insert_with(|| {
             let Some(doc) = corpus.document(ev.doc) else { return 0.0 };
-            let text = doc.prose_text();
-            let terms: std::collections::HashSet<String> = crate::words::tokens(text, crate::position::Span::new(0, text.len())).into_iter().map(|t| t.term).collect();
-            if total > 0.0 { draft_terms.iter().filter(|(t, _)| terms.contains(*t)).map(|(_, w)| w).sum::<f32>() / total } else { 0.0 }
+            let source = doc.prose_text();
+            let mut terms: HashSet<String> = HashSet::new();
+            crate::words::for_each_term(source, Span::new(0, source.len()), |term, _| {
+                if !terms.contains(term) {
+                    terms.insert(term.to_string());
+                }
+            });
+            let covered: f32 = draft_terms.iter().filter(|(t, _)| terms.contains(t)).map(|(_, w)| w).sum();
+            if total > 0.0 { covered / total } else { 0.0 }
         });
         if 2 * figures >= evidenced && cover >= DRAFT_COVERAGE {
             continue;
@@ -118,7 +133,7 @@ pub(super) fn confirm(text: &str, masked: &str, corpus: &Corpus, report: &mut Re
         if !aligned {
             f.evidence.clear();
         }
-        demoted.push((f.span, aligned));
+        demoted.insert(f.span, aligned);
         f.code = Code::UnsupportedClaim;
         f.severity = Code::UnsupportedClaim.default_severity();
     }
@@ -126,16 +141,15 @@ pub(super) fn confirm(text: &str, masked: &str, corpus: &Corpus, report: &mut Re
         return;
     }
     for c in report.checked.iter_mut().filter(|c| c.verdict == Verdict::Flagged) {
-        if let Some(&(_, aligned)) = demoted.iter().find(|(span, _)| *span == c.span) {
+        if let Some(&aligned) = demoted.get(&c.span) {
             c.verdict = Verdict::NoSource;
             if !aligned {
                 c.evidence = None;
             }
         }
     }
-    let demoted: Vec<Span> = demoted.into_iter().map(|(span, _)| span).collect();
     if !report_unsupported {
-        report.findings.retain(|f| !(f.code == Code::UnsupportedClaim && demoted.contains(&f.span)));
+        report.findings.retain(|f| !(f.code == Code::UnsupportedClaim && demoted.contains_key(&f.span)));
     }
 }
 

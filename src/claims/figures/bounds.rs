@@ -428,8 +428,9 @@ impl<'t> Parser<'t> {
             return (Bound::Exact, None);
         }
         let mut best: Option<(&str, &str)> = None;
+        let last = lower.as_bytes().last().copied();
         for (phrase, bound) in QUALIFIERS {
-            if lower.ends_with(phrase) && best.is_none_or(|(b, _)| phrase.len() > b.len()) {
+            if phrase.as_bytes().last().copied() == last && lower.ends_with(phrase) && best.is_none_or(|(b, _)| phrase.len() > b.len()) {
                 best = Some((phrase, bound));
             }
         }

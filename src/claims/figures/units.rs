@@ -163,8 +163,12 @@ impl<'t> Parser<'t> {
                 return Some((Unit::Percent, at + word.len(), false));
             }
         }
+        // The first byte tells most phrases apart before a whole comparison does (this loop and
+        // the next run for every number of every document read).
+        let first = lower.as_bytes().first().copied();
+        let tail_first = tail.as_bytes().first().copied();
         for (surface, code, named) in CURRENCY_SUFFIXES {
-            if lower.starts_with(surface) && boundary(surface.len()) {
+            if surface.as_bytes().first().copied() == first && lower.starts_with(surface) && boundary(surface.len()) {
                 return Some((Unit::Currency(code.to_string()), at + surface.len(), !named));
             }
         }
@@ -180,7 +184,11 @@ impl<'t> Parser<'t> {
             return Some((unit, at + 6, false));
         }
         for (surface, unit, case_sensitive) in MEASURES {
-            let matches = if *case_sensitive { tail.starts_with(surface) } else { lower.starts_with(surface) };
+            let matches = if *case_sensitive {
+                surface.as_bytes().first().copied() == tail_first && tail.starts_with(surface)
+            } else {
+                surface.as_bytes().first().copied() == first && lower.starts_with(surface)
+            };
             if matches && boundary(surface.len()) {
                 if *unit == "second" && !numeral.is_word && lower.starts_with("second ") {
                     // "2 second-tier" is rare; "30 seconds" is plural. Singular "second" after a
