@@ -88,37 +88,49 @@ pub(super) fn confirm(text: &str, masked: &str, corpus: &Corpus, report: &mut Re
         }
     }
     // The draft's terms, each once, weighed as retrieval weighs them; summed in term order, so
-    // the share is the same at every run.
-    let mut unique: BTreeSet<String> = BTreeSet::new();
-    crate::words::for_each_term(masked, Span::new(0, masked.len()), |term, _| {
-        if !unique.contains(term) {
-            unique.insert(term.to_string());
-        }
-    });
-    let draft_terms: Vec<(String, f32)> = unique.into_iter().map(|term| {
-        let weight = super::retrieve::term_weight(corpus, &term);
-        (term, weight)
-    }).collect();
-    let total: f32 = draft_terms.iter().map(|(_, w)| w).sum();
+    // the share is the same at every run. Read only when a document passes the cheaper test.
+    let mut draft_terms: Option<(Vec<(String, f32)>, f32)> = None;
+    let mut read_draft_terms = || {
+        let mut unique: BTreeSet<String> = BTreeSet::new();
+        crate::words::for_each_term(masked, Span::new(0, masked.len()), |term, _| {
+            if !unique.contains(term) {
+                unique.insert(term.to_string());
+            }
+        });
+        let terms: Vec<(String, f32)> = unique
+            .into_iter()
+            .map(|term| {
+                let weight = super::retrieve::term_weight(corpus, &term);
+                (term, weight)
+            })
+            .collect();
+        let total: f32 = terms.iter().map(|(_, w)| w).sum();
+        (terms, total)
+    };
     let mut doc_cover: HashMap<u32, f32> = HashMap::new();
     // Each demoted finding's span, and whether it keeps its closest figure as evidence.
     let mut demoted: HashMap<Span, bool> = HashMap::new();
     for f in report.findings.iter_mut().filter(|f| f.code == Code::NotInSource) {
         let Some(ev) = f.evidence.first() else { continue };
         let figures = evidence.get(&ev.doc).copied().unwrap_or_default();
-        let cover = *doc_cover.entry(ev.doc).or_insert_with(|| {
-            let Some(doc) = corpus.document(ev.doc) else { return 0.0 };
-            let source = doc.prose_text();
-            let mut terms: HashSet<String> = HashSet::new();
-            crate::words::for_each_term(source, Span::new(0, source.len()), |term, _| {
-                if !terms.contains(term) {
-                    terms.insert(term.to_string());
-                }
+        let follows = 2 * figures >= evidenced && {
+            let (draft_terms, total) = draft_terms.get_or_insert_with(&mut read_draft_terms);
+            let (draft_terms, total) = (&*draft_terms, *total);
+            let cover = *doc_cover.entry(ev.doc).or_insert_with(|| {
+                let Some(doc) = corpus.document(ev.doc) else { return 0.0 };
+                let source = doc.prose_text();
+                let mut terms: HashSet<String> = HashSet::new();
+                crate::words::for_each_term(source, Span::new(0, source.len()), |term, _| {
+                    if !terms.contains(term) {
+                        terms.insert(term.to_string());
+                    }
+                });
+                let covered: f32 = draft_terms.iter().filter(|(t, _)| terms.contains(t)).map(|(_, w)| w).sum();
+                if total > 0.0 { covered / total } else { 0.0 }
             });
-            let covered: f32 = draft_terms.iter().filter(|(t, _)| terms.contains(t)).map(|(_, w)| w).sum();
-            if total > 0.0 { covered / total } else { 0.0 }
-        });
-        if 2 * figures >= evidenced && cover >= DRAFT_COVERAGE {
+            cover >= DRAFT_COVERAGE
+        };
+        if follows {
             continue;
         }
         // Back to what the check said before the source was taken for the draft's: with the
