@@ -20,8 +20,7 @@ use crate::corpus::{Corpus, Document};
 use crate::findings::{Code, Report, Verdict};
 use crate::position::Span;
 
-use super::align::{converted, same_value};
-use super::figures::is_rounding;
+use super::align::{converted, is_rounding, same_value};
 use super::retrieve::Candidate;
 
 /// Share of the draft sentence a source sentence must cover for the draft sentence to follow

@@ -363,6 +363,23 @@ pub(super) fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Ca
     out
 }
 
+
+/// Whether `draft` looks like `source` rounded (80 for 82, 30 for 29.7), within 5 percent.
+pub(super) fn is_rounding(draft: f64, source: f64) -> bool {
+    if draft == 0.0 || source == 0.0 || same_value(draft, source) {
+        return false;
+    }
+    let relative = (draft - source).abs() / source.abs();
+    relative <= 0.05 && significant_digits(draft) < significant_digits(source)
+}
+
+fn significant_digits(value: f64) -> usize {
+    let text = format!("{}", value.abs());
+    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+    let trimmed = digits.trim_start_matches('0').trim_end_matches('0');
+    trimmed.len().max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

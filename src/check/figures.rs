@@ -9,7 +9,7 @@ use crate::claims::frame::Period;
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
 use crate::position::Span;
 
-use super::align::{align, converted, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_BIAS, MISMATCH_LOG_ODDS, MIN_SHARED, SUPPORT_COVERAGE};
+use super::align::{align, converted, is_rounding, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_BIAS, MISMATCH_LOG_ODDS, MIN_SHARED, SUPPORT_COVERAGE};
 use super::retrieve::{Candidate, DraftSentence};
 use super::CheckOptions;
 
@@ -58,22 +58,6 @@ fn evidence_at(c: &Candidate, figure: Span, speaker: Option<String>) -> Evidence
         text: figure.slice(&doc.text).to_string(),
         speaker,
     }
-}
-
-/// Whether `draft` looks like `source` rounded (80 for 82, 30 for 29.7), within 5 percent.
-pub(super) fn is_rounding(draft: f64, source: f64) -> bool {
-    if draft == 0.0 || source == 0.0 || same_value(draft, source) {
-        return false;
-    }
-    let relative = (draft - source).abs() / source.abs();
-    relative <= 0.05 && significant_digits(draft) < significant_digits(source)
-}
-
-fn significant_digits(value: f64) -> usize {
-    let text = format!("{}", value.abs());
-    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-    let trimmed = digits.trim_start_matches('0').trim_end_matches('0');
-    trimmed.len().max(1)
 }
 
 pub(super) fn judge_sentence(
