@@ -1,4 +1,6 @@
-//! The command line: `copydesk lint`, `copydesk index`, `copydesk extract`, `copydesk lsp`.
+//! The command line: `copydesk lint`, `copydesk index`, `copydesk extract`, `copydesk lsp`,
+//! `copydesk explain`, and for setting up: `copydesk init`, `copydesk completions`, `copydesk man`
+//! (the last two generated from these clap definitions, so they never disagree with `--help`).
 //!
 //! Exit status follows ripgrep's convention: 0 when no draft has an error finding, 1 when one
 //! does, 2 when copydesk could not do its job (bad arguments, unreadable paths, an empty
@@ -9,7 +11,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use copydesk::baseline::{self, Baseline};
 use copydesk::check::{check, CheckOptions};
@@ -46,6 +48,31 @@ enum Command {
         /// A code such as number-mismatch.
         code: Option<String>,
     },
+    /// Write a commented copydesk.toml for this folder (its folders of source articles and of
+    /// drafts) and add .copydesk/ to .gitignore.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder.
+    Man {
+        /// Write copydesk.1 and a page for each command (copydesk-lint.1, ...) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// Replace an existing copydesk.toml.
+    #[arg(long)]
+    force: bool,
+    /// The project folder.
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -181,6 +208,9 @@ pub fn main() -> i32 {
         Command::Extract(args) => extract_cmd(args),
         Command::Lsp(args) => lsp(args),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Init(args) => init(args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { dir } => man(dir.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -392,6 +422,113 @@ fn explain(code: Option<&str>) -> Result<i32> {
                 return Ok(2);
             }
         },
+    }
+    Ok(0)
+}
+
+/// `copydesk init`: writes the project file and says what it found and did.
+fn init(args: InitArgs) -> Result<i32> {
+    use copydesk::init::{Folder, Gitignore};
+    let outcome = copydesk::init::run(&args.dir, args.force)?;
+    let count = |folder: &Folder, one: &str, many: &str| {
+        let more = if folder.more { " or more" } else { "" };
+        format!("{}/ ({}{more} {})", folder.name, folder.files, if folder.files == 1 { one } else { many })
+    };
+    let mut out = String::new();
+    let verb = if outcome.replaced { "replaced" } else { "wrote" };
+    let _ = writeln!(out, "{verb} {}", outcome.config.display());
+    if outcome.survey.corpus.is_empty() {
+        let _ = writeln!(out, "  corpus: no folder of articles found; the built-in seed articles are used until `corpus` names yours");
+    } else {
+        let folders: Vec<String> = outcome.survey.corpus.iter().map(|f| count(f, "article", "articles")).collect();
+        let _ = writeln!(out, "  corpus: {}", folders.join(", "));
+    }
+    if outcome.survey.drafts.is_empty() {
+        let _ = writeln!(out, "  drafts: no drafts folder found; name drafts on the command line, or set `include`");
+    } else {
+        let folders: Vec<String> = outcome.survey.drafts.iter().map(|f| count(f, "draft", "drafts")).collect();
+        let _ = writeln!(out, "  drafts: {}", folders.join(", "));
+    }
+    let gitignore = outcome.gitignore_path.display();
+    let ignore = copydesk::init::IGNORE_LINE;
+    let _ = match outcome.gitignore {
+        Gitignore::Created => writeln!(out, "created {gitignore} with {ignore} (the corpus index)"),
+        Gitignore::Added => writeln!(out, "added {ignore} to {gitignore} (the corpus index)"),
+        Gitignore::Present => writeln!(out, "{gitignore} already ignores {ignore}"),
+    };
+    let target = outcome.survey.drafts.first().map_or_else(|| "draft.md".to_string(), |f| format!("{}/", f.name));
+    let _ = writeln!(out, "next: copydesk lint {target}");
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(0)
+}
+
+/// `copydesk completions SHELL`: the completion script clap_complete writes for this CLI.
+fn completions(shell: clap_complete::Shell) -> Result<i32> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "copydesk", &mut script);
+    std::io::stdout().lock().write_all(&script)?;
+    Ok(0)
+}
+
+/// What the main manual page says beyond the generated sections (roff): the files copydesk
+/// reads and writes, and its exit status, which `--help` leaves to the README.
+const MAN_EXTRA: &str = r#".SH FILES
+.TP
+\fBcopydesk.toml\fR
+The project file, found in the folder of the first draft or above it (\fBcopydesk init\fR writes one): corpus folders, which drafts to check, severities.
+.TP
+\fB.copydesk/index/\fR
+The corpus index, beside copydesk.toml (else in the first corpus folder; for the built\-in seeds, the user cache directory). Add \fB.copydesk/\fR to .gitignore.
+.SH EXIT STATUS
+0 when no draft has an error finding, 1 when one does (or a warning, under \fB\-\-deny warnings\fR), 2 when copydesk could not do its job (bad arguments, an unreadable draft, an empty corpus).
+.SH EXAMPLES
+.nf
+copydesk init
+copydesk lint draft.md
+copydesk lint \-\-format html \-\-output review.html drafts/
+.fi
+"#;
+
+/// The commands, as the manual pages show them: `copydesk-lint` and so on, no `help` command.
+fn man_command() -> clap::Command {
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    cmd
+}
+
+/// copydesk(1): clap_mangen's sections and [`MAN_EXTRA`] before the version.
+fn main_page() -> std::io::Result<Vec<u8>> {
+    let man = clap_mangen::Man::new(man_command());
+    let mut page = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    man.render_subcommands_section(&mut page)?;
+    page.extend_from_slice(MAN_EXTRA.as_bytes());
+    man.render_version_section(&mut page)?;
+    Ok(page)
+}
+
+/// `copydesk man`: the main page on standard output, or every command's page written to a folder.
+fn man(dir: Option<&Path>) -> Result<i32> {
+    let Some(dir) = dir else {
+        std::io::stdout().lock().write_all(&main_page()?)?;
+        return Ok(0);
+    };
+    if !dir.is_dir() {
+        anyhow::bail!("man --dir {}: no such folder", dir.display());
+    }
+    let failed = |err: std::io::Error| anyhow::anyhow!("man --dir {}: {err}", dir.display());
+    let mut written = vec![dir.join("copydesk.1")];
+    std::fs::write(&written[0], main_page()?).map_err(failed)?;
+    for command in man_command().get_subcommands().filter(|c| !c.is_hide_set()) {
+        written.push(clap_mangen::Man::new(command.clone()).generate_to(dir).map_err(failed)?);
+    }
+    let mut out = std::io::stdout().lock();
+    for path in written {
+        writeln!(out, "{}", path.display())?;
     }
     Ok(0)
 }

@@ -20,6 +20,7 @@
 //!   ([`check::quotations`]); it knows no protocol and never prints;
 //! - [`findings`]: what a check reports;
 //! - [`input`]: reading the user's files within size limits, and the encodings of drafts;
+//! - [`config`]: the project file, `copydesk.toml`; [`init`] writes a first one for a folder;
 //! - [`render`]: human, JSON, SARIF and GitHub output, and the HTML review page
 //!   ([`render::html`]: the draft rendered with its figures and quotations marked);
 //! - [`lsp`]: the language server (the only module that knows the protocol).
@@ -32,6 +33,7 @@ pub mod corpus;
 pub mod explain;
 pub mod findings;
 pub mod html;
+pub mod init;
 pub mod input;
 pub mod markdown;
 pub mod position;
