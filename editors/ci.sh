@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# CI for the editor integrations: builds and packages the VS Code extension, runs the Neovim
+# CI for the editor integrations: builds and packages the VS Code extension (the plain .vsix and
+# the platform-specific one carrying the server, bundle.sh), runs the Neovim
 # test (0.11 from pip, and Debian's 0.7 for the plugin), the Emacs eglot test (installing Emacs
 # 30 from bookworm-backports when run as root on Debian 12), and the real-VS-Code test
 # (code-server + headless Chromium; about 9 minutes the first time, 1 minute with the caches in
@@ -18,7 +19,7 @@ if [ -z "$bin" ]; then
 fi
 export COPYDESK_BIN="$bin"
 
-step "VS Code extension: npm ci, build, package"
+step "VS Code extension: npm ci, build, package (plain and platform-specific)"
 (
   cd "$here/vscode"
   npm ci --no-audit --no-fund
@@ -29,6 +30,21 @@ step "VS Code extension: npm ci, build, package"
   # SIGPIPE that unzip then gets fails the step (exit 141) whenever the listing is still being written.
   listing=$(unzip -l "$out/copydesk.vsix")
   grep -q 'extension/dist/extension.js' <<<"$listing"
+  # The plain package finds copydesk on PATH: it must not carry a server.
+  if grep -q 'extension/server/' <<<"$listing"; then echo "the plain .vsix carries a server" >&2; exit 1; fi
+  # The platform package carries this machine's server, executable (bundle.sh checks the mode),
+  # and says which platform it is for.
+  case "$(uname -m)" in x86_64) target=linux-x64 ;; aarch64) target=linux-arm64 ;; *) target= ;; esac
+  if [ -n "$target" ]; then
+    ./bundle.sh "$target" "$COPYDESK_BIN" "$out/copydesk-$target.vsix"
+    manifest=$(unzip -p "$out/copydesk-$target.vsix" extension.vsixmanifest)
+    grep -q "TargetPlatform=\"$target\"" <<<"$manifest"
+    listing=$(unzip -l "$out/copydesk-$target.vsix")
+    grep -q 'extension/dist/extension.js' <<<"$listing"
+    [ ! -e server ] || { echo "bundle.sh left server/ behind" >&2; exit 1; }
+  else
+    echo "no VS Code target for $(uname -m): platform .vsix not built"
+  fi
   rm -rf "$out"
 )
 

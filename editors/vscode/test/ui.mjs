@@ -4,9 +4,12 @@
 //
 // Then edits the workspace settings: a one-file corpus must be re-indexed without a reload, a
 // missing server path must show the error state, and the real path must bring the server back.
+// The status bar item names the running server (version and where it came from) in its tooltip
+// and accessible label: EXPECT_SERVER at first, then the copydesk.server.path one.
 //
 // node ui.mjs URL SCREENSHOT   (env: CHROMIUM, default /usr/bin/chromium; WS_SETTINGS, the
-// workspace's .vscode/settings.json; COPYDESK_BIN; ONE_SOURCE, a corpus file)
+// workspace's .vscode/settings.json; COPYDESK_BIN; ONE_SOURCE, a corpus file; EXPECT_SERVER,
+// e.g. "copydesk 0.1.0 (bundled server)")
 
 import { writeFileSync } from "fs";
 import { chromium } from "playwright-core";
@@ -48,6 +51,28 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
 
+/**
+ * The accessible label of the copydesk status bar item ("copydesk: 30 documents indexed,
+ * copydesk 0.1.0 (bundled server)"), once it holds `expected` (within 15 s), else as it is.
+ */
+async function serverLabel(expected) {
+  const read = () =>
+    page.evaluate(() => {
+      for (const item of document.querySelectorAll(".statusbar-item")) {
+        if (!(item.textContent ?? "").includes("copydesk:")) continue;
+        const labelled = item.matches("[aria-label]") ? item : item.querySelector("[aria-label]");
+        return labelled?.getAttribute("aria-label") ?? null;
+      }
+      return null;
+    });
+  let label = await read();
+  for (let waited = 0; expected && !label?.includes(expected) && waited < 15_000; waited += 250) {
+    await page.waitForTimeout(250);
+    label = await read();
+  }
+  return label;
+}
+
 try {
   await page.goto(url, { waitUntil: "domcontentloaded" });
   await page.waitForSelector(".monaco-workbench", { timeout: 120_000 });
@@ -84,6 +109,12 @@ try {
   report.status = (await statusItem.textContent().catch(() => null))?.trim();
   check(indexed, `the status bar does not say the corpus is indexed: ${report.status}`);
   console.error(`${elapsed()} status bar: ${report.status}`);
+  report.server = await serverLabel(process.env.EXPECT_SERVER);
+  check(
+    !process.env.EXPECT_SERVER || report.server?.includes(process.env.EXPECT_SERVER),
+    `the status bar does not name the server ${process.env.EXPECT_SERVER}: ${report.server}`,
+  );
+  console.error(`${elapsed()} status bar server: ${report.server}`);
 
   // The Problems panel lists the finding.
   await page.keyboard.press("Control+Shift+M");
@@ -228,7 +259,9 @@ try {
   writeSettings({ ...base, "copydesk.server.path": process.env.COPYDESK_BIN, "copydesk.corpus": [process.env.ONE_SOURCE] });
   report.restart = await statusIs(/copydesk: 1 document indexed/);
   check(report.restart, "restoring copydesk.server.path did not restart the server");
-  console.error(`${elapsed()} server path restored: ${report.restart}`);
+  report.restartServer = await serverLabel("(copydesk.server.path)");
+  check(report.restartServer?.includes("(copydesk.server.path)"), `the status bar does not name the configured server: ${report.restartServer}`);
+  console.error(`${elapsed()} server path restored: ${report.restart}; status bar server: ${report.restartServer}`);
 } catch (err) {
   failures.push(`error: ${err instanceof Error ? err.stack : String(err)}`);
   await page.screenshot({ path: screenshot.replace(/\.png$/, "-error.png") }).catch(() => {});
