@@ -149,6 +149,9 @@ pub struct Checked {
     pub evidence: Option<Evidence>,
     /// Index into `Report::findings` when flagged.
     pub finding: Option<usize>,
+    /// For a figure the writer worked out from the source's figures, the sum that bears it out
+    /// ("\"60 percent cheaper\" -> 40% of: 100 - 60 = 40").
+    pub arithmetic: Option<String>,
 }
 
 /// Everything a check of one draft found.
@@ -166,6 +169,7 @@ impl Report {
             verdict: Verdict::Flagged,
             evidence: finding.evidence.first().cloned(),
             finding: None,
+            arithmetic: None,
         });
         self.findings.push(finding);
     }

@@ -79,6 +79,7 @@ pub(super) enum Family {
     /// Measures of one kind that convert into each other (kilometres and miles).
     Dimension(Dimension),
     Count,
+    Multiple,
     Date,
 }
 
@@ -86,7 +87,9 @@ pub(super) fn family(unit: &Unit) -> Family {
     match unit {
         Unit::Percent | Unit::PercentagePoint | Unit::Fraction => Family::Share,
         Unit::Currency(_) => Family::Money,
-        Unit::Measure(m) if m == "time" => Family::Count,
+        // "five-fold", "3x": a multiple is compared with multiples only, never with a count of
+        // things ("five-fold" against "20 products").
+        Unit::Measure(m) if m == "time" => Family::Multiple,
         Unit::Measure(m) => match conversions::dimension(m) {
             Some(d) => Family::Dimension(d),
             None => Family::Measure(m.clone()),
@@ -268,7 +271,7 @@ fn head_named(draft_frame: &Frame, source_frame: &Frame) -> bool {
     })
 }
 
-fn measure_overlap(draft_frame: &Frame, source_frame: &Frame) -> (f32, usize) {
+pub(super) fn measure_overlap(draft_frame: &Frame, source_frame: &Frame) -> (f32, usize) {
     let mut shared = 0.0;
     let mut total = 0.0;
     let mut specific = 0;

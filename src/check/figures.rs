@@ -6,10 +6,12 @@ use std::collections::HashSet;
 
 use crate::claims::figures::{self, Bound, Quantity, Unit};
 use crate::claims::frame::Period;
+use crate::claims::multiples;
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
 use crate::position::Span;
 
 use super::align::{align, converted, is_rounding, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_BIAS, MISMATCH_LOG_ODDS, MIN_SHARED, SUPPORT_COVERAGE};
+use super::derived::{self, Outcome, Target};
 use super::retrieve::{Candidate, DraftSentence};
 use super::CheckOptions;
 
@@ -128,6 +130,13 @@ pub(super) fn judge_sentence(
             }
             continue;
         }
+        // No passage states the value as written: it may be worked out from the source's figures.
+        if let Some(target) = Target::of_quantity(text, q) {
+            if let Some(outcome) = derived::derive(text, &target, draft, candidates, options.hedge_tolerance) {
+                push_derived(text, report, q.span, draft_text, candidates, outcome);
+                continue;
+            }
+        }
         // No passage holds this value: take the best-aligned figure not claimed by another.
         let best = list.iter().find(|a| !used.contains(&(a.candidate, a.source.span.start)));
         // The hand-set rule decides first; the fitted one speaks where it is silent.
@@ -183,7 +192,7 @@ pub(super) fn judge_sentence(
         let (dv, _) = conversion.unwrap_or_else(|| q.comparable());
         let (sv, _) = a.source.comparable();
         if q.vague || a.source.vague {
-            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev), finding: None });
+            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev), finding: None, arithmetic: None });
             continue;
         }
         let relative = if sv != 0.0 { (dv - sv).abs() / sv.abs() } else { f64::INFINITY };
@@ -209,7 +218,7 @@ pub(super) fn judge_sentence(
                 push(text, report, q.span, ev.clone(), Some(not_in_source(draft_text, &candidates[f], ev)));
                 continue;
             }
-            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev.clone()), finding: None });
+            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev.clone()), finding: None, arithmetic: None });
             if options.report_unsupported {
                 let message = format!(
                     "no source states \"{draft_text}\"; the closest passage says \"{}\"",
@@ -257,6 +266,39 @@ pub(super) fn judge_sentence(
             Some(error(Code::NumberMismatch, draft_text, &ev, format!("draft says \"{draft_text}\"; source says \"{}\"{scale}", ev.text)))
         };
         push(text, report, q.span, ev, finding);
+    }
+}
+
+/// Multiples the draft writes as verbs ("doubled", "nearly tripled"), held to the source's
+/// figures they were worked out from; a verb no source figure bears on is left alone.
+pub(super) fn judge_multiples(text: &str, draft: &DraftSentence, candidates: &[Candidate], options: &CheckOptions, report: &mut Report) {
+    for m in multiples::multiples(draft.masked, draft.span) {
+        if draft.quantities.iter().any(|q| q.span.start < m.span.end && m.span.start < q.span.end) {
+            continue;
+        }
+        let target = Target::of_multiple(&m);
+        if let Some(outcome) = derived::derive(text, &target, draft, candidates, options.hedge_tolerance) {
+            push_derived(text, report, m.span, m.span.slice(text), candidates, outcome);
+        }
+    }
+}
+
+/// Records a derived figure: supported with its sum, or a `number-mismatch` showing the sum.
+fn push_derived(text: &str, report: &mut Report, span: Span, draft_text: &str, candidates: &[Candidate], outcome: Outcome) {
+    match outcome {
+        Outcome::Supported(d) => {
+            let ev = evidence_at(&candidates[d.candidate], d.basis, None);
+            report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None, arithmetic: Some(d.arithmetic) });
+        }
+        Outcome::Contradicted(d) => {
+            let ev = evidence_at(&candidates[d.candidate], d.basis, None);
+            let message = format!("draft says \"{draft_text}\"; the source's figures give {}", d.arithmetic);
+            let finding = Finding { code: Code::NumberMismatch, severity: Code::NumberMismatch.default_severity(), span, message, evidence: vec![ev.clone()], fix: None };
+            push(text, report, span, ev, Some(finding));
+            if let Some(last) = report.checked.last_mut() {
+                last.arithmetic = Some(d.arithmetic);
+            }
+        }
     }
 }
 
@@ -474,7 +516,7 @@ fn hedge(draft_text: &str, ev: &Evidence, message: String, title: &str) -> Findi
 
 fn push(text: &str, report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>) {
     match finding {
-        None => report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None }),
+        None => report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None, arithmetic: None }),
         Some(mut f) => {
             f.span = span;
             if let Some(fix) = &mut f.fix {
@@ -520,7 +562,7 @@ fn not_in_source(draft_text: &str, followed: &Candidate, ev: Evidence) -> Findin
 }
 
 fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &CheckOptions) {
-    report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: None, finding: None });
+    report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: None, finding: None, arithmetic: None });
     if options.report_unsupported {
         report.findings.push(Finding {
             code: Code::UnsupportedClaim,

@@ -19,6 +19,7 @@
 mod absent;
 mod align;
 mod cited;
+mod derived;
 mod credits;
 mod figures;
 mod periods;
@@ -33,7 +34,7 @@ use crate::findings::{Code, Report, Severity, Verdict};
 use crate::position::Span;
 use crate::prose::{Format, Prose};
 
-use figures::judge_sentence;
+use figures::{judge_multiples, judge_sentence};
 use periods::judge_periods;
 use retrieve::{candidates, linked_documents, DraftSentence, SourceMemo};
 
@@ -202,8 +203,12 @@ impl DraftView<'_> {
         for sentence_index in range {
             let draft_quantities = &by_sentence[sentence_index];
             let sentence = prose.sentences[sentence_index];
-            // A sentence with no figure but a period still dates a fact ("founded in 2020").
-            if draft_quantities.iter().all(|q| q.unit == Unit::Date) && !crate::claims::frame::names_period(&prose.masked, sentence.span) {
+            // A sentence with no figure but a period still dates a fact ("founded in 2020"), and
+            // one with a multiple written as a verb ("sales doubled") states a derived figure.
+            if draft_quantities.iter().all(|q| q.unit == Unit::Date)
+                && !crate::claims::frame::names_period(&prose.masked, sentence.span)
+                && crate::claims::multiples::multiples(&prose.masked, sentence.span).is_empty()
+            {
                 continue;
             }
             // A short sentence ("It is expected to cost $250.") takes its subject from the
@@ -229,6 +234,7 @@ impl DraftView<'_> {
             draft.citations = cited::Citations::read(text, prose, sentence_index, corpus, &credits);
             let candidates = candidates(corpus, &draft, linked, scratch, source_memo);
             judge_sentence(text, &draft, &candidates, corpus, options, &mut part, &mut trace);
+            judge_multiples(text, &draft, &candidates, options, &mut part);
             judge_periods(text, &prose.masked, sentence.span, &draft, &candidates, &mut part, options.trace.then_some(&mut trace));
             if let (Some(cache), Some(key)) = (cache, key) {
                 cache.put(key, sentence.span.start, &part);

@@ -179,7 +179,8 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
     let text = doc.prose_text();
     // A sentence without figures still dates the facts it tells ("Anthropic was founded in 2021").
     let periods = frame::periods(text, sentence.span);
-    if quantities.iter().all(|q| q.unit == Unit::Date) && periods.is_empty() {
+    // ... and one with a multiple written as a verb ("revenue tripled") states a figure.
+    if quantities.iter().all(|q| q.unit == Unit::Date) && periods.is_empty() && crate::claims::multiples::multiples(text, sentence.span).is_empty() {
         return None;
     }
     let tokens = words::tokens(text, sentence.span);

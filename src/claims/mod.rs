@@ -3,6 +3,7 @@
 //!
 //! - [`figures`]: quantities (value, range, unit, qualifier and direction of each statistic);
 //! - [`frame`]: what each figure measures and when (its clause, measure words and periods);
+//! - [`multiples`]: multiples written as verbs ("doubled", "nearly tripled");
 //! - [`quotations`]: quotations and their parts;
 //! - [`attribution`]: the speaker each quotation is attributed to;
 //! - [`credits`]: whom a sentence credits with what it reports (a statistic's source);
@@ -12,5 +13,6 @@ pub mod attribution;
 pub mod credits;
 pub mod figures;
 pub mod frame;
+pub mod multiples;
 pub mod quotations;
 pub mod wording;
