@@ -58,6 +58,14 @@ pub fn explain(code: Code) -> Explanation {
             "A draft that says where a figure comes from (a link, `according to Bloomberg`, `a Bloomberg article pointed out`, `a report by Gartner`, `Gartner's report`, `IDC analysts cited by Reuters`, `Vox reports`) is checked against the documents it names first: a link by its URL or its site and title words; a name by the front matter `publisher` and `author`, the site of the `url` (`bloomberg.com`), the title's suffix (`... | VentureBeat`) or the folder (`vox/`). When the figure's value stands in another document, in a passage aligned well enough to call a difference an error, while no cited document holds that value, copydesk says so at info level and shows the other passage: the figure may be right, but the credit or the link is not. Nothing is said when the cited name or link names no document of the corpus, or when a cited document holds the value anywhere in a passage found for the sentence (or, for up to a dozen cited documents, anywhere at all).",
             "draft:  A Bloomberg article pointed out that Nvidia shipped 500,000 H100 GPUs in the third quarter.\nsource: (reuters/1.md) Nvidia shipped 500,000 H100 GPUs in the third quarter, Omdia estimates.\nnote:   the cited Bloomberg article does not report \"500,000\"; Reuters says: ...",
         ),
+        Code::SupersededFigure => (
+            "A newer source gives another value for the figure.",
+            "An archive holds several values for one running fact: a model's downloads, a company's valuation, a count of users. When the draft's figure is what one source says, and another source dated later (front matter `date`) reports the same fact (the same measure and subject, no other period, aligned as firmly as an error needs) with another value, the draft most likely repeats an old figure: a warning names the newer source and offers its value. Nothing is said when the draft sentence dates the figure itself (`in August, downloads stood at ...`), or when the sources are undated. Sources that disagree without a date between them are not an error: a figure matching any of them is supported and its hover lists every source's value; a figure matching none is flagged against the closest, its message naming the others.",
+            "draft:  The model has been downloaded 40 million times.
+source: (2025-08-01) ... downloads reached 40 million ...
+source: (2025-11-20) ... downloads reached 65 million ...
+fix:    40 million -> 65 million",
+        ),
         Code::UnusedSuppression => (
             "A suppression comment silences nothing.",
             "A `copydesk-disable-next-line` or `copydesk-disable` comment covers no finding of the codes it names: the figure it silenced was fixed or the comment is misplaced. The fix removes the comment.",

@@ -18,11 +18,12 @@ pub enum Code {
     NotInSource,
     UnsupportedClaim,
     NotInCitedSource,
+    SupersededFigure,
     UnusedSuppression,
 }
 
 impl Code {
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 11] = [
         Code::NumberMismatch,
         Code::UnitMismatch,
         Code::HedgeMismatch,
@@ -32,6 +33,7 @@ impl Code {
         Code::NotInSource,
         Code::UnsupportedClaim,
         Code::NotInCitedSource,
+        Code::SupersededFigure,
         Code::UnusedSuppression,
     ];
 
@@ -46,6 +48,7 @@ impl Code {
             Code::NotInSource => "not-in-source",
             Code::UnsupportedClaim => "unsupported-claim",
             Code::NotInCitedSource => "not-in-cited-source",
+            Code::SupersededFigure => "superseded-figure",
             Code::UnusedSuppression => "unused-suppression",
         }
     }
@@ -57,7 +60,7 @@ impl Code {
     pub fn default_severity(self) -> Severity {
         match self {
             Code::NumberMismatch | Code::UnitMismatch | Code::DateMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
-            Code::HedgeMismatch | Code::NotInSource => Severity::Warning,
+            Code::HedgeMismatch | Code::NotInSource | Code::SupersededFigure => Severity::Warning,
             Code::UnsupportedClaim | Code::NotInCitedSource | Code::UnusedSuppression => Severity::Info,
         }
     }
@@ -149,9 +152,10 @@ pub struct Checked {
     pub evidence: Option<Evidence>,
     /// Index into `Report::findings` when flagged.
     pub finding: Option<usize>,
-    /// For a figure the writer worked out from the source's figures, the sum that bears it out
-    /// ("\"60 percent cheaper\" -> 40% of: 100 - 60 = 40").
-    pub arithmetic: Option<String>,
+    /// What the hover adds to the evidence: the sum that bears out a figure the writer worked
+    /// out from the source's figures ("Worked out from the source: \"60 percent cheaper\" -> 40%
+    /// of: 100 - 60 = 40"), or every value of sources that disagree on the fact.
+    pub note: Option<String>,
 }
 
 /// Everything a check of one draft found.
@@ -169,7 +173,7 @@ impl Report {
             verdict: Verdict::Flagged,
             evidence: finding.evidence.first().cloned(),
             finding: None,
-            arithmetic: None,
+            note: None,
         });
         self.findings.push(finding);
     }

@@ -49,9 +49,10 @@ struct JsonChecked<'a> {
     /// Index in `diagnostics` of the first finding reported on exactly this range, if any.
     finding: Option<usize>,
     evidence: Option<JsonEvidence<'a>>,
-    /// The sum that bears out a figure worked out from the source's figures.
+    /// The sum that bears out a figure worked out from the source's figures, or the values of
+    /// sources that disagree.
     #[serde(skip_serializing_if = "Option::is_none")]
-    arithmetic: Option<&'a str>,
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -157,7 +158,7 @@ pub fn json(corpus: &Corpus, drafts: &[DraftResult]) -> String {
                 verdict: c.verdict,
                 finding: link.map(|i| base + i),
                 evidence: c.evidence.as_ref().map(|ev| evidence_json(corpus, ev)),
-                arithmetic: c.arithmetic.as_deref(),
+                note: c.note.as_deref(),
             });
         }
         for f in draft.findings {

@@ -83,9 +83,9 @@ fn derived_figures_are_checked_with_their_arithmetic() {
         let loud: Vec<_> = report.findings.iter().filter(|f| f.severity <= Severity::Warning).collect();
         let checked = report.checked.iter().find(|c| covers(c.span));
         let ok = match kind {
-            "supported" => loud.is_empty() && checked.is_some_and(|c| c.verdict == Verdict::Supported && c.arithmetic.as_deref().is_some_and(|a| a.contains(sum))),
+            "supported" => loud.is_empty() && checked.is_some_and(|c| c.verdict == Verdict::Supported && c.note.as_deref().is_some_and(|a| a.contains(sum))),
             "mismatch" => loud.len() == 1 && loud[0].code == Code::NumberMismatch && covers(loud[0].span) && loud[0].message.contains(sum),
-            "silent" => loud.is_empty() && checked.is_none_or(|c| c.arithmetic.is_none()),
+            "silent" => loud.is_empty() && checked.is_none_or(|c| c.note.is_none()),
             other => panic!("{}: unknown expectation {other}", case.name),
         };
         if !ok {
@@ -93,7 +93,7 @@ fn derived_figures_are_checked_with_their_arithmetic() {
                 "{}: expected {kind} {piece:?} {sum:?}; got findings {:?}, checked {:?}",
                 case.name,
                 report.findings.iter().map(|f| format!("{} {:?}: {}", f.code, f.span.slice(&case.draft), f.message)).collect::<Vec<_>>(),
-                report.checked.iter().map(|c| format!("{:?} {:?} {:?}", c.span.slice(&case.draft), c.verdict, c.arithmetic)).collect::<Vec<_>>(),
+                report.checked.iter().map(|c| format!("{:?} {:?} {:?}", c.span.slice(&case.draft), c.verdict, c.note)).collect::<Vec<_>>(),
             ));
         }
     }

@@ -252,7 +252,7 @@ mod tests {
             confirm(draft, draft, &corpus, &mut report, true);
             let expected_evidence = if kept { vec![ev.clone()] } else { Vec::new() };
             assert_eq!(report.findings, vec![Finding { code: Code::UnsupportedClaim, severity: Code::UnsupportedClaim.default_severity(), span, message: message.into(), evidence: expected_evidence, fix: None }]);
-            assert_eq!(report.checked, vec![Checked { span, verdict: Verdict::NoSource, evidence: kept.then_some(ev.clone()), finding: None, arithmetic: None }]);
+            assert_eq!(report.checked, vec![Checked { span, verdict: Verdict::NoSource, evidence: kept.then_some(ev.clone()), finding: None, note: None }]);
             let mut quiet = Report::default();
             quiet.flag(Finding { code: Code::NotInSource, severity: Code::NotInSource.default_severity(), span, message: String::new(), evidence: vec![ev.clone()], fix: None });
             confirm(draft, draft, &corpus, &mut quiet, false);

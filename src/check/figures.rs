@@ -12,6 +12,7 @@ use crate::position::Span;
 
 use super::align::{align, converted, is_rounding, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_BIAS, MISMATCH_LOG_ODDS, MIN_SHARED, SUPPORT_COVERAGE};
 use super::derived::{self, Outcome, Target};
+use super::disagree;
 use super::retrieve::{Candidate, DraftSentence};
 use super::CheckOptions;
 
@@ -47,6 +48,11 @@ fn unit_conflict(draft: &Quantity, source: &Quantity, dollar: Option<&[String]>)
 
 fn evidence(c: &Candidate, p: &Quantity) -> Evidence {
     evidence_at(c, p.span, super::credits::credited(c, p))
+}
+
+/// The source's wording of an aligned figure.
+fn source_text(candidates: &[Candidate], a: &Alignment) -> String {
+    a.source.span.slice(&candidates[a.candidate].document.text).to_string()
 }
 
 /// The evidence of source sentence `c` with `figure` (a figure of it, or the whole sentence).
@@ -123,7 +129,20 @@ pub(super) fn judge_sentence(
             let c = &candidates[a.candidate];
             let ev = evidence(c, a.source);
             let finding = if a.confident() { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
-            push_equal(text, draft, q, c, a, ev, finding, report);
+            // Other documents telling this fact with other values: a newer one replaces the
+            // figure; otherwise the hover lists them all.
+            let rivals = if finding.is_none() { disagree::rivals(list, k, candidates) } else { Vec::new() };
+            let newer = if rivals.is_empty() { None } else { disagree::superseded(draft, q, draft_text, a, &rivals, candidates, |b| evidence(&candidates[b.candidate], b.source)) };
+            if let Some(newer) = newer {
+                push(text, report, q.span, ev, Some(newer));
+            } else {
+                push_equal(text, draft, q, c, a, ev, finding, report);
+                if !rivals.is_empty() {
+                    if let Some(last) = report.checked.last_mut().filter(|l| l.span == q.span && l.verdict == Verdict::Supported) {
+                        last.note = Some(format!("The sources disagree: {}", disagree::listing(|b| source_text(candidates, b), a, &rivals, candidates)));
+                    }
+                }
+            }
             super::credits::judge_credit(draft, q, list, candidates, report);
             if let Some(cited) = &cited[i] {
                 super::cited::judge(draft, q, cited, a, list, candidates, corpus, report);
@@ -192,7 +211,7 @@ pub(super) fn judge_sentence(
         let (dv, _) = conversion.unwrap_or_else(|| q.comparable());
         let (sv, _) = a.source.comparable();
         if q.vague || a.source.vague {
-            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev), finding: None, arithmetic: None });
+            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev), finding: None, note: None });
             continue;
         }
         let relative = if sv != 0.0 { (dv - sv).abs() / sv.abs() } else { f64::INFINITY };
@@ -218,7 +237,7 @@ pub(super) fn judge_sentence(
                 push(text, report, q.span, ev.clone(), Some(not_in_source(draft_text, &candidates[f], ev)));
                 continue;
             }
-            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev.clone()), finding: None, arithmetic: None });
+            report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: Some(ev.clone()), finding: None, note: None });
             if options.report_unsupported {
                 let message = format!(
                     "no source states \"{draft_text}\"; the closest passage says \"{}\"",
@@ -263,7 +282,12 @@ pub(super) fn judge_sentence(
                     continue;
                 }
             }
-            Some(error(Code::NumberMismatch, draft_text, &ev, format!("draft says \"{draft_text}\"; source says \"{}\"{scale}", ev.text)))
+            // Sources that disagree on the fact are named: the draft matches none of them.
+            let rivals = list.iter().position(|b| std::ptr::eq(b, a)).map(|k| disagree::rivals(list, k, candidates)).unwrap_or_default();
+            let disagreement = if rivals.is_empty() { String::new() } else { format!("; the sources disagree: {}", disagree::listing(|b| source_text(candidates, b), a, &rivals, candidates)) };
+            let mut finding = error(Code::NumberMismatch, draft_text, &ev, format!("draft says \"{draft_text}\"; source says \"{}\"{scale}{disagreement}", ev.text));
+            finding.evidence.extend(rivals.iter().map(|b| evidence(&candidates[b.candidate], b.source)));
+            Some(finding)
         };
         push(text, report, q.span, ev, finding);
     }
@@ -288,7 +312,7 @@ fn push_derived(text: &str, report: &mut Report, span: Span, draft_text: &str, c
     match outcome {
         Outcome::Supported(d) => {
             let ev = evidence_at(&candidates[d.candidate], d.basis, None);
-            report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None, arithmetic: Some(d.arithmetic) });
+            report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None, note: Some(format!("Worked out from the source: {}", d.arithmetic)) });
         }
         Outcome::Contradicted(d) => {
             let ev = evidence_at(&candidates[d.candidate], d.basis, None);
@@ -296,7 +320,7 @@ fn push_derived(text: &str, report: &mut Report, span: Span, draft_text: &str, c
             let finding = Finding { code: Code::NumberMismatch, severity: Code::NumberMismatch.default_severity(), span, message, evidence: vec![ev.clone()], fix: None };
             push(text, report, span, ev, Some(finding));
             if let Some(last) = report.checked.last_mut() {
-                last.arithmetic = Some(d.arithmetic);
+                last.note = Some(format!("Worked out from the source: {}", d.arithmetic));
             }
         }
     }
@@ -516,7 +540,7 @@ fn hedge(draft_text: &str, ev: &Evidence, message: String, title: &str) -> Findi
 
 fn push(text: &str, report: &mut Report, span: Span, ev: Evidence, finding: Option<Finding>) {
     match finding {
-        None => report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None, arithmetic: None }),
+        None => report.checked.push(Checked { span, verdict: Verdict::Supported, evidence: Some(ev), finding: None, note: None }),
         Some(mut f) => {
             f.span = span;
             if let Some(fix) = &mut f.fix {
@@ -562,7 +586,7 @@ fn not_in_source(draft_text: &str, followed: &Candidate, ev: Evidence) -> Findin
 }
 
 fn no_source(report: &mut Report, q: &Quantity, draft_text: &str, options: &CheckOptions) {
-    report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: None, finding: None, arithmetic: None });
+    report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: None, finding: None, note: None });
     if options.report_unsupported {
         report.findings.push(Finding {
             code: Code::UnsupportedClaim,

@@ -20,6 +20,7 @@ mod absent;
 mod align;
 mod cited;
 mod derived;
+mod disagree;
 mod credits;
 mod figures;
 mod periods;

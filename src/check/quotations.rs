@@ -538,7 +538,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
                 return;
             }
         }
-        report.checked.push(Checked { span: q.span, verdict: Verdict::Supported, evidence: Some(ev), finding: None, arithmetic: None });
+        report.checked.push(Checked { span: q.span, verdict: Verdict::Supported, evidence: Some(ev), finding: None, note: None });
         return;
     }
 
@@ -626,7 +626,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         // The source quotes only part of it, or leaves words out where the draft has them.
         let partial = best.as_ref().filter(|b| b.real == 0 && b.matched as f32 >= 0.5 * n as f32 && b.matched >= 3);
         if partial.is_some_and(|b| b.free_added == 0) {
-            report.checked.push(Checked { span: q.span, verdict: Verdict::Supported, evidence: ev, finding: None, arithmetic: None });
+            report.checked.push(Checked { span: q.span, verdict: Verdict::Supported, evidence: ev, finding: None, note: None });
             return;
         }
         // Reworded: a quotation of the draft's speaker that says the same in other words.
@@ -634,7 +634,7 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
             report.flag(paraphrase::finding(text, q, &pat, &found, &sources));
             return;
         }
-        report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: ev.clone(), finding: None, arithmetic: None });
+        report.checked.push(Checked { span: q.span, verdict: Verdict::NoSource, evidence: ev.clone(), finding: None, note: None });
         if !short {
             let message = match (&near, partial) {
                 (Some(ev), Some(_)) => format!("a source quotes only part of this: \"{}\"", ev.text),

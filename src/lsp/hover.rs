@@ -37,9 +37,10 @@ pub async fn hover(shared: &Arc<Shared>, params: HoverParams) -> Option<Hover> {
             out.push_str(&format!("**copydesk: no source** — no source passage reports \"{}\"\n\n", escape(statistic)))
         }
     }
-    if let Some(arithmetic) = &checked.arithmetic {
-        // A figure worked out from the source's figures: the sum a reader can check.
-        out.push_str(&format!("Worked out from the source: {}\n\n", escape(arithmetic)));
+    if let Some(note) = &checked.note {
+        // A figure worked out from the source's figures (the sum a reader can check), or the
+        // values of sources that disagree.
+        out.push_str(&format!("{}\n\n", escape(note)));
     }
     if let Some(evidence) = &checked.evidence {
         // A quotation's source is who said it; a figure's is whom the source credits with it.

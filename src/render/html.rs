@@ -471,8 +471,8 @@ fn checked_detail(out: &mut String, corpus: &Corpus, p: &Prepared, id: &str, c: 
     let verdict = verdict_name(c.verdict);
     detail_head(out, p, id, "checked", &format!("v-{verdict}"), badge, c.span);
     let _ = writeln!(out, "<p class=\"message\">{message}</p>");
-    if let Some(arithmetic) = &c.arithmetic {
-        let _ = writeln!(out, "<p class=\"arithmetic\">Worked out from the source: {}</p>", escape(arithmetic));
+    if let Some(note) = &c.note {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
     }
     if let Some(ev) = &c.evidence {
         evidence(out, corpus, ev, is_quotation(p.draft.text, c.span), "Source");
