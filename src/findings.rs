@@ -13,6 +13,7 @@ pub enum Code {
     UnitMismatch,
     HedgeMismatch,
     DateMismatch,
+    RelativeDate,
     Misquote,
     Misattribution,
     NotInSource,
@@ -22,11 +23,12 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 11] = [
         Code::NumberMismatch,
         Code::UnitMismatch,
         Code::HedgeMismatch,
         Code::DateMismatch,
+        Code::RelativeDate,
         Code::Misquote,
         Code::Misattribution,
         Code::NotInSource,
@@ -41,6 +43,7 @@ impl Code {
             Code::UnitMismatch => "unit-mismatch",
             Code::HedgeMismatch => "hedge-mismatch",
             Code::DateMismatch => "date-mismatch",
+            Code::RelativeDate => "relative-date",
             Code::Misquote => "misquote",
             Code::Misattribution => "misattribution",
             Code::NotInSource => "not-in-source",
@@ -57,7 +60,7 @@ impl Code {
     pub fn default_severity(self) -> Severity {
         match self {
             Code::NumberMismatch | Code::UnitMismatch | Code::DateMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
-            Code::HedgeMismatch | Code::NotInSource => Severity::Warning,
+            Code::HedgeMismatch | Code::RelativeDate | Code::NotInSource => Severity::Warning,
             Code::UnsupportedClaim | Code::NotInCitedSource | Code::UnusedSuppression => Severity::Info,
         }
     }

@@ -23,6 +23,7 @@ mod credits;
 mod figures;
 mod periods;
 pub mod quotations;
+mod relative;
 mod retrieve;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -35,6 +36,7 @@ use crate::prose::{Format, Prose};
 
 use figures::judge_sentence;
 use periods::judge_periods;
+use relative::{judge_relative_times, DraftDate};
 use retrieve::{candidates, linked_documents, DraftSentence, SourceMemo};
 
 /// Knobs of a check.
@@ -53,6 +55,9 @@ pub struct CheckOptions {
     pub extra_hedges: Vec<(String, Bound)>,
     /// ISO codes a bare `$` may stand for; by default any dollar.
     pub dollar: Option<Vec<String>>,
+    /// The day a draft without a front matter `date` is dated; by default today (the clock).
+    /// Fixed by tests, and by `COPYDESK_TODAY` ([`CheckOptions::from_config`]).
+    pub today: Option<crate::claims::dates::Day>,
 }
 
 impl Default for CheckOptions {
@@ -64,6 +69,7 @@ impl Default for CheckOptions {
             severity: BTreeMap::new(),
             extra_hedges: Vec::new(),
             dollar: None,
+            today: None,
         }
     }
 }
@@ -78,6 +84,9 @@ impl CheckOptions {
             severity: config.severity.clone(),
             extra_hedges: config.hedges.clone(),
             dollar: config.dollar.clone(),
+            // The environment fixes today for a run (a reproducible lint, a test); an
+            // unreadable value is ignored and the clock used.
+            today: std::env::var("COPYDESK_TODAY").ok().and_then(|d| crate::claims::dates::Day::parse(&d)),
             ..defaults
         }
     }
@@ -142,7 +151,10 @@ fn check_on_threads(
             by_sentence[i].push(q);
         }
     }
-    let draft = DraftView { text, prose: &prose, corpus, options, cache, linked: &linked, linked_sorted: &linked_sorted };
+    // The draft's own date, against which it keeps a source's relative times: read only when
+    // some source is dated (otherwise no relative time can be judged).
+    let date = corpus.has_dates().then(|| draft_date(&prose, options));
+    let draft = DraftView { text, prose: &prose, corpus, options, cache, linked: &linked, linked_sorted: &linked_sorted, date };
     // Each paragraph hashed once for the keys of all its quotations.
     let paragraph_hashes: Vec<std::sync::OnceLock<u64>> = if cache.is_some() { (0..prose.paragraphs.len()).map(|_| Default::default()).collect() } else { Vec::new() };
     let sentence_work: Vec<usize> = by_sentence.iter().map(Vec::len).collect();
@@ -190,20 +202,39 @@ struct DraftView<'a> {
     cache: Option<&'a SentenceCache>,
     linked: &'a HashSet<u32>,
     linked_sorted: &'a [u32],
+    /// The draft's date, when some source is dated.
+    date: Option<DraftDate>,
+}
+
+/// The draft's date: its front matter `date`, else the options' today, else the clock's.
+fn draft_date(prose: &Prose, options: &CheckOptions) -> DraftDate {
+    use crate::claims::dates::Day;
+    if let Some(day) = prose.front_matter.date.as_deref().and_then(Day::parse) {
+        return DraftDate { day, given: true };
+    }
+    let day = options.today.unwrap_or_else(|| {
+        let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        Day::from_epoch_days((seconds / 86_400) as i64)
+    });
+    DraftDate { day, given: false }
 }
 
 impl DraftView<'_> {
     /// Checks the figures of the draft's sentences `range` (`by_sentence` holds each sentence's
     /// figures).
     fn check_sentences(&self, by_sentence: &[Vec<&Quantity>], range: std::ops::Range<usize>, scratch: &mut SearchScratch, source_memo: &mut SourceMemo) -> (Report, Vec<String>) {
-        let DraftView { text, prose, corpus, options, cache, linked, linked_sorted } = *self;
+        let DraftView { text, prose, corpus, options, cache, linked, linked_sorted, date } = *self;
         let mut report = Report::default();
         let mut trace = Vec::new();
         for sentence_index in range {
             let draft_quantities = &by_sentence[sentence_index];
             let sentence = prose.sentences[sentence_index];
             // A sentence with no figure but a period still dates a fact ("founded in 2020").
-            if draft_quantities.iter().all(|q| q.unit == Unit::Date) && !crate::claims::frame::names_period(&prose.masked, sentence.span) {
+            // So does a relative time ("last year"), when a source's date can say what it meant.
+            if draft_quantities.iter().all(|q| q.unit == Unit::Date)
+                && !crate::claims::frame::names_period(&prose.masked, sentence.span)
+                && !(date.is_some() && crate::claims::dates::names_relative(&prose.masked, sentence.span))
+            {
                 continue;
             }
             // A short sentence ("It is expected to cost $250.") takes its subject from the
@@ -214,7 +245,7 @@ impl DraftView<'_> {
                 .filter(|p| p.paragraph == sentence.paragraph)
                 .map(|p| p.span);
             let paragraph = cited::with_link_targets(text, prose.paragraphs.get(sentence.paragraph).copied().unwrap_or(sentence.span));
-            let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, paragraph, draft_quantities, linked_sorted));
+            let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, paragraph, draft_quantities, linked_sorted, date));
             if let (Some(cache), Some(key)) = (cache, key) {
                 if let Some(hit) = cache.get(key, sentence.span.start) {
                     report.findings.extend(hit.findings);
@@ -230,6 +261,9 @@ impl DraftView<'_> {
             let candidates = candidates(corpus, &draft, linked, scratch, source_memo);
             judge_sentence(text, &draft, &candidates, corpus, options, &mut part, &mut trace);
             judge_periods(text, &prose.masked, sentence.span, &draft, &candidates, &mut part, options.trace.then_some(&mut trace));
+            if let Some(date) = date {
+                judge_relative_times(text, &prose.masked, sentence.span, &draft, &candidates, date, &mut part, options.trace.then_some(&mut trace));
+            }
             if let (Some(cache), Some(key)) = (cache, key) {
                 cache.put(key, sentence.span.start, &part);
             }
@@ -446,7 +480,8 @@ fn shift(report: &Report, by: isize) -> Report {
     out
 }
 
-fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, paragraph: Span, quantities: &[&Quantity], linked: &[u32]) -> u64 {
+#[allow(clippy::too_many_arguments)]
+fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, paragraph: Span, quantities: &[&Quantity], linked: &[u32], date: Option<DraftDate>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     span.slice(masked).hash(&mut hasher);
@@ -461,6 +496,8 @@ fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, pa
         (q.span.start.wrapping_sub(span.start), q.span.end.wrapping_sub(span.start), format!("{:?}", q.unit), q.bound).hash(&mut hasher);
     }
     linked.hash(&mut hasher);
+    // The draft's date says what its relative times mean.
+    date.hash(&mut hasher);
     hasher.finish()
 }
 

@@ -376,12 +376,17 @@ fn speaks_of_future(sentence: &str) -> bool {
     .is_match(sentence)
 }
 
-/// Whether the words before a relative time make it what a change is measured against
-/// ("up from $1.9 million last year", "higher than last year", "compared with last year").
-fn measures_against(before: &str) -> bool {
+/// Whether the words around a relative time make it what a change is measured against ("up
+/// from $1.9 million last year", "higher than last year", "compared with last year"): a
+/// comparison word at most a few words before it. "From 1.2 percent late last year to 30
+/// percent in August" is no comparison but a span of time: each end has its own.
+fn measures_against(before: &str, after: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)\b(?:from|than|versus|vs\.?|compared\s+(?:with|to)|against|over|same\s+(?:period|quarter|month|time))\b").unwrap())
-        .is_match(before)
+    let re = RE.get_or_init(|| Regex::new(r"(?i)\b(?:from|than|versus|vs\.?|compared\s+(?:with|to)|against|over|same\s+(?:period|quarter|month|time))\b").unwrap());
+    let Some(last) = re.find_iter(before).last() else { return false };
+    let between = before[last.end()..].split_whitespace().count();
+    let to_follows = after.trim_start().to_ascii_lowercase().starts_with("to ");
+    between <= 4 && !to_follows
 }
 
 /// The relative times of `text[span]` (a sentence), in order. A month or weekday followed by
@@ -438,7 +443,7 @@ pub fn relatives(text: &str, span: Span) -> Vec<Relative> {
         };
         let before = &slice[..whole.start()];
         let clause_start = before.rfind([',', ';', '(']).map_or(0, |i| i + 1);
-        let base = measures_against(&before[clause_start..]) || after.starts_with("'s") || after.starts_with("’s");
+        let base = measures_against(&before[clause_start..], after) || after.starts_with("'s") || after.starts_with("’s");
         let future = *future.get_or_insert_with(|| speaks_of_future(slice));
         out.push(Relative { span: Span::new(span.start + whole.start(), span.start + whole.end()), relation, future, base });
     }
@@ -609,6 +614,11 @@ mod tests {
         assert!(found[0].base);
         let text = "Revenue was $5 million last year.";
         assert!(!relatives(text, Span::new(0, text.len()))[0].base);
+        // A span of time, each end with its own.
+        let text = "Use surged from just 1.2 percent late last year to nearly 30 percent in August.";
+        assert!(relatives(text, Span::new(0, text.len())).iter().all(|r| !r.base));
+        let text = "Sales were higher than last year.";
+        assert!(relatives(text, Span::new(0, text.len()))[0].base);
     }
 
     #[test]
