@@ -73,6 +73,20 @@ fn check_drafts_in(dir: &Path, corpus: &Corpus) -> Vec<String> {
     failures
 }
 
+/// A draft with no date of its own, checked without a fixed today, is dated by the clock: a
+/// guess, so what its kept relative times mean is said at info level.
+#[test]
+fn a_draft_dated_only_by_the_clock_gets_relative_date_at_info_level() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases/dates");
+    let corpus = Corpus::load(&[case.join("source")], None).expect("case sources load");
+    let text = std::fs::read_to_string(case.join("f-undated-draft.md")).unwrap();
+    let (report, _) = check(&text, Format::Markdown, &corpus, &CheckOptions::default());
+    let relative: Vec<_> = report.findings.iter().filter(|f| f.code.as_str() == "relative-date").collect();
+    assert_eq!(relative.len(), 1, "{:?}", report.findings);
+    assert_eq!(relative[0].severity, Severity::Info);
+    assert!(relative[0].message.contains("dated 2024-06-03"), "{}", relative[0].message);
+}
+
 #[test]
 fn every_seed_checked_against_the_seeds_raises_nothing() {
     let corpus = Corpus::builtin();

@@ -36,7 +36,7 @@ use crate::prose::{Format, Prose};
 
 use figures::judge_sentence;
 use periods::judge_periods;
-use relative::{judge_relative_times, DraftDate};
+use relative::{judge_relative_times, DateFrom, DraftDate};
 use retrieve::{candidates, linked_documents, DraftSentence, SourceMemo};
 
 /// Knobs of a check.
@@ -55,8 +55,9 @@ pub struct CheckOptions {
     pub extra_hedges: Vec<(String, Bound)>,
     /// ISO codes a bare `$` may stand for; by default any dollar.
     pub dollar: Option<Vec<String>>,
-    /// The day a draft without a front matter `date` is dated; by default today (the clock).
-    /// Fixed by tests, and by `COPYDESK_TODAY` ([`CheckOptions::from_config`]).
+    /// The day a draft without a front matter `date` is dated (fixed by tests, and by
+    /// `COPYDESK_TODAY`, [`CheckOptions::from_config`]). `None`: today by the clock, a guess
+    /// at the draft's date, so `relative-date` findings on such a draft are info.
     pub today: Option<crate::claims::dates::Day>,
 }
 
@@ -210,13 +211,13 @@ struct DraftView<'a> {
 fn draft_date(prose: &Prose, options: &CheckOptions) -> DraftDate {
     use crate::claims::dates::Day;
     if let Some(day) = prose.front_matter.date.as_deref().and_then(Day::parse) {
-        return DraftDate { day, given: true };
+        return DraftDate { day, from: DateFrom::FrontMatter };
     }
-    let day = options.today.unwrap_or_else(|| {
-        let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        Day::from_epoch_days((seconds / 86_400) as i64)
-    });
-    DraftDate { day, given: false }
+    if let Some(day) = options.today {
+        return DraftDate { day, from: DateFrom::Fixed };
+    }
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    DraftDate { day: Day::from_epoch_days((seconds / 86_400) as i64), from: DateFrom::Clock }
 }
 
 impl DraftView<'_> {

@@ -11,25 +11,43 @@
 use crate::claims::dates::{self, Day, Relative, When};
 use crate::claims::figures::{Quantity, Unit};
 use crate::claims::frame;
-use crate::findings::{Code, Evidence, Finding, Fix, Report};
+use crate::findings::{Code, Evidence, Finding, Fix, Report, Severity};
 use crate::position::Span;
 
 use super::periods::{clause_overlap, PERIOD_CLAUSE, PERIOD_COVERAGE, PERIOD_SHARED, RIVAL_SHARE};
 use super::retrieve::{Candidate, DraftSentence};
 
-/// The draft's date, and whether the draft gives it (front matter) or it is today.
+/// The draft's date, and where it comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct DraftDate {
     pub(super) day: Day,
-    pub(super) given: bool,
+    pub(super) from: DateFrom,
+}
+
+/// Where a draft's date comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum DateFrom {
+    /// Its front matter `date`.
+    FrontMatter,
+    /// The day the run was told is today ([`super::CheckOptions::today`], `COPYDESK_TODAY`).
+    Fixed,
+    /// The clock: the draft may be meant for another day (a rewrite of an old story), so what
+    /// its relative times mean is a guess, said at info level.
+    Clock,
 }
 
 impl DraftDate {
     fn describe(self) -> String {
-        if self.given {
-            format!("this draft is dated {}", self.day)
-        } else {
-            format!("the draft has no date and today is {}", self.day)
+        match self.from {
+            DateFrom::FrontMatter => format!("this draft is dated {}", self.day),
+            DateFrom::Fixed | DateFrom::Clock => format!("the draft has no date and today is {}", self.day),
+        }
+    }
+
+    fn severity(self) -> Severity {
+        match self.from {
+            DateFrom::Clock => Severity::Info,
+            DateFrom::FrontMatter | DateFrom::Fixed => Code::RelativeDate.default_severity(),
         }
     }
 }
@@ -124,7 +142,7 @@ pub(super) fn judge_relative_times(
         let replacement = kept.meant.replacement(text, r.span);
         report.findings.push(Finding {
             code: Code::RelativeDate,
-            severity: Code::RelativeDate.default_severity(),
+            severity: date.severity(),
             span: r.span,
             message: format!("\"{said}\" in the source (dated {source_day}) means {}; {} — write \"{replacement}\"", kept.meant.label(), date.describe()),
             evidence: vec![Evidence { doc: c.doc, passage: c.sentence_span, figure: kept.source.span, excerpt: c.sentence_span.slice(&c.document.text).to_string(), text: said.to_string(), speaker: None }],
