@@ -85,11 +85,17 @@ impl CheckOptions {
             severity: config.severity.clone(),
             extra_hedges: config.hedges.clone(),
             dollar: config.dollar.clone(),
-            // The environment fixes today for a run (a reproducible lint, a test); an
-            // unreadable value is ignored and the clock used.
-            today: std::env::var("COPYDESK_TODAY").ok().and_then(|d| crate::claims::dates::Day::parse(&d)),
+            today: CheckOptions::today_from_env(),
             ..defaults
         }
+    }
+}
+
+impl CheckOptions {
+    /// The day `COPYDESK_TODAY` (`YYYY-MM-DD`) fixes as today for a run (a reproducible lint);
+    /// an unreadable value is ignored and the clock used.
+    pub fn today_from_env() -> Option<crate::claims::dates::Day> {
+        std::env::var("COPYDESK_TODAY").ok().and_then(|d| crate::claims::dates::Day::parse(&d))
     }
 }
 
