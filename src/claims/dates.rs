@@ -395,9 +395,6 @@ fn measures_against(before: &str, after: &str) -> bool {
 /// may be that year's).
 pub fn relatives(text: &str, span: Span) -> Vec<Relative> {
     let slice = span.slice(text);
-    if !slice.contains(|c: char| matches!(c, 'y' | 'Y' | 'k' | 'K' | 'h' | 'H' | 'n' | 'N')) {
-        return Vec::new();
-    }
     let mut out = Vec::new();
     let mut future = None;
     for c in relative_regex().captures_iter(slice) {
@@ -579,7 +576,9 @@ mod tests {
 
     #[test]
     fn relative_times_resolve_against_the_anchor() {
-        let rows: &[(&str, &str, &[(&str, &str)])] = &[
+        // (sentence, the anchor, each relative time with what it means)
+        type Row = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+        let rows: &[Row] = &[
             ("Use rose from 1.2 percent late last year to nearly 30 percent in August.", "2025-12-02", &[("late last year", "late 2024"), ("in August", "August 2025")]),
             ("Sales rose last year.", "2025-12-02", &[("last year", "2024")]),
             ("Earlier this year the firm moved.", "2025-12-02", &[("Earlier this year", "2025")]),
