@@ -13,6 +13,7 @@ pub enum Code {
     UnitMismatch,
     HedgeMismatch,
     DateMismatch,
+    RelativeDate,
     Misquote,
     Misattribution,
     NotInSource,
@@ -23,11 +24,12 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 12] = [
         Code::NumberMismatch,
         Code::UnitMismatch,
         Code::HedgeMismatch,
         Code::DateMismatch,
+        Code::RelativeDate,
         Code::Misquote,
         Code::Misattribution,
         Code::NotInSource,
@@ -43,6 +45,7 @@ impl Code {
             Code::UnitMismatch => "unit-mismatch",
             Code::HedgeMismatch => "hedge-mismatch",
             Code::DateMismatch => "date-mismatch",
+            Code::RelativeDate => "relative-date",
             Code::Misquote => "misquote",
             Code::Misattribution => "misattribution",
             Code::NotInSource => "not-in-source",
@@ -60,7 +63,7 @@ impl Code {
     pub fn default_severity(self) -> Severity {
         match self {
             Code::NumberMismatch | Code::UnitMismatch | Code::DateMismatch | Code::Misquote | Code::Misattribution => Severity::Error,
-            Code::HedgeMismatch | Code::NotInSource | Code::SupersededFigure => Severity::Warning,
+            Code::HedgeMismatch | Code::RelativeDate | Code::NotInSource | Code::SupersededFigure => Severity::Warning,
             Code::UnsupportedClaim | Code::NotInCitedSource | Code::UnusedSuppression => Severity::Info,
         }
     }

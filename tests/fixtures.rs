@@ -2,6 +2,7 @@
 //! and every draft of `tests/fixtures/cases/CASE/` against that case's `source/`; each must get
 //! exactly the errors and warnings (and `not-in-cited-source` notes) its `NAME.expect` lists
 //! (`LINE | CODE | TEXT`, TEXT a piece of the line the finding must cover), no more and no fewer.
+//! A draft without a front matter `date` is checked as if today were 2026-06-01.
 
 use std::path::Path;
 
@@ -45,7 +46,9 @@ fn check_drafts_in(dir: &Path, corpus: &Corpus) -> Vec<String> {
         let text = std::fs::read_to_string(&draft).unwrap();
         let expect = std::fs::read_to_string(draft.with_extension("expect")).unwrap();
         let lines = LineIndex::new(&text);
-        let (report, _) = check(&text, Format::Markdown, corpus, &CheckOptions::default());
+        // A draft without a date of its own is dated "today": fixed, so that expectations hold.
+        let options = CheckOptions { today: copydesk::claims::dates::Day::new(2026, 6, 1), ..CheckOptions::default() };
+        let (report, _) = check(&text, Format::Markdown, corpus, &options);
         let mut found: Vec<(usize, String, String)> = report
             .findings
             .iter()
@@ -68,6 +71,20 @@ fn check_drafts_in(dir: &Path, corpus: &Corpus) -> Vec<String> {
         }
     }
     failures
+}
+
+/// A draft with no date of its own, checked without a fixed today, is dated by the clock: a
+/// guess, so what its kept relative times mean is said at info level.
+#[test]
+fn a_draft_dated_only_by_the_clock_gets_relative_date_at_info_level() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases/dates");
+    let corpus = Corpus::load(&[case.join("source")], None).expect("case sources load");
+    let text = std::fs::read_to_string(case.join("f-undated-draft.md")).unwrap();
+    let (report, _) = check(&text, Format::Markdown, &corpus, &CheckOptions::default());
+    let relative: Vec<_> = report.findings.iter().filter(|f| f.code.as_str() == "relative-date").collect();
+    assert_eq!(relative.len(), 1, "{:?}", report.findings);
+    assert_eq!(relative[0].severity, Severity::Info);
+    assert!(relative[0].message.contains("dated 2024-06-03"), "{}", relative[0].message);
 }
 
 #[test]

@@ -424,7 +424,7 @@ fn date_mismatch(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate,
     let draft_frame = draft.frames.get(&q.span.start)?;
     let pi = c.quantities.iter().position(|p| std::ptr::eq(p, a.source))?;
     let source_frame = &c.frames[pi];
-    let ((draft_period, draft_span), (_, source_span)) = draft_frame.conflicting_period(source_frame)?;
+    let ((draft_period, draft_span), (source_period, source_span)) = draft_frame.conflicting_period(source_frame)?;
     // A period elsewhere in the sentence may belong to another of its facts ("set up in 2021,
     // it is now valued at $1 billion"): both periods must stand in the figures' own clauses.
     if !draft_frame.clause.encloses(draft_span) || !source_frame.clause.encloses(source_span) {
@@ -443,16 +443,16 @@ fn date_mismatch(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate,
         return None;
     }
     let draft_text = draft_span.slice(text);
-    let source_said = source_span.slice(&c.document.text).to_string();
+    let told = super::periods::source_time(c, (source_period, source_span));
     Some(Finding {
         code: Code::DateMismatch,
         severity: Code::DateMismatch.default_severity(),
         span: draft_span,
-        message: format!("draft says \"{draft_text}\"; the source gives \"{}\" for \"{source_said}\"", ev.text),
+        message: format!("draft says \"{draft_text}\"; the source gives \"{}\" for {}", ev.text, told.said),
         evidence: vec![ev.clone()],
         // What a change is measured against is worded into its sentence ("up 40.6% from the
         // previous quarter"): the writer rewords it, no replacement fits.
-        fix: (!matches!(draft_period, Period::Base(_))).then(|| Fix { span: draft_span, replacement: source_said.clone(), title: format!("Replace with \"{source_said}\"") }),
+        fix: (!matches!(draft_period, Period::Base(_))).then(|| Fix { span: draft_span, replacement: told.replacement.clone(), title: format!("Replace with \"{}\"", told.replacement) }),
     })
 }
 

@@ -25,6 +25,7 @@ mod credits;
 mod figures;
 mod periods;
 pub mod quotations;
+mod relative;
 mod retrieve;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -37,6 +38,7 @@ use crate::prose::{Format, Prose};
 
 use figures::{judge_multiples, judge_sentence};
 use periods::judge_periods;
+use relative::{judge_relative_times, DateFrom, DraftDate};
 use retrieve::{candidates, linked_documents, DraftSentence, SourceMemo};
 
 /// Knobs of a check.
@@ -55,6 +57,10 @@ pub struct CheckOptions {
     pub extra_hedges: Vec<(String, Bound)>,
     /// ISO codes a bare `$` may stand for; by default any dollar.
     pub dollar: Option<Vec<String>>,
+    /// The day a draft without a front matter `date` is dated (fixed by tests, and by
+    /// `COPYDESK_TODAY`, [`CheckOptions::from_config`]). `None`: today by the clock, a guess
+    /// at the draft's date, so `relative-date` findings on such a draft are info.
+    pub today: Option<crate::claims::dates::Day>,
 }
 
 impl Default for CheckOptions {
@@ -66,6 +72,7 @@ impl Default for CheckOptions {
             severity: BTreeMap::new(),
             extra_hedges: Vec::new(),
             dollar: None,
+            today: None,
         }
     }
 }
@@ -80,8 +87,17 @@ impl CheckOptions {
             severity: config.severity.clone(),
             extra_hedges: config.hedges.clone(),
             dollar: config.dollar.clone(),
+            today: CheckOptions::today_from_env(),
             ..defaults
         }
+    }
+}
+
+impl CheckOptions {
+    /// The day `COPYDESK_TODAY` (`YYYY-MM-DD`) fixes as today for a run (a reproducible lint);
+    /// an unreadable value is ignored and the clock used.
+    pub fn today_from_env() -> Option<crate::claims::dates::Day> {
+        std::env::var("COPYDESK_TODAY").ok().and_then(|d| crate::claims::dates::Day::parse(&d))
     }
 }
 
@@ -144,7 +160,10 @@ fn check_on_threads(
             by_sentence[i].push(q);
         }
     }
-    let draft = DraftView { text, prose: &prose, corpus, options, cache, linked: &linked, linked_sorted: &linked_sorted };
+    // The draft's own date, against which it keeps a source's relative times: read only when
+    // some source is dated (otherwise no relative time can be judged).
+    let date = corpus.has_dates().then(|| draft_date(&prose, options));
+    let draft = DraftView { text, prose: &prose, corpus, options, cache, linked: &linked, linked_sorted: &linked_sorted, date };
     // Each paragraph hashed once for the keys of all its quotations.
     let paragraph_hashes: Vec<std::sync::OnceLock<u64>> = if cache.is_some() { (0..prose.paragraphs.len()).map(|_| Default::default()).collect() } else { Vec::new() };
     let sentence_work: Vec<usize> = by_sentence.iter().map(Vec::len).collect();
@@ -192,22 +211,39 @@ struct DraftView<'a> {
     cache: Option<&'a SentenceCache>,
     linked: &'a HashSet<u32>,
     linked_sorted: &'a [u32],
+    /// The draft's date, when some source is dated.
+    date: Option<DraftDate>,
+}
+
+/// The draft's date: its front matter `date`, else the options' today, else the clock's.
+fn draft_date(prose: &Prose, options: &CheckOptions) -> DraftDate {
+    use crate::claims::dates::Day;
+    if let Some(day) = prose.front_matter.date.as_deref().and_then(Day::parse) {
+        return DraftDate { day, from: DateFrom::FrontMatter };
+    }
+    if let Some(day) = options.today {
+        return DraftDate { day, from: DateFrom::Fixed };
+    }
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    DraftDate { day: Day::from_epoch_days((seconds / 86_400) as i64), from: DateFrom::Clock }
 }
 
 impl DraftView<'_> {
     /// Checks the figures of the draft's sentences `range` (`by_sentence` holds each sentence's
     /// figures).
     fn check_sentences(&self, by_sentence: &[Vec<&Quantity>], range: std::ops::Range<usize>, scratch: &mut SearchScratch, source_memo: &mut SourceMemo) -> (Report, Vec<String>) {
-        let DraftView { text, prose, corpus, options, cache, linked, linked_sorted } = *self;
+        let DraftView { text, prose, corpus, options, cache, linked, linked_sorted, date } = *self;
         let mut report = Report::default();
         let mut trace = Vec::new();
         for sentence_index in range {
             let draft_quantities = &by_sentence[sentence_index];
             let sentence = prose.sentences[sentence_index];
-            // A sentence with no figure but a period still dates a fact ("founded in 2020"), and
-            // one with a multiple written as a verb ("sales doubled") states a derived figure.
+            // A sentence with no figure but a period still dates a fact ("founded in 2020").
+            // So does a relative time ("last year"), when a source's date can say what it meant;
+            // and a multiple written as a verb ("sales doubled") states a derived figure.
             if draft_quantities.iter().all(|q| q.unit == Unit::Date)
                 && !crate::claims::frame::names_period(&prose.masked, sentence.span)
+                && !(date.is_some() && crate::claims::dates::names_relative(&prose.masked, sentence.span))
                 && crate::claims::multiples::multiples(&prose.masked, sentence.span).is_empty()
             {
                 continue;
@@ -220,7 +256,7 @@ impl DraftView<'_> {
                 .filter(|p| p.paragraph == sentence.paragraph)
                 .map(|p| p.span);
             let paragraph = cited::with_link_targets(text, prose.paragraphs.get(sentence.paragraph).copied().unwrap_or(sentence.span));
-            let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, paragraph, draft_quantities, linked_sorted));
+            let key = cache.map(|_| sentence_key(text, &prose.masked, sentence.span, previous, paragraph, draft_quantities, linked_sorted, date));
             if let (Some(cache), Some(key)) = (cache, key) {
                 if let Some(hit) = cache.get(key, sentence.span.start) {
                     report.findings.extend(hit.findings);
@@ -237,6 +273,9 @@ impl DraftView<'_> {
             judge_sentence(text, &draft, &candidates, corpus, options, &mut part, &mut trace);
             judge_multiples(text, &draft, &candidates, options, &mut part);
             judge_periods(text, &prose.masked, sentence.span, &draft, &candidates, &mut part, options.trace.then_some(&mut trace));
+            if let Some(date) = date {
+                judge_relative_times(text, &prose.masked, sentence.span, &draft, &candidates, date, &mut part, options.trace.then_some(&mut trace));
+            }
             if let (Some(cache), Some(key)) = (cache, key) {
                 cache.put(key, sentence.span.start, &part);
             }
@@ -453,7 +492,8 @@ fn shift(report: &Report, by: isize) -> Report {
     out
 }
 
-fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, paragraph: Span, quantities: &[&Quantity], linked: &[u32]) -> u64 {
+#[allow(clippy::too_many_arguments)]
+fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, paragraph: Span, quantities: &[&Quantity], linked: &[u32], date: Option<DraftDate>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     span.slice(masked).hash(&mut hasher);
@@ -468,6 +508,8 @@ fn sentence_key(text: &str, masked: &str, span: Span, previous: Option<Span>, pa
         (q.span.start.wrapping_sub(span.start), q.span.end.wrapping_sub(span.start), format!("{:?}", q.unit), q.bound).hash(&mut hasher);
     }
     linked.hash(&mut hasher);
+    // The draft's date says what its relative times mean.
+    date.hash(&mut hasher);
     hasher.finish()
 }
 

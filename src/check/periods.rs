@@ -18,17 +18,17 @@ use super::retrieve::{Candidate, DraftSentence};
 
 /// Sentence coverage from which a source sentence naming another period of the same kind is
 /// taken to tell the draft sentence's fact.
-const PERIOD_COVERAGE: f32 = 0.45;
+pub(super) const PERIOD_COVERAGE: f32 = 0.45;
 /// Content words the two sentences must share (neighbours count half): three is how short
 /// unrelated sentences meet ("expected to close in Q3" and "ramp up production in the second
 /// quarter", an AI/tech article against the seeds).
-const PERIOD_SHARED: f32 = 4.0;
+pub(super) const PERIOD_SHARED: f32 = 4.0;
 /// Share of the period's clause (IDF-weighted content words) that the source clause naming the
 /// other period must hold.
-const PERIOD_CLAUSE: f32 = 0.3;
+pub(super) const PERIOD_CLAUSE: f32 = 0.3;
 /// A passage covering at least this share of the best coverage and naming the draft's period
 /// (in the sentence or a neighbour) supports it: the source tells of both periods.
-const RIVAL_SHARE: f32 = 0.6;
+pub(super) const RIVAL_SHARE: f32 = 0.6;
 
 /// How one draft period aligns with the best source sentence naming another of its kind.
 struct PeriodAlignment<'c> {
@@ -58,13 +58,31 @@ fn may_mean(c: &Candidate, period: Period) -> bool {
     c.relative_year || c.periods.iter().any(|(p, at)| *p == Period::Base(frame::BASE_YEAR) && compared(*at) == Some(Period::Year(year + 1)))
 }
 
-/// Share of the draft clause's weighted content words (the period's own words left out) that
+/// How a finding names the source's period: its words, and what they mean when they are a
+/// relative time resolved against the source's date.
+pub(super) struct SourceTime {
+    /// For a message: `"the third quarter"`, or `"late last year" (dated 2025-12-02: late 2024)`.
+    pub(super) said: String,
+    /// What replaces the draft's period: the source's words, or the resolved period's label.
+    pub(super) replacement: String,
+}
+
+/// [`SourceTime`] of the source period `(period, at)` of candidate `c`.
+pub(super) fn source_time(c: &Candidate, (period, at): (Period, Span)) -> SourceTime {
+    let words = at.slice(&c.document.text);
+    match (c.resolved_at(at), c.document.day) {
+        (Some((_, when)), Some(day)) => SourceTime { said: format!("\"{words}\" (dated {day}: {})", when.label()), replacement: period.label() },
+        _ => SourceTime { said: format!("\"{words}\""), replacement: words.to_string() },
+    }
+}
+
+/// Share of the draft clause's weighted content words (the words of `excluded`, its periods, left out) that
 /// `source_clause` of candidate `c` holds.
-fn clause_overlap(draft: &DraftSentence, draft_clause: Span, periods: &[(Period, Span)], c: &Candidate, source_clause: Span) -> f32 {
+pub(super) fn clause_overlap(draft: &DraftSentence, draft_clause: Span, excluded: &[Span], c: &Candidate, source_clause: Span) -> f32 {
     let mut total = 0.0;
     let mut shared = 0.0;
     let mut seen: Vec<&str> = Vec::new();
-    for t in draft.tokens.iter().filter(|t| draft_clause.encloses(t.span) && !periods.iter().any(|(_, at)| at.encloses(t.span))) {
+    for t in draft.tokens.iter().filter(|t| draft_clause.encloses(t.span) && !excluded.iter().any(|at| at.encloses(t.span))) {
         if seen.contains(&t.term.as_str()) {
             continue;
         }
@@ -100,6 +118,7 @@ pub(super) fn judge_periods(
     let figures: Vec<Quantity> = draft.quantities.iter().filter(|q| q.unit != Unit::Date).map(|q| (*q).clone()).collect();
     let clauses = frame::clauses(masked, sentence, &figures);
     let best_coverage = candidates.iter().map(|c| c.coverage).fold(0.0f32, f32::max);
+    let period_spans: Vec<Span> = periods.iter().map(|(_, at)| *at).collect();
     let mut lines = Vec::new();
     for &(period, at) in &periods {
         // A period written inside a figure ("the 2020-2021 season" read as a range) or already
@@ -131,7 +150,7 @@ pub(super) fn judge_periods(
             // comparisons with 2019" against "in 2021 ... given 2020": 2019 stands for 2020).
             for &(other, other_at) in c.periods.iter().filter(|(p, _)| same_kind(*p, period) && *p != period && !periods.iter().any(|(d, _)| d == p)) {
                 let source_clause = c.clauses.iter().copied().find(|cl| cl.start <= other_at.start && other_at.start < cl.end).unwrap_or(c.sentence_span);
-                let clause = clause_overlap(draft, draft_clause, &periods, c, source_clause);
+                let clause = clause_overlap(draft, draft_clause, &period_spans, c, source_clause);
                 let better = best.as_ref().is_none_or(|b| (c.coverage, clause) > (b.candidate.coverage, b.clause));
                 if better {
                     best = Some(PeriodAlignment { candidate: c, source: (other, other_at), clause });
@@ -164,14 +183,15 @@ pub(super) fn judge_periods(
             text: source_said.to_string(),
             speaker: None,
         };
+        let told = source_time(c, a.source);
         report.findings.push(Finding {
             code: Code::DateMismatch,
             severity: Code::DateMismatch.default_severity(),
             span: at,
-            message: format!("draft says \"{written}\"; the source tells this for \"{source_said}\""),
+            message: format!("draft says \"{written}\"; the source tells this for {}", told.said),
             evidence: vec![ev],
             // A comparison base is worded into its sentence: no replacement fits.
-            fix: (!matches!(period, Period::Base(_))).then(|| Fix { span: at, replacement: source_said.to_string(), title: format!("Replace with \"{source_said}\"") }),
+            fix: (!matches!(period, Period::Base(_))).then(|| Fix { span: at, replacement: told.replacement.clone(), title: format!("Replace with \"{}\"", told.replacement) }),
         });
     }
     if let Some(trace) = trace {

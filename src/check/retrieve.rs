@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::claims::dates::{self, Relative, When};
 use crate::claims::figures::{Quantity, Unit};
 use crate::claims::frame::{self, Frame, Period};
 use crate::corpus::{Corpus, SearchScratch};
@@ -131,9 +132,19 @@ pub(super) struct SourceSentence {
     /// The neighbouring sentences of its paragraph, whose periods the period check reads
     /// (rarely: most source sentences are read for their figures only).
     pub(super) neighbours: Vec<Span>,
-    /// It names a year only relative to another ("last year", "a year ago"), which may be any
-    /// year the draft writes out.
+    /// It names a year only relative to another ("a year ago", or "last year" in an undated
+    /// document), which may be any year the draft writes out.
     pub(super) relative_year: bool,
+    /// Its relative times ("late last year", "in August") with what each means, resolved
+    /// against its document's date; empty in an undated document.
+    pub(super) resolved: Vec<(Relative, When)>,
+}
+
+impl SourceSentence {
+    /// The relative time written at `at`, resolved, when `at` is one.
+    pub(super) fn resolved_at(&self, at: Span) -> Option<&(Relative, When)> {
+        self.resolved.iter().find(|(r, _)| r.span == at)
+    }
 }
 
 /// Source sentences read so far in one check, by corpus sentence id (`None`: nothing to
@@ -178,9 +189,13 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
     let years: Vec<f64> = paragraph_quantities.iter().filter(|q| q.unit == Unit::Date).map(|q| q.value).collect();
     let text = doc.prose_text();
     // A sentence without figures still dates the facts it tells ("Anthropic was founded in 2021").
-    let periods = frame::periods(text, sentence.span);
+    let mut periods = frame::periods(text, sentence.span);
+    let resolved: Vec<(Relative, When)> = match doc.day {
+        Some(day) => dates::relatives(text, sentence.span).into_iter().map(|r| (r, r.resolve(day))).collect(),
+        None => Vec::new(),
+    };
     // ... and one with a multiple written as a verb ("revenue tripled") states a figure.
-    if quantities.iter().all(|q| q.unit == Unit::Date) && periods.is_empty() && crate::claims::multiples::multiples(text, sentence.span).is_empty() {
+    if quantities.iter().all(|q| q.unit == Unit::Date) && periods.is_empty() && resolved.is_empty() && crate::claims::multiples::multiples(text, sentence.span).is_empty() {
         return None;
     }
     let tokens = words::tokens(text, sentence.span);
@@ -194,11 +209,30 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
             }
         }
     }
-    let relative_year = frame::names_relative_year(sentence.span.slice(text));
+    // A resolved relative time dates the fact as a written one does, unless it dates what a
+    // change is measured against ("up from $1.9 million last year"), or is a bare month in a
+    // paragraph that writes out a year (the month may be that year's).
+    let year_nearby = neighbours.iter().any(|n| frame::periods(text, *n).iter().any(|(p, _)| matches!(p, Period::Year(_))));
+    let mut unresolved = sentence.span.slice(text).to_string();
+    for (r, when) in &resolved {
+        if r.base || (matches!(r.relation, dates::Relation::NamedMonth(_)) && year_nearby) {
+            continue;
+        }
+        for p in when.periods() {
+            if !periods.iter().any(|(q, _)| *q == p) {
+                periods.push((p, r.span));
+            }
+        }
+        // Its year is known: it no longer stands for any year.
+        let at = r.span.start - sentence.span.start..r.span.end - sentence.span.start;
+        unresolved.replace_range(at.clone(), &" ".repeat(at.len()));
+    }
+    periods.sort_by_key(|(_, at)| at.start);
+    let relative_year = frame::names_relative_year(&unresolved);
     let clauses = frame::clauses_with(text, sentence.span, &tokens, &quantities);
     let own = tokens.iter().map(|t| t.term.clone()).collect();
     let windows = quantities.iter().map(|p| window(&tokens, p.span)).collect();
-    let frames = frame::frames(doc.prose_text(), sentence.span, &tokens, &quantities);
+    let frames = frame::frames_with_periods(text, sentence.span, &tokens, &quantities, periods.clone());
     let initials = initials(sentence.span.slice(doc.prose_text()));
     Some(SourceSentence {
         credits: std::cell::OnceCell::new(),
@@ -217,6 +251,7 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
         periods,
         neighbours,
         relative_year,
+        resolved,
     })
 }
 

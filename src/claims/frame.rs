@@ -208,8 +208,14 @@ fn opens_verb_phrase(rest: &str) -> bool {
 /// The frame of each figure in `figures` (all inside `text[sentence]`), in order. `tokens`
 /// are the sentence's content tokens (as [`words::tokens`] gives them).
 pub fn frames(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity]) -> Vec<Frame> {
+    frames_with_periods(text, sentence, tokens, figures, periods(text, sentence))
+}
+
+/// [`frames`], given the periods of the sentence (those [`periods`] reads, and any the caller
+/// knows more of: a relative time resolved against its document's date), sorted by where
+/// each is written.
+pub fn frames_with_periods(text: &str, sentence: Span, tokens: &[Token], figures: &[Quantity], sentence_periods: Vec<(Period, Span)>) -> Vec<Frame> {
     let clauses = clauses_with(text, sentence, tokens, figures);
-    let sentence_periods = periods(text, sentence);
     let respective = respective_measures(text, sentence, tokens, figures);
     figures
         .iter()

@@ -2,6 +2,7 @@
 //! here knows the corpus, findings or the check.
 //!
 //! - [`figures`]: quantities (value, range, unit, qualifier and direction of each statistic);
+//! - [`dates`]: a document's own date, and relative times ("last year") resolved against it;
 //! - [`frame`]: what each figure measures and when (its clause, measure words and periods);
 //! - [`multiples`]: multiples written as verbs ("doubled", "nearly tripled");
 //! - [`quotations`]: quotations and their parts;
@@ -11,6 +12,7 @@
 
 pub mod attribution;
 pub mod credits;
+pub mod dates;
 pub mod figures;
 pub mod frame;
 pub mod multiples;

@@ -119,9 +119,14 @@ pub struct Document {
     pub title: String,
     pub url: Option<String>,
     pub publisher: Option<String>,
+    /// Its date as written in its front matter, or else its dateline's ([`Document::day`]).
     pub date: Option<String>,
     /// Who wrote it (front matter `author`).
     pub author: Option<String>,
+    /// The day it is dated: its front matter `date`, or else a dateline near its top
+    /// ([`crate::claims::dates::dateline`]); `None` when neither gives a day. Read once, when
+    /// the document is read: the relative times of its sentences resolve against it.
+    pub day: Option<crate::claims::dates::Day>,
     pub format: Format,
     pub text: String,
     pub prose: Prose,
@@ -150,6 +155,12 @@ impl Document {
                 .unwrap_or_default()
         });
         let paragraph_quantities = (0..prose.paragraphs.len()).map(|_| OnceLock::new()).collect();
+        // A front matter date that names no day ("2025", "Q4") dates nothing; a dateline then
+        // does not override what the writer gave either.
+        let prose_text = if prose.masked.is_empty() { text.as_str() } else { prose.masked.as_str() };
+        let from_dateline = fm.date.is_none().then(|| crate::claims::dates::dateline(prose_text)).flatten();
+        let day = fm.date.as_deref().and_then(crate::claims::dates::Day::parse).or(from_dateline);
+        let date = fm.date.clone().or_else(|| from_dateline.map(|d| d.to_string()));
         let paragraph_quotes = (0..prose.paragraphs.len()).map(|_| OnceLock::new()).collect();
         Document {
             path,
@@ -157,8 +168,9 @@ impl Document {
             title,
             url: fm.url,
             publisher: fm.publisher,
-            date: fm.date,
+            date,
             author: fm.author,
+            day,
             format,
             text,
             prose,
@@ -335,6 +347,8 @@ pub struct Corpus {
     /// Publishers', sites' and authors' names to their documents, built when a draft first
     /// cites a name ([`Corpus::documents_named`]).
     catalog: OnceLock<catalog::Catalog>,
+    /// Whether any document has a date ([`Corpus::has_dates`]), found when first asked.
+    dated: OnceLock<bool>,
     /// Unique to this corpus in the process: what a cache of its sentences is keyed by.
     generation: u64,
 }
@@ -471,6 +485,12 @@ pub(crate) fn index_files(files: &[ListedFile], keep: bool, progress: Option<Pro
 }
 
 impl Corpus {
+    /// Whether any document of the corpus has a date: only then can a relative time of a
+    /// source ("last year") be resolved, and a draft's relative times are worth reading.
+    pub fn has_dates(&self) -> bool {
+        *self.dated.get_or_init(|| self.documents.iter().any(|d| d.live && d.date.is_some()))
+    }
+
     /// A corpus of documents already in memory.
     pub fn from_documents(documents: Vec<Document>, notes: Vec<CorpusNote>, skipped: usize) -> Corpus {
         let mut builder = SegmentBuilder::new();
@@ -488,7 +508,7 @@ impl Corpus {
         let segment = Segment::open(Bytes::Owned(builder.into_bytes()), false).expect("a segment just written reads back");
         let bytes = documents.iter().map(|d| d.text.len()).sum();
         let cache = DocumentCache { pinned: documents.into_iter().map(Some).collect(), ..Default::default() };
-        Corpus { documents: infos, index: Index::new(vec![segment], &[]), notes, skipped, bytes, cache, link_memo: Default::default(), catalog: OnceLock::new(), generation: next_generation() }
+        Corpus { documents: infos, index: Index::new(vec![segment], &[]), notes, skipped, bytes, cache, link_memo: Default::default(), catalog: OnceLock::new(), dated: OnceLock::new(), generation: next_generation() }
     }
 
     /// A corpus read from index segments (see [`store`]); documents are read from disk when a
@@ -501,7 +521,7 @@ impl Corpus {
         }
         let bytes = documents.iter().filter(|d| d.live).map(|d| d.fingerprint.size as usize).sum();
         let index = Index::new(segments, removed);
-        Corpus { documents, index, notes, skipped, bytes, cache: DocumentCache::default(), link_memo: Default::default(), catalog: OnceLock::new(), generation: next_generation() }
+        Corpus { documents, index, notes, skipped, bytes, cache: DocumentCache::default(), link_memo: Default::default(), catalog: OnceLock::new(), dated: OnceLock::new(), generation: next_generation() }
     }
 
     /// The documents listed in `segments`, in id order.

@@ -30,7 +30,8 @@ use crate::prose::Format;
 pub const MAGIC: &[u8; 8] = b"CPDKIDX\0";
 /// Bumped whenever the layout or the way terms and sentences are cut changes: an index written
 /// by another version is rebuilt, never misread.
-pub const FORMAT_VERSION: u32 = 2;
+/// (3: a document without a front matter date stores its dateline's.)
+pub const FORMAT_VERSION: u32 = 3;
 
 const SECTIONS: usize = 6;
 /// Magic, version, flags, four counts, total length, the sections, the header checksum.

@@ -94,7 +94,10 @@ async fn reload_with(shared: &Arc<Shared>, reason: &str, changed: Option<Vec<Pat
         let first = config_messages[0].clone();
         shared.client.show_message(lsp::MessageType::WARNING, format!("copydesk: {first}")).await;
     }
-    let options = config.as_ref().map(crate::check::CheckOptions::from_config).unwrap_or_default();
+    let options = config
+        .as_ref()
+        .map(crate::check::CheckOptions::from_config)
+        .unwrap_or_else(|| crate::check::CheckOptions { today: crate::check::CheckOptions::today_from_env(), ..Default::default() });
     let limits = config.as_ref().map(crate::config::Config::limits).unwrap_or_default();
     // Watch the project file too, so edits to it apply without a restart.
     let config_file = shared.session().root.map(|r| std::fs::canonicalize(&r).unwrap_or(r).join(crate::config::FILE_NAME));
