@@ -354,12 +354,13 @@ fn publish(url: &str, given: &[PathBuf], limits: &Limits) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "published version {}: {} documents, {} passages, {} of text ({} new, {} unchanged, {} removed; {} written) in {seconds:.2} s ({:.1} MB/s written)",
+        "published version {}: {} documents, {} passages, {} of text ({} new, {} with content already stored, {} unchanged, {} removed; {} written) in {seconds:.2} s ({:.1} MB/s written)",
         published.version,
         published.documents,
         published.sentences,
         megabytes(published.bytes),
         published.new_documents,
+        published.resumed,
         published.unchanged,
         published.removed,
         megabytes(published.written_bytes),

@@ -129,6 +129,10 @@ impl Target {
         }
         config.keepalives(true).keepalives_idle(Duration::from_secs(30));
         config.application_name("copydesk");
+        if config.get_options().is_none() {
+            // A search groups tens of thousands of postings: in memory, not sorted on disk.
+            config.options("-c work_mem=32MB");
+        }
         if role == Role::Write && !session_attrs_given {
             config.target_session_attrs(TargetSessionAttrs::ReadWrite);
         }

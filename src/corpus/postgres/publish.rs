@@ -40,6 +40,9 @@ pub struct Published {
     /// Bytes of new content written.
     pub written_bytes: u64,
     pub new_documents: usize,
+    /// New documents whose content was already stored (by an unfinished earlier publish, or a
+    /// copy earlier in this one).
+    pub resumed: usize,
     pub unchanged: usize,
     pub removed: usize,
     pub notes: Vec<CorpusNote>,
@@ -210,6 +213,7 @@ async fn copy(client: &tokio_postgres::Transaction<'_>, sql: &str, data: String)
 /// document of the new version, in path order.
 async fn write_content(client: &mut Client, files: &[ListedFile], previous: &HashMap<String, Entry>, progress: Option<Progress<'_>>, out: &mut Published) -> Result<Vec<Entry>, PgError> {
     let mut entries = Vec::with_capacity(files.len());
+    let previous_hashes: HashSet<u64> = previous.values().map(|e| e.fingerprint.hash).collect();
     let mut done = 0;
     for chunk in files.chunks(BATCH) {
         // Unchanged by size and time: the last version's row, no read.
@@ -294,6 +298,9 @@ async fn write_content(client: &mut Client, files: &[ListedFile], previous: &Has
                     let (sentences, total_length) = sentences_of.get(&fingerprint.hash).copied().unwrap_or_default();
                     if previous.get(&doc.path).is_none_or(|e| e.fingerprint.hash != fingerprint.hash) {
                         out.new_documents += 1;
+                        if stored.contains(&(fingerprint.hash as i64)) && !previous_hashes.contains(&fingerprint.hash) {
+                            out.resumed += 1;
+                        }
                     } else {
                         out.unchanged += 1;
                     }

@@ -316,7 +316,7 @@ impl Retrieval for PgStore {
         // PostgreSQL narrows the candidates (BM25 in double precision); copydesk ranks them.
         let sql = format!(
             "select d.first_sentence + p.sentence as id, p.length, array_agg(p.term) as terms, array_agg(p.tf) as tfs,
-                    sum(q.w * p.tf * {k1p} / (p.tf + {K1} * (1 - {B} + {B} * p.length / $3::float8))) as score
+                    sum(q.w * p.tf * {k1p}::float8 / (p.tf + {K1}::float8 * (1 - {B}::float8 + {B}::float8 * p.length / $3::float8))) as score
              from unnest($1::int8[], $2::float8[]) as q(term, w)
              join copydesk_postings p on p.term = q.term
              join copydesk_documents d on d.version = $4 and d.hash = p.blob {filter}
