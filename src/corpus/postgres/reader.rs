@@ -17,6 +17,11 @@ use crate::words;
 const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Documents kept in memory after a read (they are read again on a miss).
 const CACHED_DOCUMENTS: usize = 256;
+/// Search results kept before the cache starts afresh (a pinned version never changes, so a
+/// result holds for the reader's life).
+const CACHED_SEARCHES: usize = 20_000;
+/// A search: its distinct term hashes in order, its limit, the documents it is limited to.
+type SearchKey = (Vec<u64>, usize, Option<Vec<u32>>);
 /// Term statistics kept before the cache starts afresh.
 const CACHED_TERMS: usize = 200_000;
 /// Postings a query reads beyond its rarest term (as [`crate::corpus::Index`]).
@@ -44,6 +49,7 @@ pub struct PgStore {
     /// Documents' metadata, handed to the corpus once ([`PgStore::take_documents`]).
     documents: Mutex<Option<(Vec<DocumentInfo>, usize)>>,
     df: Mutex<HashMap<u64, u32>>,
+    searches: Mutex<HashMap<SearchKey, Vec<(u32, f32)>>>,
     docs: Mutex<DocumentCache>,
     unavailable: Mutex<Option<String>>,
 }
@@ -133,6 +139,7 @@ impl PgStore {
             paths,
             documents: Mutex::new(Some((infos, bytes))),
             df: Mutex::new(HashMap::new()),
+            searches: Mutex::new(HashMap::new()),
             docs: Mutex::new((HashMap::new(), 0)),
             unavailable: Mutex::new(None),
         })
@@ -284,6 +291,10 @@ impl Retrieval for PgStore {
                 hashes.push(hash);
             }
         }
+        let key: SearchKey = (hashes.clone(), limit, within.map(<[u32]>::to_vec));
+        if let Some(found) = self.searches.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return found.clone();
+        }
         let Some(dfs) = self.dfs(&hashes) else { return Vec::new() };
         // The embedded index's choice of terms, step for step (see Index::search_filtered).
         let mut terms: Vec<(u64, usize)> = hashes.iter().zip(dfs).filter(|(_, df)| *df > 0).map(|(&h, df)| (h, df as usize)).collect();
@@ -358,6 +369,11 @@ impl Retrieval for PgStore {
         // The check reads these documents next: one query for all of them.
         let docs: Vec<u32> = ranked.iter().filter_map(|&(id, _)| self.document_of(id)).collect();
         self.fetch_documents(&docs);
+        let mut searches = self.searches.lock().unwrap_or_else(|e| e.into_inner());
+        if searches.len() >= CACHED_SEARCHES {
+            searches.clear();
+        }
+        searches.insert(key, ranked.clone());
         ranked
     }
 
