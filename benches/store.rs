@@ -150,19 +150,27 @@ fn main() {
     // The memory of a process checking through the store.
     let draft_file = std::env::temp_dir().join(format!("copydesk-store-bench-{}.md", std::process::id()));
     std::fs::write(&draft_file, draft.as_bytes()).expect("draft");
-    let child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
         .args(["lint", "--format", "json", "--corpus", &url])
         .arg(&draft_file)
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("copydesk runs");
-    // The peak of this child alone (RUSAGE_CHILDREN would count the cluster's initdb too).
-    // SAFETY: wait4 fills the status and the struct it is given, for a child of this process.
-    let (code, peak_kb) = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        let mut status = 0;
-        libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage);
-        (libc::WEXITSTATUS(status), usage.ru_maxrss)
+    // The child's own high-water mark, read until it exits: the rusage of a child counts the
+    // pages it shared with this (large) process between fork and exec.
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    let code = loop {
+        if let Some(kb) = std::fs::read_to_string(&status_path)
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status.code().unwrap_or(-1);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
     };
     let _ = std::fs::remove_file(&draft_file);
     println!(
