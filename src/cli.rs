@@ -148,8 +148,13 @@ struct IndexArgs {
     corpus: Vec<PathBuf>,
     /// Keep the index here (default: .copydesk/index beside copydesk.toml, else in the first
     /// corpus folder; the user cache directory for the built-in seeds).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "store")]
     index_dir: Option<PathBuf>,
+    /// Publish the corpus to this PostgreSQL store (postgresql://user@host[,host2]/db; its
+    /// read-write primary) instead of indexing it here. The password comes from PGPASSWORD or
+    /// a pgpass file.
+    #[arg(long, value_name = "URL")]
+    store: Option<String>,
     /// Use this copydesk.toml instead of the one in the current directory or above.
     #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
     config: Option<PathBuf>,
@@ -308,6 +313,9 @@ fn index(args: IndexArgs) -> Result<i32> {
         }
     };
     let given = if args.corpus.is_empty() { config.corpus.clone() } else { args.corpus.clone() };
+    if let Some(url) = &args.store {
+        return publish(url, &given, &config.limits());
+    }
     let location = match &args.index_dir {
         Some(dir) => IndexLocation::Dir(dir.clone()),
         None => IndexLocation::Auto { config_file: config.path.clone() },
@@ -337,6 +345,58 @@ fn index(args: IndexArgs) -> Result<i32> {
         corpus.bytes as f64 / 1e6 / seconds.max(1e-6),
     )?;
     writeln!(out, "index: {} ({}, {} segment{})", refresh.dir.display(), megabytes(refresh.index_bytes), refresh.segments, if refresh.segments == 1 { "" } else { "s" })?;
+    Ok(0)
+}
+
+/// `copydesk index --store URL`: publishes the corpus as a new version of a shared store.
+fn publish(url: &str, given: &[PathBuf], limits: &Limits) -> Result<i32> {
+    use copydesk::corpus::postgres;
+    if !postgres::is_store_url(url) {
+        anyhow::bail!("--store {url}: expected a postgresql:// URL");
+    }
+    let paths = corpus_paths(given);
+    if paths.is_empty() {
+        anyhow::bail!("--store: name the corpus to publish with --corpus DIR (the built-in seeds are not published)");
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} publishing corpus {pos}/{len} files {wide_bar} {eta}").expect("static template"),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let started = std::time::Instant::now();
+    let published = postgres::publish(url, &paths, limits, Some(&progress));
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let published = published.map_err(|e| anyhow::anyhow!("publishing to {}: {e}; rerun to resume (content already written is kept)", postgres::redact(url)))?;
+    for note in &published.notes {
+        eprintln!("copydesk: warning: {}: {}", note.path, note.message);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "published version {}: {} documents, {} passages, {} of text ({} new, {} with content already stored, {} unchanged, {} removed; {} written) in {seconds:.2} s ({:.1} MB/s written)",
+        published.version,
+        published.documents,
+        published.sentences,
+        megabytes(published.bytes),
+        published.new_documents,
+        published.resumed,
+        published.unchanged,
+        published.removed,
+        megabytes(published.written_bytes),
+        published.written_bytes as f64 / 1e6 / seconds.max(1e-6),
+    )?;
+    writeln!(out, "store: {}", postgres::redact(url))?;
     Ok(0)
 }
 
@@ -665,6 +725,11 @@ fn lint(args: LintArgs) -> Result<i32> {
             out
         }
     };
+    // A shared store that failed mid-check left candidates out: report nothing rather than
+    // findings that could be wrong.
+    if let Some(why) = corpus.take_unavailable() {
+        anyhow::bail!("{why}; no report was written, as the corpus could not be read in full");
+    }
     match &args.output {
         Some(path) => std::fs::write(path, report).map_err(|err| anyhow::anyhow!("--output {}: cannot write: {err}", path.display()))?,
         None => {

@@ -96,10 +96,27 @@ impl Default for Config {
     }
 }
 
+/// `corpus = "postgresql://..."` or `corpus = ["a/", "b/"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn entries(&self) -> Vec<&String> {
+        match self {
+            OneOrMany::One(one) => vec![one],
+            OneOrMany::Many(many) => many.iter().collect(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]
 struct RawConfig {
-    corpus: Option<Spanned<Vec<String>>>,
+    corpus: Option<Spanned<OneOrMany>>,
     include: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     severity: Option<BTreeMap<String, Spanned<String>>>,
@@ -175,8 +192,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     }
     if let Some(corpus) = raw.corpus {
         let max_entries = config.limits().max_files.saturating_mul(crate::corpus::walk::ENTRIES_PER_FILE);
-        for entry in corpus.get_ref() {
-            if entry.contains(['*', '?', '[', '{']) {
+        for entry in corpus.get_ref().entries() {
+            if crate::corpus::postgres::is_store_url(entry) {
+                // Credentials come from the environment or a pgpass file, never this file
+                // (it is committed and shared).
+                if crate::corpus::postgres::has_password(entry) {
+                    return Err(invalid(corpus.span().start, format!(
+                        "corpus: {}: a password does not belong in copydesk.toml; set PGPASSWORD or use a pgpass file",
+                        crate::corpus::postgres::redact(entry)
+                    )));
+                }
+                config.corpus.push(PathBuf::from(entry));
+            } else if entry.contains(['*', '?', '[', '{']) {
                 let matched = expand_glob(base, entry, max_entries).map_err(|message| invalid(corpus.span().start, message))?;
                 config.corpus.extend(matched);
             } else {

@@ -137,6 +137,12 @@ fn check_on_threads(
         cache.bind(corpus, options);
     }
     let prose = Prose::new(text, format);
+    if corpus.is_shared() {
+        // A shared store fetches the statistics of the draft's terms in one round trip,
+        // rather than one per term as the check first weighs each.
+        let terms: Vec<String> = crate::words::tokens(&prose.masked, crate::position::Span::new(0, prose.masked.len())).into_iter().map(|t| t.term).collect();
+        corpus.retrieval().prepare(&terms);
+    }
     // Figures and quotations are read apart; a long draft reads them on two threads.
     let (mut quantities, quotations) = if prose.masked.len() >= PARALLEL_MIN_BYTES && threads > 1 {
         std::thread::scope(|scope| {

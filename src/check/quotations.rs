@@ -244,7 +244,7 @@ fn draft_context(prose: &Prose, q: &Quotation, corpus: &Corpus) -> HashMap<Strin
         if quoted.contains(t.span) {
             continue;
         }
-        out.entry(t.term.clone()).or_insert_with(|| corpus.index.idf(&t.term).min(4.0));
+        out.entry(t.term.clone()).or_insert_with(|| corpus.idf(&t.term).min(4.0));
     }
     out
 }
@@ -269,7 +269,7 @@ fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<S
     // The quotation's rarest words alone find a source sentence that is long (BM25 favours
     // short ones) or buried in page furniture.
     let mut rare = quote_terms.clone();
-    rare.sort_by(|a, b| corpus.index.idf(b).total_cmp(&corpus.index.idf(a)).then(a.cmp(b)));
+    rare.sort_by(|a, b| corpus.idf(b).total_cmp(&corpus.idf(a)).then(a.cmp(b)));
     rare.dedup();
     rare.truncate(4);
     let mut out: Vec<(u32, usize, usize)> = Vec::new();
@@ -277,8 +277,8 @@ fn candidates(corpus: &Corpus, prose: &Prose, q: &Quotation, context: &HashMap<S
         if terms.is_empty() {
             continue;
         }
-        for (id, _) in corpus.index.search_with(scratch, terms, k) {
-            let Some(s) = corpus.index.sentence(id) else { continue };
+        for (id, _) in corpus.search(scratch, terms, k) {
+            let Some(s) = corpus.sentence(id) else { continue };
             if !out.iter().any(|c| c.0 == s.doc && c.1 == s.paragraph as usize) {
                 out.push((s.doc, s.paragraph as usize, s.sentence as usize));
             }

@@ -94,7 +94,7 @@ impl<'a> DraftSentence<'a> {
 /// How much a shared term says that two sentences report the same thing: its IDF in the corpus,
 /// capped, and lowered for words every story uses (a small corpus cannot tell those apart).
 pub(super) fn term_weight(corpus: &Corpus, term: &str) -> f32 {
-    let idf = corpus.index.idf(term).min(IDF_CAP);
+    let idf = corpus.idf(term).min(IDF_CAP);
     if words::is_generic(term) {
         idf * GENERIC_WEIGHT
     } else {
@@ -176,7 +176,7 @@ impl std::ops::Deref for Candidate {
 }
 
 fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
-    let s = corpus.index.sentence(id)?;
+    let s = corpus.sentence(id)?;
     // A source changed since it was indexed is left out until the index is refreshed.
     let doc = corpus.document(s.doc)?;
     let &sentence = doc.prose.sentences.get(s.sentence as usize)?;
@@ -260,15 +260,14 @@ pub(super) fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSe
         memo.clear();
     }
     let query: Vec<String> = draft.tokens.iter().map(|t| t.term.clone()).collect();
-    let hits = corpus.index.search_with(scratch, &query, RETRIEVE);
+    let hits = corpus.search(scratch, &query, RETRIEVE);
     let mut chosen = with_neighbours(corpus, &hits, &[]);
     let mut out: Vec<Candidate> = chosen.iter().filter_map(|&id| candidate(corpus, draft, linked, memo, id, false)).collect();
     // The documents the sentence cites are searched on their own: their passage may rank below
     // other articles' in the whole corpus.
     let cited = &draft.citations.all;
     if !cited.is_empty() {
-        let filter = corpus.index.sentence_filter(cited);
-        let hits = corpus.index.search_documents(scratch, &query, RETRIEVE, &filter);
+        let hits = corpus.search_within(scratch, &query, RETRIEVE, cited);
         let more = with_neighbours(corpus, &hits, &chosen);
         out.extend(more.iter().filter_map(|&id| candidate(corpus, draft, linked, memo, id, false)));
         chosen.extend(more);
@@ -291,7 +290,7 @@ pub(super) fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSe
         if clause_query.len() < MIN_CLAUSE_QUERY {
             continue;
         }
-        let hits = corpus.index.search_with(scratch, &clause_query, RETRIEVE_PER_CLAUSE);
+        let hits = corpus.search(scratch, &clause_query, RETRIEVE_PER_CLAUSE);
         let more = with_neighbours(corpus, &hits, &chosen);
         out.extend(more.iter().filter_map(|&id| candidate(corpus, draft, linked, memo, id, true)));
         chosen.extend(more);
@@ -305,9 +304,9 @@ pub(super) fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSe
 fn with_neighbours(corpus: &Corpus, hits: &[(u32, f32)], taken: &[u32]) -> Vec<u32> {
     let mut chosen: Vec<u32> = Vec::new();
     for (id, _) in hits {
-        let Some(s) = corpus.index.sentence(*id) else { continue };
+        let Some(s) = corpus.sentence(*id) else { continue };
         for neighbour in [id.wrapping_sub(1), *id, id + 1] {
-            if let Some(n) = corpus.index.sentence(neighbour) {
+            if let Some(n) = corpus.sentence(neighbour) {
                 if n.doc == s.doc && n.paragraph == s.paragraph && !chosen.contains(&neighbour) && !taken.contains(&neighbour) {
                     chosen.push(neighbour);
                 }

@@ -15,7 +15,9 @@ pub mod catalog;
 pub mod folder;
 pub mod index;
 pub mod mapped;
+pub mod postgres;
 pub mod quotes;
+pub mod retrieval;
 pub mod segment;
 pub mod store;
 pub mod walk;
@@ -23,6 +25,7 @@ pub mod walk;
 pub use index::{Bytes, Index, SearchScratch, Segment, SentenceRef};
 pub use segment::{Fingerprint, SegmentError};
 pub use walk::{check_roots, list_files};
+pub use retrieval::Retrieval;
 use segment::{DocumentMeta, SegmentBuilder, SentenceTerms};
 
 use rayon::prelude::*;
@@ -47,6 +50,8 @@ pub enum CorpusError {
     Empty { paths: String, skipped: Vec<String> },
     #[error("{path}: the index could not be used: {message}")]
     Index { path: String, message: String },
+    #[error("{url}: {message}")]
+    Store { url: String, message: String },
     #[error("{path}: more than {limit} corpus files; point --corpus at the articles, or raise max-files in copydesk.toml")]
     TooManyFiles { path: String, limit: usize },
     #[error("{path}: more than {limit} files and folders walked (the limit is {per} per file max-files allows); point --corpus at the articles, or raise max-files in copydesk.toml", per = walk::ENTRIES_PER_FILE)]
@@ -351,6 +356,8 @@ pub struct Corpus {
     dated: OnceLock<bool>,
     /// Unique to this corpus in the process: what a cache of its sentences is keyed by.
     generation: u64,
+    /// The shared store answering retrieval instead of `index` (which is then empty).
+    remote: Option<Arc<dyn Retrieval>>,
 }
 
 /// A number no other corpus of this process has had (never 0).
@@ -508,7 +515,7 @@ impl Corpus {
         let segment = Segment::open(Bytes::Owned(builder.into_bytes()), false).expect("a segment just written reads back");
         let bytes = documents.iter().map(|d| d.text.len()).sum();
         let cache = DocumentCache { pinned: documents.into_iter().map(Some).collect(), ..Default::default() };
-        Corpus { documents: infos, index: Index::new(vec![segment], &[]), notes, skipped, bytes, cache, link_memo: Default::default(), catalog: OnceLock::new(), dated: OnceLock::new(), generation: next_generation() }
+        Corpus { documents: infos, index: Index::new(vec![segment], &[]), notes, skipped, bytes, cache, link_memo: Default::default(), catalog: OnceLock::new(), dated: OnceLock::new(), generation: next_generation(), remote: None }
     }
 
     /// A corpus read from index segments (see [`store`]); documents are read from disk when a
@@ -521,7 +528,7 @@ impl Corpus {
         }
         let bytes = documents.iter().filter(|d| d.live).map(|d| d.fingerprint.size as usize).sum();
         let index = Index::new(segments, removed);
-        Corpus { documents, index, notes, skipped, bytes, cache: DocumentCache::default(), link_memo: Default::default(), catalog: OnceLock::new(), dated: OnceLock::new(), generation: next_generation() }
+        Corpus { documents, index, notes, skipped, bytes, cache: DocumentCache::default(), link_memo: Default::default(), catalog: OnceLock::new(), dated: OnceLock::new(), generation: next_generation(), remote: None }
     }
 
     /// The documents listed in `segments`, in id order.
@@ -567,6 +574,63 @@ impl Corpus {
         Ok(Corpus::in_memory(indexed.builder, indexed.infos, indexed.documents, notes, listing.skipped))
     }
 
+    /// A corpus whose retrieval and documents a shared store answers ([`postgres`]): `documents`
+    /// describes them all, `sentences` and `bytes` are their totals.
+    pub(crate) fn from_store(documents: Vec<DocumentInfo>, store: Arc<dyn Retrieval>, bytes: usize) -> Corpus {
+        Corpus {
+            documents,
+            index: Index::default(),
+            notes: Vec::new(),
+            skipped: 0,
+            bytes,
+            cache: DocumentCache::default(),
+            link_memo: Default::default(),
+            catalog: OnceLock::new(),
+            dated: OnceLock::new(),
+            generation: next_generation(),
+            remote: Some(store),
+        }
+    }
+
+    /// What answers retrieval: the shared store, else the embedded index.
+    pub fn retrieval(&self) -> &dyn Retrieval {
+        match &self.remote {
+            Some(store) => store.as_ref(),
+            None => &self.index,
+        }
+    }
+
+    /// Whether a shared store answers this corpus (rather than the embedded index).
+    pub fn is_shared(&self) -> bool {
+        self.remote.is_some()
+    }
+
+    /// The best `limit` sentences for `query` by BM25, best first (ties by id).
+    pub fn search(&self, scratch: &mut SearchScratch, query: &[String], limit: usize) -> Vec<(u32, f32)> {
+        self.retrieval().search(scratch, query, limit, None)
+    }
+
+    /// [`Corpus::search`] among the sentences of `documents`.
+    pub fn search_within(&self, scratch: &mut SearchScratch, query: &[String], limit: usize, documents: &[u32]) -> Vec<(u32, f32)> {
+        self.retrieval().search(scratch, query, limit, Some(documents))
+    }
+
+    /// A sentence by global id.
+    pub fn sentence(&self, id: u32) -> Option<SentenceRef> {
+        self.retrieval().sentence(id)
+    }
+
+    /// A term's IDF over the corpus's sentences.
+    pub fn idf(&self, term: &str) -> f32 {
+        self.retrieval().idf(term)
+    }
+
+    /// Why the store could not answer since this was last asked (see
+    /// [`Retrieval::take_unavailable`]); never for the embedded index.
+    pub fn take_unavailable(&self) -> Option<String> {
+        self.remote.as_ref().and_then(|store| store.take_unavailable())
+    }
+
     /// Documents still in the corpus, with their ids.
     pub fn live_documents(&self) -> impl Iterator<Item = (u32, &DocumentInfo)> {
         self.documents.iter().enumerate().filter(|(_, d)| d.live).map(|(i, d)| (i as u32, d))
@@ -581,6 +645,10 @@ impl Corpus {
     /// changed or vanished since it was indexed (until the index is refreshed).
     pub fn document(&self, id: u32) -> Option<Arc<Document>> {
         let info = self.documents.get(id as usize).filter(|d| d.live)?;
+        if let Some(store) = &self.remote {
+            // The store keeps the documents it read: it needs them for sentence lookups too.
+            return store.read_document(id, info);
+        }
         if let Some(Some(doc)) = self.cache.pinned.get(id as usize) {
             return Some(doc.clone());
         }
@@ -589,7 +657,7 @@ impl Corpus {
             entry.1 = tick;
             return Some(entry.0.clone());
         }
-        let doc = Arc::new(read_indexed(info)?);
+        let doc = self.index.read_document(id, info)?;
         let mut recent = self.cache.recent.lock().ok()?;
         if recent.len() >= CACHED_DOCUMENTS {
             if let Some(oldest) = recent.iter().min_by_key(|(_, (_, t))| *t).map(|(&k, _)| k) {
@@ -684,8 +752,22 @@ impl Corpus {
     }
 }
 
+/// The store URL among corpus `paths`, if one names a PostgreSQL store; a URL beside folders
+/// is an error (one corpus is one store).
+pub fn store_url(paths: &[PathBuf]) -> Result<Option<&str>, CorpusError> {
+    let urls: Vec<&str> = paths.iter().filter_map(|p| p.to_str()).filter(|p| postgres::is_store_url(p)).collect();
+    match (urls.as_slice(), paths.len()) {
+        ([], _) => Ok(None),
+        ([url], 1) => Ok(Some(url)),
+        ([url, ..], _) => Err(CorpusError::Store {
+            url: postgres::redact(url),
+            message: "a PostgreSQL corpus is the whole corpus: give it alone, not beside folders or other stores".into(),
+        }),
+    }
+}
+
 /// Reads an indexed document again, if its file is still the version that was indexed.
-fn read_indexed(info: &DocumentInfo) -> Option<Document> {
+pub(crate) fn read_indexed(info: &DocumentInfo) -> Option<Document> {
     let text = match &info.disk_path {
         Some(path) => {
             let bytes = std::fs::read(path).ok()?;
@@ -782,7 +864,7 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> (Option<String>, Option<CorpusNote>
     }
 }
 
-fn sentence_terms(doc: &Document) -> Vec<SentenceTerms> {
+pub(crate) fn sentence_terms(doc: &Document) -> Vec<SentenceTerms> {
     let mut counts: Vec<(u64, u16)> = Vec::new();
     doc.prose
         .sentences

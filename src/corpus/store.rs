@@ -707,6 +707,10 @@ fn load_inner(
     progress: Option<Progress>,
     changed: Option<&[PathBuf]>,
 ) -> Result<(Corpus, Option<Refresh>), CorpusError> {
+    if let Some(url) = super::store_url(paths)? {
+        // A shared store: nothing is indexed here.
+        return Ok((super::postgres::open(url)?, None));
+    }
     let sources = if paths.is_empty() { Sources::Builtin } else { Sources::Paths(paths) };
     let dir = match location {
         IndexLocation::Off => None,

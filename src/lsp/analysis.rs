@@ -97,6 +97,9 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
     if reload_if_damaged(shared, &analysis.sources.corpus) {
         return None;
     }
+    if !store_answered(shared, &analysis.sources.corpus) {
+        return None;
+    }
     let current = shared.sources().map(|s| s.generation);
     let mut docs = lock(&shared.docs);
     let doc = docs.get_mut(uri)?;
@@ -111,6 +114,42 @@ pub async fn analyze(shared: &Arc<Shared>, uri: &Uri, want: Option<i32>) -> Opti
     doc.analysis = Some(analysis.clone());
     Some(analysis)
 }
+
+/// Whether a shared store answered the whole check. When it did not (PostgreSQL down or
+/// slow), the check's findings are not published: the buffer keeps its last diagnostics,
+/// the user is told once that the corpus is unavailable, and the open buffers are checked
+/// again after a pause (the store's pool reconnects with a backoff that doubles).
+fn store_answered(shared: &Arc<Shared>, corpus: &crate::corpus::Corpus) -> bool {
+    use std::sync::atomic::Ordering;
+    match corpus.take_unavailable() {
+        None => {
+            if shared.corpus_unavailable.swap(false, Ordering::Relaxed) {
+                shared.log.info("corpus available again");
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    shared.client.show_message(tower_lsp_server::lsp_types::MessageType::INFO, "copydesk: corpus available again").await;
+                });
+            }
+            true
+        }
+        Some(why) => {
+            shared.log.warn(format!("{why}; diagnostics kept from the last complete check"));
+            let first = !shared.corpus_unavailable.swap(true, Ordering::Relaxed);
+            let shared = shared.clone();
+            tokio::spawn(async move {
+                if first {
+                    shared.client.show_message(tower_lsp_server::lsp_types::MessageType::WARNING, "copydesk: corpus unavailable; retrying").await;
+                }
+                tokio::time::sleep(STORE_RETRY).await;
+                super::diagnostics::schedule_all(&shared);
+            });
+            false
+        }
+    }
+}
+
+/// How long after a check the store could not answer the open buffers are checked again.
+const STORE_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Whether the corpus's index files changed on disk since they were mapped; the first time this
 /// finds it, the damage is logged and the corpus reloaded (the reload rebuilds a damaged index).

@@ -58,6 +58,10 @@ fn plan(shared: &Shared, config: Option<&crate::config::Config>) -> Plan {
             .iter()
             .map(|p| {
                 let path = PathBuf::from(p);
+                // A shared store's URL is not a path under the workspace.
+                if crate::corpus::postgres::is_store_url(p) {
+                    return path;
+                }
                 match (&root, path.is_absolute()) {
                     (Some(root), false) => root.join(path),
                     _ => path,
@@ -221,7 +225,8 @@ async fn reload_with(shared: &Arc<Shared>, reason: &str, changed: Option<Vec<Pat
 fn describe(plan: &Plan) -> String {
     match plan {
         Plan::Builtin => "the built-in seeds".to_string(),
-        Plan::Paths(paths) => paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        // A store's URL is shown without its password: descriptions reach the log.
+        Plan::Paths(paths) => paths.iter().map(|p| crate::corpus::postgres::redact(&p.display().to_string())).collect::<Vec<_>>().join(", "),
     }
 }
 

@@ -148,6 +148,8 @@ pub struct Shared {
     /// The id of the current file-watcher registration, if any.
     pub watch_registration: Mutex<Option<String>>,
     pub shutdown: std::sync::atomic::AtomicBool,
+    /// A shared corpus store failed a check and has not answered one in full since.
+    pub corpus_unavailable: std::sync::atomic::AtomicBool,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it.
@@ -172,6 +174,7 @@ impl Shared {
             generation: AtomicU64::new(0),
             watch_registration: Mutex::new(None),
             shutdown: std::sync::atomic::AtomicBool::new(false),
+            corpus_unavailable: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

@@ -82,7 +82,7 @@ const MAX_WEIGHT: f32 = 10.0;
 /// does not outweigh the rest).
 fn weight(corpus: &Corpus, word: &str) -> f32 {
     match words::term(word) {
-        Some(term) => corpus.index.idf(&term).clamp(0.5, MAX_WEIGHT),
+        Some(term) => corpus.idf(&term).clamp(0.5, MAX_WEIGHT),
         None => MAX_WEIGHT / 2.0, // numbers: specific
     }
 }

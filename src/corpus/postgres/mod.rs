@@ -1,0 +1,86 @@
+//! The corpus served from PostgreSQL: a newsroom's shared archive, published once with
+//! `copydesk index --store postgresql://...` and read by every `copydesk lint` and language
+//! server with `--corpus postgresql://...`, behind the same [`Retrieval`] interface as the
+//! embedded index.
+//!
+//! # Design: identical answers, candidates from the database
+//!
+//! A draft must give byte-identical output against the same documents in either store. So the
+//! database holds what the embedded index holds, and retrieval ranks exactly as it does:
+//!
+//! - Postings of copydesk's own analyser (term hash, document content, sentence, term
+//!   frequency, sentence length), and per corpus version the number of sentences holding each
+//!   term (`copydesk_terms`), the sentence count and the total length. A term's IDF is then the
+//!   embedded one, computed in `f32` from the same counts.
+//! - A search picks the query's terms by the same rules (rarest first, the common ones dropped,
+//!   the postings budget), and PostgreSQL scores their postings (BM25 in double precision,
+//!   grouped by sentence) and returns the best `2 * limit + 16` candidates with their terms'
+//!   frequencies. copydesk rescores those in `f32` exactly as the embedded index does and keeps
+//!   the best `limit`, ties by id: the database only narrows the candidates, copydesk decides.
+//! - Ids are those a fresh embedded index gives: documents in the order of their paths,
+//!   sentences numbered on from each document's first.
+//! - A document's text is read from the database and rebuilt into the same [`Document`] the
+//!   embedded index reads from disk; its passages and figures are then found by the same code.
+//!
+//! Document metadata (paths, titles, publishers, links) is read whole when a store is opened:
+//! the check resolves names and links against all of it (see [`super::catalog`]).
+//!
+//! Passages are also stored with an English full-text vector under a GIN index, and figures by
+//! normalised value and unit, for other tools and for the scale-out paths in
+//! `docs/scale-out.md`; the check itself ranks with copydesk's analyser, whose terms and
+//! stemming `to_tsvector` does not share.
+//!
+//! # Versions
+//!
+//! A publish writes new content a batch per transaction (content is keyed by hash, so a rerun
+//! after a failure skips what was written), then one transaction lists the version's documents,
+//! counts its terms and marks it complete. Readers pin the newest complete version when they
+//! open the store: they never see a half-finished publish.
+
+use std::sync::Arc;
+
+use super::{Corpus, CorpusError};
+
+pub mod connect;
+pub mod publish;
+mod reader;
+
+pub use connect::{has_password, is_store_url, redact, Role, Target};
+pub use publish::{publish, Published};
+pub use reader::PgStore;
+
+/// The schema migrations, in order: `(version, SQL)`.
+pub const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../../migrations/0001_corpus.sql"))];
+
+/// What went wrong talking to the store. Messages name the store without its password.
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    #[error("{url}: {message}")]
+    Url { url: String, message: String },
+    #[error("{url}: cannot connect: {message}")]
+    Connect { url: String, message: String },
+    #[error("corpus unavailable ({url}): {message}")]
+    Unavailable { url: String, message: String },
+    #[error("{what}: {message}")]
+    Query { what: String, message: String },
+    #[error("{url}: {message}")]
+    Schema { url: String, message: String },
+    #[error("{0}")]
+    Corpus(#[from] CorpusError),
+}
+
+impl PgError {
+    fn into_corpus(self, url: &str) -> CorpusError {
+        match self {
+            PgError::Corpus(err) => err,
+            other => CorpusError::Store { url: redact(url), message: other.to_string() },
+        }
+    }
+}
+
+/// Opens the newest complete corpus version of the store at `url` for reading.
+pub fn open(url: &str) -> Result<Corpus, CorpusError> {
+    let store = PgStore::open(url).map_err(|e| e.into_corpus(url))?;
+    let (documents, bytes) = store.take_documents();
+    Ok(Corpus::from_store(documents, Arc::new(store), bytes))
+}

@@ -1,0 +1,416 @@
+//! Reading a published corpus: the [`Retrieval`] of the shared store (see the design in
+//! [`super`]). Term statistics and documents are cached; a failed query leaves its answer
+//! empty and is remembered for [`Retrieval::take_unavailable`], and the pool reconnects with
+//! backoff.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::connect::{Pool, Role, Target};
+use super::PgError;
+use crate::corpus::{Document, DocumentInfo, Fingerprint, Retrieval, SearchScratch, SentenceRef};
+use crate::prose::Format;
+use crate::words;
+
+/// Every query a reader makes finishes within this, or the store counts as unavailable.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Documents kept in memory after a read (they are read again on a miss).
+const CACHED_DOCUMENTS: usize = 256;
+/// Search results kept before the cache starts afresh (a pinned version never changes, so a
+/// result holds for the reader's life).
+const CACHED_SEARCHES: usize = 20_000;
+/// A search: its distinct term hashes in order, its limit, the documents it is limited to.
+type SearchKey = (Vec<u64>, usize, Option<Vec<u32>>);
+/// Term statistics kept before the cache starts afresh.
+const CACHED_TERMS: usize = 200_000;
+/// Postings a query reads beyond its rarest term (as [`crate::corpus::Index`]).
+const POSTING_BUDGET: usize = 50_000;
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// A document read from the store, with its sentences' paragraphs and lengths.
+type Read = (Arc<Document>, Arc<Vec<(u32, u32)>>);
+/// Documents read, by id, with the tick of their last use; and the clock.
+type DocumentCache = (HashMap<u32, (Read, u64)>, u64);
+
+/// The shared store, pinned to one corpus version.
+#[derive(Debug)]
+pub struct PgStore {
+    pool: Pool,
+    version: i32,
+    sentence_total: u32,
+    average_length: f32,
+    /// Per document id: the global id of its first sentence, and its content hash.
+    first_sentence: Vec<u32>,
+    hashes: Vec<i64>,
+    /// Per document id: what rebuilding it needs besides its text.
+    paths: Vec<(String, Option<std::path::PathBuf>, Format)>,
+    /// Documents' metadata, handed to the corpus once ([`PgStore::take_documents`]).
+    documents: Mutex<Option<(Vec<DocumentInfo>, usize)>>,
+    df: Mutex<HashMap<u64, u32>>,
+    searches: Mutex<HashMap<SearchKey, Vec<(u32, f32)>>>,
+    docs: Mutex<DocumentCache>,
+    unavailable: Mutex<Option<String>>,
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Markdown => "markdown",
+        Format::PlainText => "text",
+        Format::Html => "html",
+    }
+}
+
+pub(super) fn format_of(name: &str) -> Format {
+    match name {
+        "markdown" => Format::Markdown,
+        "html" => Format::Html,
+        _ => Format::PlainText,
+    }
+}
+
+pub(super) fn format_label(format: Format) -> &'static str {
+    format_name(format)
+}
+
+impl PgStore {
+    /// Connects (a standby preferred), pins the newest complete version and reads its
+    /// documents' metadata.
+    pub fn open(url: &str) -> Result<PgStore, PgError> {
+        let target = Target::parse(url, Role::Read)?;
+        let display = target.display.clone();
+        let pool = Pool::new(target, Role::Read)?;
+        let version = pool.run("reading the corpus version", QUERY_TIMEOUT, async |c| {
+            c.query_opt("select id, sentences, total_length from copydesk_versions where completed is not null order by id desc limit 1", &[]).await
+        });
+        let version = match version {
+            Ok(Some(row)) => row,
+            Ok(None) => return Err(PgError::Schema { url: display, message: "no corpus has been published here yet (copydesk index --corpus DIR --store URL)".into() }),
+            Err(PgError::Query { message, .. }) if message.contains("does not exist") => {
+                return Err(PgError::Schema { url: display, message: "no copydesk corpus here (copydesk index --corpus DIR --store URL publishes one)".into() })
+            }
+            Err(err) => return Err(err),
+        };
+        let (id, sentences, total_length): (i32, i64, i64) = (version.get(0), version.get(1), version.get(2));
+        let rows = pool.run("reading the corpus's documents", Duration::from_secs(120), async |c| {
+            c.query(
+                "select path, disk_path, format, title, url, publisher, date, author, size, mtime_ns, hash, first_sentence
+                 from copydesk_documents where version = $1 order by id",
+                &[&id],
+            )
+            .await
+        })?;
+        let mut infos = Vec::with_capacity(rows.len());
+        let (mut first_sentence, mut hashes, mut bytes) = (Vec::with_capacity(rows.len()), Vec::with_capacity(rows.len()), 0usize);
+        let mut paths = Vec::with_capacity(rows.len());
+        for row in rows {
+            let hash: i64 = row.get(10);
+            let size: i64 = row.get(8);
+            let mtime: i64 = row.get(9);
+            let first: i64 = row.get(11);
+            bytes += size as usize;
+            infos.push(DocumentInfo {
+                path: row.get(0),
+                disk_path: row.get::<_, Option<String>>(1).map(Into::into),
+                format: format_of(row.get(2)),
+                title: row.get(3),
+                url: row.get(4),
+                publisher: row.get(5),
+                date: row.get(6),
+                author: row.get(7),
+                fingerprint: Fingerprint { size: size as u64, mtime_ns: mtime as u64, hash: hash as u64 },
+                live: true,
+            });
+            let info = infos.last().expect("just pushed");
+            paths.push((info.path.clone(), info.disk_path.clone(), info.format));
+            first_sentence.push(first as u32);
+            hashes.push(hash);
+        }
+        // As the embedded index: the average over all sentences, in f32.
+        let average_length = if sentences == 0 { 0.0 } else { (total_length as u64) as f32 / (sentences as u32) as f32 };
+        Ok(PgStore {
+            pool,
+            version: id,
+            sentence_total: sentences as u32,
+            average_length,
+            first_sentence,
+            hashes,
+            paths,
+            documents: Mutex::new(Some((infos, bytes))),
+            df: Mutex::new(HashMap::new()),
+            searches: Mutex::new(HashMap::new()),
+            docs: Mutex::new((HashMap::new(), 0)),
+            unavailable: Mutex::new(None),
+        })
+    }
+
+    /// The corpus version this reader is pinned to.
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    /// The documents' metadata and their bytes (given out once, to the corpus).
+    pub fn take_documents(&self) -> (Vec<DocumentInfo>, usize) {
+        self.documents.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default()
+    }
+
+    fn note_failure(&self, err: PgError) {
+        *self.unavailable.lock().unwrap_or_else(|e| e.into_inner()) = Some(err.to_string());
+    }
+
+    fn idf_of_df(&self, df: usize) -> f32 {
+        let n = self.sentence_total.max(1) as f32;
+        let df = df as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The document frequency of each hash (0 for a term the corpus never uses), fetching the
+    /// ones not cached in one query.
+    fn dfs(&self, hashes: &[u64]) -> Option<Vec<u32>> {
+        let missing: Vec<i64> = {
+            let df = self.df.lock().unwrap_or_else(|e| e.into_inner());
+            let mut missing: Vec<i64> = hashes.iter().filter(|h| !df.contains_key(h)).map(|&h| h as i64).collect();
+            missing.sort_unstable();
+            missing.dedup();
+            missing
+        };
+        if !missing.is_empty() {
+            let version = self.version;
+            let rows = self.pool.run("reading term statistics", QUERY_TIMEOUT, async |c| {
+                c.query("select term, df from copydesk_terms where version = $1 and term = any($2)", &[&version, &missing]).await
+            });
+            let rows = match rows {
+                Ok(rows) => rows,
+                Err(err) => {
+                    self.note_failure(err);
+                    return None;
+                }
+            };
+            let mut df = self.df.lock().unwrap_or_else(|e| e.into_inner());
+            if df.len() + missing.len() > CACHED_TERMS {
+                df.clear();
+            }
+            for &term in &missing {
+                df.insert(term as u64, 0);
+            }
+            for row in rows {
+                df.insert(row.get::<_, i64>(0) as u64, row.get::<_, i32>(1) as u32);
+            }
+        }
+        let df = self.df.lock().unwrap_or_else(|e| e.into_inner());
+        Some(hashes.iter().map(|h| df.get(h).copied().unwrap_or(0)).collect())
+    }
+
+    /// Reads the documents `ids` not cached, in one query.
+    fn fetch_documents(&self, ids: &[u32]) -> Option<()> {
+        let wanted: Vec<u32> = {
+            let docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+            let mut wanted: Vec<u32> = ids.iter().copied().filter(|id| !docs.0.contains_key(id) && (*id as usize) < self.hashes.len()).collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            wanted
+        };
+        if wanted.is_empty() {
+            return Some(());
+        }
+        let hashes: Vec<i64> = wanted.iter().map(|&id| self.hashes[id as usize]).collect();
+        let rows = self.pool.run("reading documents", QUERY_TIMEOUT, async |c| c.query("select hash, text from copydesk_blobs where hash = any($1)", &[&hashes]).await);
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(err) => {
+                self.note_failure(err);
+                return None;
+            }
+        };
+        let texts: HashMap<i64, String> = rows.into_iter().map(|row| (row.get(0), row.get(1))).collect();
+        let infos = self.documents_for(&wanted);
+        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        for (id, info) in wanted.iter().zip(infos) {
+            let (Some(info), Some(text)) = (info, texts.get(&self.hashes[*id as usize])) else { continue };
+            let doc = Document::new(info.0, info.1, text.clone(), info.2);
+            let sentences = sentence_table(&doc);
+            docs.1 += 1;
+            let tick = docs.1;
+            if docs.0.len() >= CACHED_DOCUMENTS {
+                if let Some(oldest) = docs.0.iter().min_by_key(|(_, (_, t))| *t).map(|(&k, _)| k) {
+                    docs.0.remove(&oldest);
+                }
+            }
+            docs.0.insert(*id, ((Arc::new(doc), Arc::new(sentences)), tick));
+        }
+        Some(())
+    }
+
+    /// Path, disk path and format of documents, for rebuilding them.
+    fn documents_for(&self, ids: &[u32]) -> Vec<Option<(String, Option<std::path::PathBuf>, Format)>> {
+        ids.iter().map(|&id| self.paths.get(id as usize).cloned()).collect()
+    }
+
+    fn cached(&self, id: u32) -> Option<Read> {
+        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        docs.1 += 1;
+        let tick = docs.1;
+        let entry = docs.0.get_mut(&id)?;
+        entry.1 = tick;
+        Some(entry.0.clone())
+    }
+
+    fn read(&self, id: u32) -> Option<Read> {
+        if let Some(read) = self.cached(id) {
+            return Some(read);
+        }
+        self.fetch_documents(&[id])?;
+        self.cached(id)
+    }
+}
+
+/// Per sentence of a document: its paragraph and its length in content words, as the
+/// embedded index records them.
+fn sentence_table(doc: &Document) -> Vec<(u32, u32)> {
+    doc.prose
+        .sentences
+        .iter()
+        .map(|s| {
+            let mut length = 0u32;
+            words::for_each_term(doc.prose_text(), s.span, |_, _| length += 1);
+            (s.paragraph as u32, length)
+        })
+        .collect()
+}
+
+impl Retrieval for PgStore {
+    fn search(&self, _scratch: &mut SearchScratch, query: &[String], limit: usize, within: Option<&[u32]>) -> Vec<(u32, f32)> {
+        if limit == 0 {
+            return Vec::new();
+        }
+        let mut hashes: Vec<u64> = Vec::new();
+        for term in query {
+            let hash = words::term_hash(term);
+            if !hashes.contains(&hash) {
+                hashes.push(hash);
+            }
+        }
+        let key: SearchKey = (hashes.clone(), limit, within.map(<[u32]>::to_vec));
+        if let Some(found) = self.searches.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return found.clone();
+        }
+        let Some(dfs) = self.dfs(&hashes) else { return Vec::new() };
+        // The embedded index's choice of terms, step for step (see Index::search_filtered).
+        let mut terms: Vec<(u64, usize)> = hashes.iter().zip(dfs).filter(|(_, df)| *df > 0).map(|(&h, df)| (h, df as usize)).collect();
+        terms.sort_by_key(|&(hash, df)| (df, hash));
+        let common = (self.sentence_total as usize / 200).clamp(1000, 2000);
+        let rare = terms.iter().filter(|(_, df)| *df <= common).count();
+        if rare >= 3 && within.is_none() {
+            terms.retain(|(_, df)| *df <= common);
+        }
+        let mut postings = 0;
+        let keep = terms
+            .iter()
+            .enumerate()
+            .take_while(|(i, (_, df))| {
+                postings += df;
+                *i == 0 || postings <= POSTING_BUDGET
+            })
+            .count();
+        terms.truncate(keep);
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        let idfs: Vec<f32> = terms.iter().map(|&(_, df)| self.idf_of_df(df)).collect();
+        let term_ids: Vec<i64> = terms.iter().map(|&(h, _)| h as i64).collect();
+        let weights: Vec<f64> = idfs.iter().map(|&w| w as f64).collect();
+        let average = self.average_length.max(1.0);
+        let version = self.version;
+        let wanted = (limit * 2 + 16) as i64;
+        let within: Option<Vec<i32>> = within.map(|docs| docs.iter().map(|&d| d as i32).collect());
+        // PostgreSQL narrows the candidates (BM25 in double precision); copydesk ranks them.
+        let sql = format!(
+            "select d.first_sentence + p.sentence as id, p.length, array_agg(p.term) as terms, array_agg(p.tf) as tfs,
+                    sum(q.w * p.tf * {k1p}::float8 / (p.tf + {K1}::float8 * (1 - {B}::float8 + {B}::float8 * p.length / $3::float8))) as score
+             from unnest($1::int8[], $2::float8[]) as q(term, w)
+             join copydesk_postings p on p.term = q.term
+             join copydesk_documents d on d.version = $4 and d.hash = p.blob {filter}
+             group by 1, 2 order by score desc, id limit $5",
+            k1p = K1 + 1.0,
+            filter = if within.is_some() { "and d.id = any($6)" } else { "" },
+        );
+        let rows = self.pool.run("searching the corpus", QUERY_TIMEOUT, async |c| match &within {
+            Some(docs) => c.query(&sql, &[&term_ids, &weights, &(average as f64), &version, &wanted, docs]).await,
+            None => c.query(&sql, &[&term_ids, &weights, &(average as f64), &version, &wanted]).await,
+        });
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(err) => {
+                self.note_failure(err);
+                return Vec::new();
+            }
+        };
+        let mut ranked: Vec<(u32, f32)> = rows
+            .iter()
+            .map(|row| {
+                let id = row.get::<_, i64>(0) as u32;
+                let length = row.get::<_, i32>(1) as u32 as f32;
+                let found: Vec<i64> = row.get(2);
+                let tfs: Vec<i16> = row.get(3);
+                let length_term = K1 * (1.0 - B + B * length / average);
+                let mut score = 0.0f32;
+                for (i, &(hash, _)) in terms.iter().enumerate() {
+                    if let Some(at) = found.iter().position(|&t| t == hash as i64) {
+                        let tf = tfs[at] as f32;
+                        score += idfs[i] * (tf * (K1 + 1.0) / (tf + length_term));
+                    }
+                }
+                (id, score)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        // The check reads these documents next: one query for all of them.
+        let docs: Vec<u32> = ranked.iter().filter_map(|&(id, _)| self.document_of(id)).collect();
+        self.fetch_documents(&docs);
+        let mut searches = self.searches.lock().unwrap_or_else(|e| e.into_inner());
+        if searches.len() >= CACHED_SEARCHES {
+            searches.clear();
+        }
+        searches.insert(key, ranked.clone());
+        ranked
+    }
+
+    fn sentence(&self, id: u32) -> Option<SentenceRef> {
+        let doc = self.document_of(id)?;
+        let local = id - self.first_sentence[doc as usize];
+        let (_, sentences) = self.read(doc)?;
+        let &(paragraph, length) = sentences.get(local as usize)?;
+        Some(SentenceRef { doc, sentence: local, paragraph, length })
+    }
+
+    fn idf(&self, term: &str) -> f32 {
+        match self.dfs(&[words::term_hash(term)]) {
+            Some(df) => self.idf_of_df(df[0] as usize),
+            None => self.idf_of_df(0),
+        }
+    }
+
+    fn read_document(&self, id: u32, _info: &DocumentInfo) -> Option<Arc<Document>> {
+        self.read(id).map(|(doc, _)| doc)
+    }
+
+    fn take_unavailable(&self) -> Option<String> {
+        self.unavailable.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    fn prepare(&self, terms: &[String]) {
+        let hashes: Vec<u64> = terms.iter().map(|t| words::term_hash(t)).collect();
+        let _ = self.dfs(&hashes);
+    }
+}
+
+impl PgStore {
+    /// The document a global sentence id falls in.
+    fn document_of(&self, sentence: u32) -> Option<u32> {
+        let doc = self.first_sentence.partition_point(|&first| first <= sentence).checked_sub(1)?;
+        let end = self.first_sentence.get(doc + 1).copied().unwrap_or(self.sentence_total);
+        (sentence < end).then_some(doc as u32)
+    }
+}
