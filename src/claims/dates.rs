@@ -108,10 +108,10 @@ fn written_date_regex() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(
             r"(?x)
-            (?:\b(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\.?,?\s+)?
-            \b(?P<m1>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20|21)\d{2})\b
-          | \b(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m2>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?,?\s+(?P<y2>(?:19|20|21)\d{2})\b
-          | \b(?P<y3>(?:19|20|21)\d{2})[-/](?P<m3>\d{1,2})[-/](?P<d3>\d{1,2})(?:T|\b)",
+            (?:(?-u:\b)(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\.?,?\s+)?
+            (?-u:\b)(?P<m1>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20|21)\d{2})(?-u:\b)
+          | (?-u:\b)(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m2>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?,?\s+(?P<y2>(?:19|20|21)\d{2})(?-u:\b)
+          | (?-u:\b)(?P<y3>(?:19|20|21)\d{2})[-/](?P<m3>\d{1,2})[-/](?P<d3>\d{1,2})(?:T|(?-u:\b))",
         )
         .unwrap()
     })
@@ -348,12 +348,12 @@ fn relative_regex() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(
             r"(?x)
-            \b(?i:(?P<ypart>early|late|mid-?|(?:the\s+)?(?:end|start|beginning|middle)\s+of|earlier|later)[\s-]+)?(?P<year>(?i:last|this|next))\s+(?i:year)\b
-          | \b(?i:(?:earlier|later)\s+)?(?P<month>(?i:last|this|next))\s+(?i:month)\b
-          | \b(?P<week>(?i:last|this|next))\s+(?i:week)\b
-          | \b(?P<yesterday>(?i:yesterday))\b
-          | \b(?i:in|since|until|by|during|through)\s+(?i:(?:early|late|mid)[\s-])?(?P<named>January|February|March|April|May|June|July|August|September|October|November|December)\b
-          | \b(?i:on)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+            (?-u:\b)(?i:(?P<ypart>early|late|mid-?|(?:the\s+)?(?:end|start|beginning|middle)\s+of|earlier|later)[\s-]+)?(?P<year>(?i:last|this|next))\s+(?i:year)(?-u:\b)
+          | (?-u:\b)(?i:(?:earlier|later)\s+)?(?P<month>(?i:last|this|next))\s+(?i:month)(?-u:\b)
+          | (?-u:\b)(?P<week>(?i:last|this|next))\s+(?i:week)(?-u:\b)
+          | (?-u:\b)(?P<yesterday>(?i:yesterday))(?-u:\b)
+          | (?-u:\b)(?i:in|since|until|by|during|through)\s+(?i:(?:early|late|mid)[\s-])?(?P<named>January|February|March|April|May|June|July|August|September|October|November|December)(?-u:\b)
+          | (?-u:\b)(?i:on)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?-u:\b)",
         )
         .unwrap()
     })
@@ -371,7 +371,7 @@ fn offset(word: &str) -> i8 {
 fn speaks_of_future(sentence: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:will|won't|shall|plans?|planned|planning|expects?|expected|scheduled|slated|due|upcoming|forthcoming|intends?|aims?|going\s+to|set\s+to)\b").unwrap()
+        Regex::new(r"(?i)(?-u:\b)(?:will|won't|shall|plans?|planned|planning|expects?|expected|scheduled|slated|due|upcoming|forthcoming|intends?|aims?|going\s+to|set\s+to)(?-u:\b)").unwrap()
     })
     .is_match(sentence)
 }
@@ -382,7 +382,7 @@ fn speaks_of_future(sentence: &str) -> bool {
 /// percent in August" is no comparison but a span of time: each end has its own.
 fn measures_against(before: &str, after: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"(?i)\b(?:from|than|versus|vs\.?|compared\s+(?:with|to)|against|over|same\s+(?:period|quarter|month|time))\b").unwrap());
+    let re = RE.get_or_init(|| Regex::new(r"(?i)(?-u:\b)(?:from|than|versus|vs\.?|compared\s+(?:with|to)|against|over|same\s+(?:period|quarter|month|time))(?-u:\b)").unwrap());
     let Some(last) = re.find_iter(before).last() else { return false };
     let between = before[last.end()..].split_whitespace().count();
     let to_follows = after.trim_start().to_ascii_lowercase().starts_with("to ");
@@ -450,7 +450,7 @@ pub fn relatives(text: &str, span: Span) -> Vec<Relative> {
 /// Whether a sentence writes out a year.
 fn has_year(sentence: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\b(?:19|20)\d{2}\b").unwrap()).is_match(sentence)
+    RE.get_or_init(|| Regex::new(r"(?-u:\b)(?:19|20)\d{2}(?-u:\b)").unwrap()).is_match(sentence)
 }
 
 /// Whether `text[span]` holds a relative time ([`relatives`] without collecting them).

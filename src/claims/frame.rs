@@ -469,18 +469,18 @@ fn period_regex() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(
             r"(?x)
-            \b(?P<year>(?:19|20)\d{2})\b(?:[-–/]\d)?
-          | \b(?:fiscal|FY)\s?'?(?P<fy>\d{2})\b
-          | (?i:\b(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]quarter\b)
-          | \bQ(?P<qnum>[1-4])\b
-          | (?i:\b(?P<hword>first|second)[-\s]half\b)
-          | \bH(?P<hnum>[12])\b
-          | \b(?P<month>January|February|March|April|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)
-          | \b(?:in|of|since|until|by|last|this|next|early|late|mid-?)\s(?P<may>May)\b
-          | (?i:\b(?P<byear>year[-\s](?:over|on)[-\s]year|(?:a\s)?year\s(?:ago|earlier)|prior[-\s]year|same\s(?:period|quarter)\s(?:of\s)?(?:last|the\sprevious|the\sprior|a)\syear))\b
-          | (?i:\b(?:from|than|over|versus|vs\.?|compared\s(?:with|to))\s(?:the\s)?(?P<byear_after>(?:last|prior|previous|preceding)[-\s]year(?:'s)?))\b
-          | (?i:\b(?P<bquarter>quarter[-\s](?:over|on)[-\s]quarter|sequential(?:ly)?|(?:prior|previous|preceding|linked)\squarter(?:'s)?|(?:a\s)?quarter\s(?:ago|earlier)))\b
-          | (?i:\b(?:from|than|over|versus|vs\.?|compared\s(?:with|to))\s(?:the\s)?(?P<bquarter_after>last\squarter(?:'s)?))\b",
+            (?-u:\b)(?P<year>(?:19|20)\d{2})(?-u:\b)(?:[-–/]\d)?
+          | (?-u:\b)(?:fiscal|FY)\s?'?(?P<fy>\d{2})(?-u:\b)
+          | (?i:(?-u:\b)(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]quarter(?-u:\b))
+          | (?-u:\b)Q(?P<qnum>[1-4])(?-u:\b)
+          | (?i:(?-u:\b)(?P<hword>first|second)[-\s]half(?-u:\b))
+          | (?-u:\b)H(?P<hnum>[12])(?-u:\b)
+          | (?-u:\b)(?P<month>January|February|March|April|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)
+          | (?-u:\b)(?:in|of|since|until|by|last|this|next|early|late|mid-?)\s(?P<may>May)(?-u:\b)
+          | (?i:(?-u:\b)(?P<byear>year[-\s](?:over|on)[-\s]year|(?:a\s)?year\s(?:ago|earlier)|prior[-\s]year|same\s(?:period|quarter)\s(?:of\s)?(?:last|the\sprevious|the\sprior|a)\syear))(?-u:\b)
+          | (?i:(?-u:\b)(?:from|than|over|versus|vs\.?|compared\s(?:with|to))\s(?:the\s)?(?P<byear_after>(?:last|prior|previous|preceding)[-\s]year(?:'s)?))(?-u:\b)
+          | (?i:(?-u:\b)(?P<bquarter>quarter[-\s](?:over|on)[-\s]quarter|sequential(?:ly)?|(?:prior|previous|preceding|linked)\squarter(?:'s)?|(?:a\s)?quarter\s(?:ago|earlier)))(?-u:\b)
+          | (?i:(?-u:\b)(?:from|than|over|versus|vs\.?|compared\s(?:with|to))\s(?:the\s)?(?P<bquarter_after>last\squarter(?:'s)?))(?-u:\b)",
         )
         .unwrap()
     })
@@ -541,7 +541,7 @@ pub fn periods(text: &str, span: Span) -> Vec<(Period, Span)> {
 pub fn names_relative_year(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:(?:last|this|next|prior|previous|past|same|coming|current|following|preceding)\s+(?:fiscal\s+)?years?\b|years?\s+(?:ago|earlier|before|later|prior)\b|a\s+year\s+(?:ago|earlier))")
+        Regex::new(r"(?i)(?-u:\b)(?:(?:last|this|next|prior|previous|past|same|coming|current|following|preceding)\s+(?:fiscal\s+)?years?(?-u:\b)|years?\s+(?:ago|earlier|before|later|prior)(?-u:\b)|a\s+year\s+(?:ago|earlier))")
             .unwrap()
     })
     .is_match(text)

@@ -27,7 +27,7 @@ fn multiple_regex() -> &'static Regex {
         // A past or present form is a verb by itself; the bare form only after a word that
         // makes it one ("to double", "will triple"), since "double" is also an adjective.
         Regex::new(
-            r"(?i)\b(?:(more than|over|nearly|almost|roughly|about|around|close to|at least|approximately|just under|just over)\s+)?(?:(?:(?:to|will|would|could|can|may|might|should)\s+(?:more than\s+|nearly\s+|almost\s+|roughly\s+)?)(double|triple|quadruple|quintuple|halve)\b|(doubl(?:ed|es|ing)|tripl(?:ed|es|ing)|quadrupl(?:ed|es|ing)|quintupl(?:ed|es|ing)|halv(?:ed|ing))\b)",
+            r"(?i)(?-u:\b)(?:(more than|over|nearly|almost|roughly|about|around|close to|at least|approximately|just under|just over)\s+)?(?:(?:(?:to|will|would|could|can|may|might|should)\s+(?:more than\s+|nearly\s+|almost\s+|roughly\s+)?)(double|triple|quadruple|quintuple|halve)(?-u:\b)|(doubl(?:ed|es|ing)|tripl(?:ed|es|ing)|quadrupl(?:ed|es|ing)|quintupl(?:ed|es|ing)|halv(?:ed|ing))(?-u:\b))",
         )
         .unwrap()
     })

@@ -201,7 +201,7 @@ fn number_regex() -> &'static Regex {
 /// What joins a range's two ends, with the spaces around it.
 fn range_joint_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)\s*(?:[-‐‑–—]|\bto\b|\band\b|\bthrough\b|\bor\b)\s*").unwrap())
+    RE.get_or_init(|| Regex::new(r"(?i)\s*(?:[-‐‑–—]|(?-u:\b)to(?-u:\b)|(?-u:\b)and(?-u:\b)|(?-u:\b)through(?-u:\b)|(?-u:\b)or(?-u:\b))\s*").unwrap())
 }
 
 fn word_regex() -> &'static Regex {
@@ -217,7 +217,7 @@ fn word_regex() -> &'static Regex {
 fn url_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:com|org|net|io|ai|gov|edu|co)(?:/\S*)?\b").unwrap()
+        Regex::new(r"(?i)(?-u:\b)(?:https?://|www\.)\S+|(?-u:\b)[\w.+-]+@[\w-]+\.[\w.]+|(?-u:\b)[\w-]+\.(?:com|org|net|io|ai|gov|edu|co)(?:/\S*)?(?-u:\b)").unwrap()
     })
 }
 
