@@ -37,8 +37,8 @@ fn multiple_regex() -> &'static Regex {
 pub fn multiples(text: &str, span: Span) -> Vec<Multiple> {
     let Some(slice) = text.get(span.start..span.end) else { return Vec::new() };
     // Most sentences hold none: a cheap test before the expression.
-    let lower_has = |needle: &str| slice.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
-    if !["doubl", "tripl", "quadrupl", "quintupl", "halv"].iter().any(|w| lower_has(w)) {
+    static STEMS: OnceLock<Regex> = OnceLock::new();
+    if !STEMS.get_or_init(|| Regex::new(r"(?i)doubl|tripl|quadrupl|quintupl|halv").unwrap()).is_match(slice) {
         return Vec::new();
     }
     let mut out = Vec::new();

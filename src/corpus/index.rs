@@ -115,7 +115,7 @@ pub struct Index {
 }
 
 /// Postings a query reads beyond its rarest term (see [`Index::search_with`]).
-const POSTING_BUDGET: usize = 50_000;
+const POSTING_BUDGET: usize = 25_000;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
