@@ -738,6 +738,11 @@ fn lint(args: LintArgs) -> Result<i32> {
             out.flush()?;
         }
     }
+    // The process ends once this returns: freeing the findings and texts of a long draft one
+    // allocation at a time would only delay the exit (a tenth of a 15 MB draft's lint).
+    std::mem::forget(results);
+    std::mem::forget(checked);
+    std::mem::forget(drafts);
     if failed {
         return Ok(2);
     }
