@@ -13,6 +13,7 @@ use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
+use super::bm25;
 use super::mapped::MappedFile;
 use super::segment::{unpack, Layout, SegmentError, SegmentView};
 use crate::words;
@@ -114,10 +115,6 @@ pub struct Index {
     damage_taken: AtomicBool,
 }
 
-/// Postings a query reads beyond its rarest term (see [`Index::search_with`]).
-const POSTING_BUDGET: usize = 25_000;
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
 
 impl Index {
     /// An index over `segments`, leaving out the documents in `removed` (global ids).
@@ -249,9 +246,7 @@ impl Index {
     }
 
     fn idf_of_df(&self, df: usize) -> f32 {
-        let n = self.sentence_total.max(1) as f32;
-        let df = df as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        bm25::idf(self.sentence_total, df)
     }
 
     /// The highest IDF a term can have here (a term the corpus never uses).
@@ -261,11 +256,8 @@ impl Index {
 
     /// The best `limit` sentences for these query terms, by BM25, best first (ties by id).
     ///
-    /// On a large corpus, terms found in more than one sentence in two hundred (at most 2,000
-    /// sentences) are skipped when the query has three rarer terms: they barely move the ranking
-    /// and their postings would dominate the time of a query. Past the rarest, terms are scored
-    /// while the query's postings stay under 50,000, so that its cost is bounded however large
-    /// the corpus grows.
+    /// The terms scored are those [`bm25::scored_terms`] keeps, so that a query's cost stays
+    /// bounded however large the corpus grows.
     pub fn search(&self, query: &[String], limit: usize) -> Vec<(u32, f32)> {
         self.search_with(&mut SearchScratch::default(), query, limit)
     }
@@ -292,9 +284,7 @@ impl Index {
     }
 
     /// [`Index::search_with`] among the sentences `filter` ([`Index::sentence_filter`]) holds:
-    /// the passages of the documents a draft cites. Every query term is scored (within the
-    /// postings budget), since a term common in the corpus may be what tells a cited article's
-    /// sentences apart.
+    /// the passages of the documents a draft cites.
     pub fn search_documents(&self, scratch: &mut SearchScratch, query: &[String], limit: usize, filter: &[u64]) -> Vec<(u32, f32)> {
         self.search_filtered(scratch, query, limit, Some(filter))
     }
@@ -317,26 +307,7 @@ impl Index {
                 terms.push((hash, df, lists));
             }
         }
-        terms.sort_by_key(|&(hash, df, _)| (df, hash));
-        // Capped, so that a query's cost stays bounded however large the corpus grows.
-        let common = (self.sentence_total as usize / 200).clamp(1000, 2000);
-        let rare = terms.iter().filter(|(_, df, _)| *df <= common).count();
-        if rare >= 3 && filter.is_none() {
-            terms.retain(|(_, df, _)| *df <= common);
-        }
-        // Past the rarest term, a term is scored only while the query's postings stay within a
-        // budget: the most common words of a query add little to its ranking but would make its
-        // cost grow with the corpus.
-        let mut postings = 0;
-        let keep = terms
-            .iter()
-            .enumerate()
-            .take_while(|(i, (_, df, _))| {
-                postings += df;
-                *i == 0 || postings <= POSTING_BUDGET
-            })
-            .count();
-        terms.truncate(keep);
+        bm25::scored_terms(&mut terms, |&(hash, df, _)| (df, hash), self.sentence_total, filter.is_some());
         if scratch.scores.len() != self.sentence_total as usize {
             scratch.scores = vec![0.0; self.sentence_total as usize];
             scratch.touched.clear();
@@ -347,7 +318,7 @@ impl Index {
             for view in &views {
                 out.extend(view.sentence_records().iter().map(|r| {
                     let length = u32::from_le_bytes([r[12], r[13], r[14], r[15]]) as f32;
-                    K1 * (1.0 - B + B * length / average)
+                    bm25::length_term(length, average)
                 }));
             }
             out
@@ -364,13 +335,11 @@ impl Index {
                     if filter.is_some_and(|bits| bits.get(sentence as usize / 64).is_none_or(|word| word & (1 << (sentence % 64)) == 0)) {
                         continue;
                     }
-                    let tf = tf as f32;
-                    let norm = tf * (K1 + 1.0) / (tf + length_term);
                     let slot = &mut scratch.scores[sentence as usize];
                     if *slot == 0.0 {
                         scratch.touched.push(sentence);
                     }
-                    *slot += idf * norm;
+                    *slot += bm25::term_score(idf, tf as f32, length_term);
                 }
             }
         }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::connect::{Pool, Role, Target};
 use super::PgError;
-use crate::corpus::{Document, DocumentInfo, Fingerprint, Retrieval, SearchScratch, SentenceRef};
+use crate::corpus::{bm25, Document, DocumentInfo, Fingerprint, Retrieval, SearchScratch, SentenceRef};
 use crate::prose::Format;
 use crate::words;
 
@@ -24,10 +24,6 @@ const CACHED_SEARCHES: usize = 20_000;
 type SearchKey = (Vec<u64>, usize, Option<Vec<u32>>);
 /// Term statistics kept before the cache starts afresh.
 const CACHED_TERMS: usize = 200_000;
-/// Postings a query reads beyond its rarest term (as [`crate::corpus::Index`]).
-const POSTING_BUDGET: usize = 50_000;
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
 
 /// A document read from the store, with its sentences' paragraphs and lengths.
 type Read = (Arc<Document>, Arc<Vec<(u32, u32)>>);
@@ -160,9 +156,7 @@ impl PgStore {
     }
 
     fn idf_of_df(&self, df: usize) -> f32 {
-        let n = self.sentence_total.max(1) as f32;
-        let df = df as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        bm25::idf(self.sentence_total, df)
     }
 
     /// The document frequency of each hash (0 for a term the corpus never uses), fetching the
@@ -296,24 +290,8 @@ impl Retrieval for PgStore {
             return found.clone();
         }
         let Some(dfs) = self.dfs(&hashes) else { return Vec::new() };
-        // The embedded index's choice of terms, step for step (see Index::search_filtered).
-        let mut terms: Vec<(u64, usize)> = hashes.iter().zip(dfs).filter(|(_, df)| *df > 0).map(|(&h, df)| (h, df as usize)).collect();
-        terms.sort_by_key(|&(hash, df)| (df, hash));
-        let common = (self.sentence_total as usize / 200).clamp(1000, 2000);
-        let rare = terms.iter().filter(|(_, df)| *df <= common).count();
-        if rare >= 3 && within.is_none() {
-            terms.retain(|(_, df)| *df <= common);
-        }
-        let mut postings = 0;
-        let keep = terms
-            .iter()
-            .enumerate()
-            .take_while(|(i, (_, df))| {
-                postings += df;
-                *i == 0 || postings <= POSTING_BUDGET
-            })
-            .count();
-        terms.truncate(keep);
+        let mut terms: Vec<(u64, usize)> = hashes.iter().zip(dfs).map(|(&h, df)| (h, df as usize)).collect();
+        bm25::scored_terms(&mut terms, |&(hash, df)| (df, hash), self.sentence_total, within.is_some());
         if terms.is_empty() {
             return Vec::new();
         }
@@ -327,12 +305,14 @@ impl Retrieval for PgStore {
         // PostgreSQL narrows the candidates (BM25 in double precision); copydesk ranks them.
         let sql = format!(
             "select d.first_sentence + p.sentence as id, p.length, array_agg(p.term) as terms, array_agg(p.tf) as tfs,
-                    sum(q.w * p.tf * {k1p}::float8 / (p.tf + {K1}::float8 * (1 - {B}::float8 + {B}::float8 * p.length / $3::float8))) as score
+                    sum(q.w * p.tf * {k1p}::float8 / (p.tf + {k1}::float8 * (1 - {b}::float8 + {b}::float8 * p.length / $3::float8))) as score
              from unnest($1::int8[], $2::float8[]) as q(term, w)
              join copydesk_postings p on p.term = q.term
              join copydesk_documents d on d.version = $4 and d.hash = p.blob {filter}
              group by 1, 2 order by score desc, id limit $5",
-            k1p = K1 + 1.0,
+            k1p = bm25::K1 + 1.0,
+            k1 = bm25::K1,
+            b = bm25::B,
             filter = if within.is_some() { "and d.id = any($6)" } else { "" },
         );
         let rows = self.pool.run("searching the corpus", QUERY_TIMEOUT, async |c| match &within {
@@ -353,12 +333,11 @@ impl Retrieval for PgStore {
                 let length = row.get::<_, i32>(1) as u32 as f32;
                 let found: Vec<i64> = row.get(2);
                 let tfs: Vec<i16> = row.get(3);
-                let length_term = K1 * (1.0 - B + B * length / average);
+                let length_term = bm25::length_term(length, average);
                 let mut score = 0.0f32;
                 for (i, &(hash, _)) in terms.iter().enumerate() {
                     if let Some(at) = found.iter().position(|&t| t == hash as i64) {
-                        let tf = tfs[at] as f32;
-                        score += idfs[i] * (tf * (K1 + 1.0) / (tf + length_term));
+                        score += bm25::term_score(idfs[i], tfs[at] as f32, length_term);
                     }
                 }
                 (id, score)
