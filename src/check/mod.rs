@@ -173,10 +173,10 @@ fn check_on_threads(
     // Each paragraph hashed once for the keys of all its quotations.
     let paragraph_hashes: Vec<std::sync::OnceLock<u64>> = if cache.is_some() { (0..prose.paragraphs.len()).map(|_| Default::default()).collect() } else { Vec::new() };
     let sentence_work: Vec<usize> = by_sentence.iter().map(Vec::len).collect();
-    let (mut report, mut trace) = in_parts(threads, &sentence_work, |range| with_thread_buffers(corpus, |scratch, memo| draft.check_sentences(&by_sentence, range, scratch, memo)));
+    let (mut report, mut trace) = in_parts(threads, &sentence_work, |range| with_sentence_buffers(corpus, |scratch, memo| draft.check_sentences(&by_sentence, range, scratch, memo)));
     let quotation_work = vec![1; quotations.len()];
     let (quoted_report, quoted_trace) = in_parts(threads, &quotation_work, |range| {
-        with_thread_buffers(corpus, |scratch, _| draft.check_quotations(&quotations[range], &paragraph_hashes, scratch))
+        with_search_scratch(|scratch| draft.check_quotations(&quotations[range], &paragraph_hashes, scratch))
     });
     report.findings.extend(quoted_report.findings);
     report.checked.extend(quoted_report.checked);
@@ -376,26 +376,31 @@ where
     (report, trace)
 }
 
-/// Runs `f` with this thread's search buffers and source-sentence memo, kept across checks.
-fn with_thread_buffers<T>(corpus: &Corpus, f: impl FnOnce(&mut SearchScratch, &mut SourceMemo) -> T) -> T {
+/// Runs `f` with this thread's search buffers, kept across checks.
+fn with_search_scratch<T>(f: impl FnOnce(&mut SearchScratch) -> T) -> T {
     // The search buffers hold a score per corpus sentence (a megabyte for a large corpus):
     // each thread keeps its own across checks rather than allocate them for every keystroke.
     thread_local! {
         static SCRATCH: std::cell::RefCell<SearchScratch> = std::cell::RefCell::new(SearchScratch::default());
     }
-    // Source sentences read for one check serve the next on the same corpus (an editor checks
-    // at each keystroke): kept per thread, dropped when the corpus is another.
-    thread_local! {
-        static SOURCES: std::cell::RefCell<(u64, SourceMemo)> = std::cell::RefCell::new((0, SourceMemo::new()));
-    }
     let mut scratch = SCRATCH.with(|cell| cell.take());
-    let (generation, mut source_memo) = SOURCES.with(|cell| cell.take());
-    if generation != corpus.generation() {
-        source_memo.clear();
-    }
-    let out = f(&mut scratch, &mut source_memo);
+    let out = f(&mut scratch);
     SCRATCH.with(|cell| cell.replace(scratch));
-    SOURCES.with(|cell| cell.replace((corpus.generation(), source_memo)));
+    out
+}
+
+/// Runs the sentence checks `f` with this thread's search buffers and source-sentence memo:
+/// the source sentences the thread's last sentence checks used serve these (an editor checks
+/// at each keystroke), and the rest are dropped.
+fn with_sentence_buffers<T>(corpus: &Corpus, f: impl FnOnce(&mut SearchScratch, &mut SourceMemo) -> T) -> T {
+    thread_local! {
+        static SOURCES: std::cell::RefCell<SourceMemo> = std::cell::RefCell::new(SourceMemo::default());
+    }
+    let mut source_memo = SOURCES.with(|cell| cell.take());
+    source_memo.begin_check(corpus);
+    let out = with_search_scratch(|scratch| f(scratch, &mut source_memo));
+    source_memo.end_check();
+    SOURCES.with(|cell| cell.replace(source_memo));
     out
 }
 
@@ -598,6 +603,28 @@ mod tests {
         for threads in [2, 3, 7] {
             let (many, _) = check_on_threads(&draft, Format::Markdown, &corpus, &options, None, threads);
             assert!(many == one, "{threads} threads: the report differs from one thread's");
+        }
+    }
+
+    /// Regression (found by the LSP soak): the source sentences a check read stayed in a
+    /// per-thread memo until 20,000 had gathered, each holding its whole document, so a
+    /// language server grew by a quarter over 10,000 keystrokes whatever the document cache's
+    /// bound. What a check used serves the next check; what that one did not use is dropped.
+    #[test]
+    fn source_sentences_outlive_only_the_check_after_the_one_that_used_them() {
+        let corpus = Corpus::builtin();
+        let options = CheckOptions::default();
+        let held = |id: u32| std::sync::Arc::strong_count(&corpus.document(id).expect("a built-in document")) - 2;
+        let sample = include_str!("../../tests/fixtures/sample.md");
+        let (report, _) = check(sample, Format::Markdown, &corpus, &options);
+        assert!(!report.checked.is_empty(), "the sample should retrieve source sentences");
+        let ids = 0..corpus.documents.len() as u32;
+        assert!(ids.clone().any(|id| held(id) > 0), "the memo should keep the sources for the next check");
+        // A draft sharing no word with the sources: its check uses no source sentence.
+        let unrelated = "Zorblat quux 300 wibbles.\n";
+        check(unrelated, Format::Markdown, &corpus, &options);
+        for id in ids {
+            assert_eq!(held(id), 0, "document {id} is still held by sources two checks old");
         }
     }
 

@@ -147,10 +147,56 @@ impl SourceSentence {
     }
 }
 
-/// Source sentences read so far in one check, by corpus sentence id (`None`: nothing to
-/// compare there). Bounded: a check that reads more starts afresh.
-pub(super) type SourceMemo = HashMap<u32, Option<std::rc::Rc<SourceSentence>>>;
+/// Source sentences read, by corpus sentence id (`None`: nothing to compare there): those of
+/// the check under way and those the check before it used.
+///
+/// A check's sentences retrieve many of the same source sentences, and an editor's next check
+/// of the same draft most of the same again. Only what the last check used is carried over:
+/// each source sentence holds its whole document, so a memo that kept everything an editing
+/// session ever read held documents past the document cache's bound (the language server grew
+/// by a quarter over 10,000 keystrokes).
+#[derive(Default)]
+pub(super) struct SourceMemo {
+    current: HashMap<u32, Option<std::rc::Rc<SourceSentence>>>,
+    previous: HashMap<u32, Option<std::rc::Rc<SourceSentence>>>,
+    /// The corpus the entries were read from ([`Corpus::generation`]).
+    generation: u64,
+}
+
+/// Source sentences one check keeps before starting afresh.
 const SOURCE_MEMO_LIMIT: usize = 20_000;
+
+impl SourceMemo {
+    /// Begins a check against `corpus`: the entries the last check used stay (when the corpus is
+    /// the same), the rest are dropped.
+    pub(super) fn begin_check(&mut self, corpus: &Corpus) {
+        if self.generation != corpus.generation() {
+            self.current.clear();
+            self.generation = corpus.generation();
+        }
+        self.previous = std::mem::take(&mut self.current);
+    }
+
+    /// Ends a check: what it did not use is dropped.
+    pub(super) fn end_check(&mut self) {
+        self.previous.clear();
+    }
+
+    fn get_or_read(&mut self, id: u32, read: impl FnOnce() -> Option<SourceSentence>) -> Option<std::rc::Rc<SourceSentence>> {
+        if let Some(found) = self.current.get(&id) {
+            return found.clone();
+        }
+        if self.current.len() >= SOURCE_MEMO_LIMIT {
+            self.current.clear();
+        }
+        let found = match self.previous.remove(&id) {
+            Some(found) => found,
+            None => read().map(std::rc::Rc::new),
+        };
+        self.current.insert(id, found.clone());
+        found
+    }
+}
 
 /// A source sentence retrieved for one draft sentence, with how well it matches.
 pub(super) struct Candidate {
@@ -256,9 +302,6 @@ fn source_sentence(corpus: &Corpus, id: u32) -> Option<SourceSentence> {
 }
 
 pub(super) fn candidates(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, scratch: &mut SearchScratch, memo: &mut SourceMemo) -> Vec<Candidate> {
-    if memo.len() > SOURCE_MEMO_LIMIT {
-        memo.clear();
-    }
     let query: Vec<String> = draft.tokens.iter().map(|t| t.term.clone()).collect();
     let hits = corpus.search(scratch, &query, RETRIEVE);
     let mut chosen = with_neighbours(corpus, &hits, &[]);
@@ -319,7 +362,7 @@ fn with_neighbours(corpus: &Corpus, hits: &[(u32, f32)], taken: &[u32]) -> Vec<u
 
 /// Corpus sentence `id` as a candidate for the draft sentence: how much of it it covers.
 fn candidate(corpus: &Corpus, draft: &DraftSentence, linked: &HashSet<u32>, memo: &mut SourceMemo, id: u32, by_clause: bool) -> Option<Candidate> {
-    let source = memo.entry(id).or_insert_with(|| source_sentence(corpus, id).map(std::rc::Rc::new)).clone()?;
+    let source = memo.get_or_read(id, || source_sentence(corpus, id))?;
     // "PLA" in the draft is "People's Liberation Army" in the source.
     let spelled: HashSet<&str> = draft
         .acronyms
