@@ -477,7 +477,7 @@ fn period_regex() -> &'static Regex {
           | (?-u:\b)H(?P<hnum>[12])(?-u:\b)
           | (?-u:\b)(?P<month>January|February|March|April|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)
           | (?-u:\b)(?:in|of|since|until|by|last|this|next|early|late|mid-?)\s(?P<may>May)(?-u:\b)
-          | (?i:(?-u:\b)(?P<byear>year[-\s](?:over|on)[-\s]year|(?:a\s)?year\s(?:ago|earlier)|prior[-\s]year|same\s(?:period|quarter)\s(?:of\s)?(?:last|the\sprevious|the\sprior|a)\syear))(?-u:\b)
+          | (?i:(?-u:\b)(?P<byear>year[-\s](?:over|on)[-\s]year|(?:a\s)?year[-\s](?:ago|earlier)|prior[-\s]year|same\s(?:period|quarter)\s(?:(?:of|in)\s)?(?:last|the\sprevious|the\sprior|the\spreceding|a)\syear))(?-u:\b)
           | (?i:(?-u:\b)(?:from|than|over|versus|vs\.?|compared\s(?:with|to))\s(?:the\s)?(?P<byear_after>(?:last|prior|previous|preceding)[-\s]year(?:'s)?))(?-u:\b)
           | (?i:(?-u:\b)(?P<bquarter>quarter[-\s](?:over|on)[-\s]quarter|sequential(?:ly)?|(?:prior|previous|preceding|linked)\squarter(?:'s)?|(?:a\s)?quarter\s(?:ago|earlier)))(?-u:\b)
           | (?i:(?-u:\b)(?:from|than|over|versus|vs\.?|compared\s(?:with|to))\s(?:the\s)?(?P<bquarter_after>last\squarter(?:'s)?))(?-u:\b)",
@@ -646,6 +646,8 @@ mod tests {
             ("EPS was $3.50, up 40.6% from last year's $2.40.", Some((BASE_YEAR, "last year's"))),
             ("Net orders rose 89% year-over-year.", Some((BASE_YEAR, "year-over-year"))),
             ("Sales rose 4% compared with the prior year.", Some((BASE_YEAR, "prior year"))),
+            ("EPS rose 17% from the same period in the previous year.", Some((BASE_YEAR, "same period in the previous year"))),
+            ("Revenue beat the year-ago quarter by 3%.", Some((BASE_YEAR, "year-ago"))),
             ("Margins improved sequentially.", Some((BASE_QUARTER, "sequentially"))),
             ("EPS was up 12% from the previous quarter.", Some((BASE_QUARTER, "previous quarter"))),
             ("Income rose 5% versus last quarter.", Some((BASE_QUARTER, "last quarter"))),
