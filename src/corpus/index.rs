@@ -106,7 +106,7 @@ pub struct Index {
     sentence_total: u32,
     document_total: u32,
     average_length: f32,
-    /// Per sentence, BM25's length term `K1 * (1 - B + B * length / average)`, made on the
+    /// Per sentence, BM25's length term ([`bm25::length_term`]), made on the
     /// first search: a dense table the postings loop reads instead of the sentence records.
     length_terms: OnceLock<Vec<f32>>,
     /// Why a segment's file can no longer be read, once a check found it changed.
@@ -114,7 +114,6 @@ pub struct Index {
     /// Whether [`Index::take_damage`] has given the damage out.
     damage_taken: AtomicBool,
 }
-
 
 impl Index {
     /// An index over `segments`, leaving out the documents in `removed` (global ids).
