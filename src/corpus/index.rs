@@ -256,8 +256,7 @@ impl Index {
     /// The best `limit` sentences for these query terms, by BM25, best first (ties by id).
     ///
     /// The terms scored are those `bm25::scored_terms` keeps (rare ones, within a postings
-    /// budget), so that a query's cost stays
-    /// bounded however large the corpus grows.
+    /// budget), so that a query's cost stays bounded however large the corpus grows.
     pub fn search(&self, query: &[String], limit: usize) -> Vec<(u32, f32)> {
         self.search_with(&mut SearchScratch::default(), query, limit)
     }
