@@ -146,7 +146,9 @@ fn unquote(value: &str) -> &str {
 
 /// Plain text: everything after the front matter is prose. A single line break is a block
 /// break unless the text is hard-wrapped mid-sentence (the next line starts in lower case and
-/// the line does not end a sentence).
+/// the line does not end a sentence) or mid-quotation (the block so far leaves a quotation
+/// open and the next line closes it without opening another first, as a quotation running on
+/// into a new paragraph would).
 fn mask_plain(text: &str, body_start: usize) -> String {
     let mut out: Vec<u8> = text.as_bytes().to_vec();
     blank(&mut out, 0, body_start);
@@ -163,6 +165,9 @@ fn mask_plain(text: &str, body_start: usize) -> String {
             let next = text[i + 1..].chars().next();
             let wrapped = matches!(prev, Some(c) if c.is_alphanumeric() || c == ',')
                 && matches!(next, Some(c) if c.is_lowercase());
+            let line = text[..i].rsplit('\n').next().unwrap_or("");
+            let next_line = text[i + 1..].split('\n').next().unwrap_or("");
+            let wrapped = wrapped || quotation_wrapped(line, next_line);
             if wrapped {
                 out[i] = b' ';
                 if i > 0 && bytes[i - 1] == b'\r' {
@@ -173,6 +178,32 @@ fn mask_plain(text: &str, body_start: usize) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// How near a wrapped quotation's marks stand to the line break, in bytes: a hard-wrapped line
+/// is at most about 80 columns, so a mark further away is no wrap's (a line of script on a
+/// scraped page holds dozens of marks).
+const WRAP_REACH: usize = 100;
+
+/// Whether the break between `line` and `next` falls inside a quotation: `line` leaves one
+/// open (an odd number of straight marks, or an opening curly mark last) near its end, and
+/// `next` closes it near its start without opening another first and without starting with a
+/// mark (a quotation running on into a new paragraph reopens there).
+fn quotation_wrapped(line: &str, next: &str) -> bool {
+    let line = line.trim_end_matches('\r');
+    let Some(open) = line.rfind(['"', '“', '”']) else { return false };
+    let opens = if line[open..].starts_with('"') { line.matches('"').count() % 2 == 1 } else { line[open..].starts_with('“') };
+    if !opens || line.len() - open > WRAP_REACH {
+        return false;
+    }
+    let next = next.trim_start();
+    if next.starts_with(['"', '“']) {
+        return false;
+    }
+    match next.find(['"', '“', '”']) {
+        Some(close) => close <= WRAP_REACH && !next[close..].starts_with('“'),
+        None => false,
+    }
 }
 
 /// Replaces bytes `[start, end)` with spaces, keeping line breaks.
@@ -307,6 +338,20 @@ mod tests {
         let prose = Prose::new(text, Format::PlainText);
         assert_eq!(prose.paragraphs.len(), 3);
         assert_eq!(prose.masked.len(), text.len());
+    }
+
+    #[test]
+    fn a_quotation_wrapped_over_a_line_break_stays_one_paragraph() {
+        let text = "He read the name \"Jo.\nToby 3632\" in the Bible.\nNext paragraph.";
+        let prose = Prose::new(text, Format::PlainText);
+        assert_eq!(prose.paragraphs.len(), 2);
+        assert_eq!(prose.paragraphs[0].slice(text), "He read the name \"Jo.\nToby 3632\" in the Bible.");
+        // A quotation that runs on into its next paragraph reopens there: two paragraphs.
+        let text = "“The first paragraph of a long remark.\n“And its second,” she said.";
+        assert_eq!(Prose::new(text, Format::PlainText).paragraphs.len(), 2);
+        // A stray mark with no close on the next line joins nothing.
+        let text = "A 12\" screen.\nNext line.";
+        assert_eq!(Prose::new(text, Format::PlainText).paragraphs.len(), 2);
     }
 
     #[test]

@@ -275,7 +275,11 @@ pub(super) fn measure_overlap(draft_frame: &Frame, source_frame: &Frame) -> (f32
     let mut shared = 0.0;
     let mut total = 0.0;
     let mut specific = 0;
-    for (term, w) in &draft_frame.measure {
+    // A verb of change says which way the figure moved ("increased by 17%" for "up 17%"), and
+    // a period's words ("the same period in the previous year") when: both are compared apart.
+    let in_period = |at: &crate::position::Span| draft_frame.periods.iter().any(|(_, p)| p.encloses(*at));
+    let measure = draft_frame.measure.iter().zip(&draft_frame.measure_at).filter(|((t, _), at)| !frame::is_change_verb(t) && !in_period(at));
+    for ((term, w), _) in measure {
         let weight = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
         total += w * weight;
         let root = frame::root(term);

@@ -19,6 +19,9 @@ use super::CheckOptions;
 /// Sentence coverage enough for a source range equal at both ends to support a draft range
 /// whose clause names its measure.
 const RANGE_SUPPORT_COVERAGE: f32 = 0.1;
+/// How much more of a figure's measure another value's clause must name than the clause
+/// holding the draft's value, for that value to no longer support it.
+const OUTWEIGH_MEASURE: f32 = 0.3;
 
 /// Whether a bare `$` may stand for `code` (any dollar unless the project file narrows it).
 fn is_dollar(code: &str, dollar: Option<&[String]>) -> bool {
@@ -99,7 +102,29 @@ pub(super) fn judge_sentence(
         // A range that merely contains a source figure is weaker evidence than a range of the
         // source with one end the same, aligned better: that is the fact, its other end changed.
         let anchored_above = |k: usize| list[..k].iter().any(|b| b.anchored && b.confident());
-        let free = |a: &Alignment| a.equal && holds(a) && !used.contains(&(a.candidate, a.source.span.start));
+        // The value standing in a clause that does not name the figure's measure is weaker
+        // evidence than another value in a clause of the same document that names it clearly
+        // better, in a sentence covering the draft's at least as well: that clause tells the
+        // fact ("accelerate 12 737 MAX 9 deliveries" against "the other 10 aircraft").
+        // The other value must not be what another figure of the draft sentence reports
+        // ("a $1,500 deductible, for $150 per month": "$1,000" is the deductible's).
+        let others_best = |b: &Alignment| {
+            alignments.iter().enumerate().any(|(j, other)| j != i && other.first().is_some_and(|o| o.candidate == b.candidate && std::ptr::eq(o.source, b.source)))
+        };
+        let outweighed = |a: &Alignment| {
+            a.measure < CLAUSE_MEASURE
+                && list.iter().any(|b| {
+                    !b.equal
+                        && !others_best(b)
+                        && candidates[b.candidate].doc == candidates[a.candidate].doc
+                        && b.clause_aligned()
+                        && b.confident()
+                        && b.measure >= a.measure + OUTWEIGH_MEASURE
+                        && b.coverage >= a.coverage
+                        && b.local >= a.local
+                })
+        };
+        let free = |a: &Alignment| a.equal && holds(a) && !outweighed(a) && !used.contains(&(a.candidate, a.source.span.start));
         let from_cited = cited[i].as_ref().and_then(|c| list.iter().position(|a| free(a) && c.holds(candidates[a.candidate].doc)));
         if let Some(k) = from_cited.or_else(|| list.iter().position(free)).filter(|&k| !anchored_above(k)) {
             used.insert((list[k].candidate, list[k].source.span.start));

@@ -26,6 +26,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::claims::attribution::{Speaker, SpeakerKind, DETERMINERS, TITLES};
 use crate::claims::quotations::{Quotation, SpanCover};
+use crate::claims::figures::lexicon::UNITS_WORDS;
 use crate::claims::wording::{qlex, Gap, Item, QTok};
 use crate::corpus::quotes::ParagraphQuotes;
 use crate::corpus::{Corpus, SearchScratch};
@@ -609,6 +610,9 @@ fn check_one(text: &str, prose: &Prose, q: &Quotation, corpus: &Corpus, report: 
         None
     };
     let misquote = misquote.or(prose_match.as_ref());
+    // A figure changed in words a source holds otherwise verbatim, quoted or not.
+    let figure_changed = if misquote.is_none() && n >= 3 { changed_figure(&pat, &sources, &context) } else { None };
+    let misquote = misquote.or(figure_changed.as_ref());
     let Some(b) = misquote else {
         let near = best.as_ref().filter(|b| b.matched as f32 / n as f32 >= 0.4).map(|b| {
             let sp = &sources[b.source];
@@ -734,6 +738,54 @@ fn prose_near(pat: &Pattern, speaker: &Speaker, sources: &[SourcePara]) -> Optio
         }
     }
     best
+}
+
+/// A number, or a number word above one ("one" is as often a pronoun).
+fn is_number(norm: &str) -> bool {
+    norm.chars().any(|c| c.is_ascii_digit()) || UNITS_WORDS.iter().any(|(w, v)| *w == norm && *v >= 2.0)
+}
+
+/// Draft words that stand in a source paragraph word for word, in one unbroken run, but for
+/// one number (`"Jo. Toby 6362"` where the source has `Jo. Toby 3632`): the quotation changed
+/// a figure. Only a run of at least two other words, one of them a content word, counts, and
+/// a short one needs the draft's context around it in the same paragraph: two words and a
+/// number recur in unrelated passages.
+fn changed_figure(pat: &Pattern, sources: &[SourcePara], context: &HashMap<String, f32>) -> Option<Near> {
+    let n = pat.toks.len();
+    if n > 400 || !pat.toks.iter().any(|t| is_number(&t.norm)) {
+        return None;
+    }
+    let mut best: Option<Near> = None;
+    for (si, sp) in sources.iter().enumerate() {
+        if sp.toks.len() > 3000 {
+            continue;
+        }
+        let index: Vec<usize> = (0..sp.toks.len()).collect();
+        let Some(near) = Near::new(pat, align(pat, &sp.toks), index, si, None) else { continue };
+        let mut subs = near.ops.iter().filter_map(|op| match *op {
+            Op::Sub(i, j) => Some((i, j)),
+            _ => None,
+        });
+        let (Some((i, j)), None) = (subs.next(), subs.next()) else { continue };
+        let numbers = is_number(&pat.toks[i].norm) && is_number(&sp.toks[j].norm);
+        let context = context_score(context, &sp.context);
+        // One real difference, the substitution: the run is unbroken.
+        let ok = numbers
+            && near.real == 1
+            && near.free_added == 0
+            && near.matched + 1 == n
+            && near.matched >= 2
+            && near.content >= 1
+            && (near.matched >= 5 || context >= 0.3);
+        if ok && best.as_ref().is_none_or(|b| (near.matched, context) > (b.matched, b.context)) {
+            best = Some(Near { context, ..near });
+        }
+    }
+    // The source quotation it falls in, for the evidence's speaker.
+    best.map(|b| {
+        let quote = sources[b.source].in_quote[b.first].filter(|k| sources[b.source].in_quote[b.last] == Some(*k));
+        Near { quote, ..b }
+    })
 }
 
 fn lower_first(s: &str) -> String {

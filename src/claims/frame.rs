@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::figures::lexicon::{DOWN_VERBS, UP_VERBS};
 use super::figures::{Quantity, Unit};
 use crate::position::Span;
 use crate::words::{self, Token};
@@ -270,9 +271,12 @@ fn respective_measures(text: &str, sentence: Span, tokens: &[Token], figures: &[
     if run.len() < 2 {
         return None;
     }
+    let before = text.get(sentence.start..figures[run[0]].span.start)?;
+    if let Some(conjuncts) = quoted_conjuncts(before, sentence.start, tokens, run.len()) {
+        return Some(respective_pairs(&run, conjuncts));
+    }
     // The coordination before the run: "A and B", "A, B and C"; each conjunct's content words,
     // the first conjunct's last word only (what precedes it is the sentence's subject).
-    let before = text.get(sentence.start..figures[run[0]].span.start)?;
     let and = before.rfind(" and ")?;
     let right_start = sentence.start + and + 5;
     // The right conjunct ends at its verb ("earnings increased by"): without a verb between it
@@ -303,13 +307,50 @@ fn respective_measures(text: &str, sentence: Span, tokens: &[Token], figures: &[
         end = start.saturating_sub(1).max(sentence.start);
     }
     conjuncts.push(right);
+    Some(respective_pairs(&run, conjuncts))
+}
+
+/// Each figure of `run` with its own conjunct's tokens and the other conjuncts' tokens.
+fn respective_pairs(run: &[usize], conjuncts: Vec<Vec<Token>>) -> std::collections::HashMap<usize, (Vec<Token>, Vec<Token>)> {
     let all: Vec<Token> = conjuncts.iter().flatten().cloned().collect();
-    Some(
-        run.iter()
-            .zip(&conjuncts)
-            .map(|(&i, own)| (i, (own.clone(), all.iter().filter(|t| !own.contains(t)).cloned().collect())))
-            .collect(),
-    )
+    run.iter().zip(&conjuncts).map(|(&i, own)| (i, (own.clone(), all.iter().filter(|t| !own.contains(t)).cloned().collect()))).collect()
+}
+
+/// Conjuncts written as quotations (`"financial services" and "business, legal and
+/// professional services," at 24% and 23%`): the last `count` quotations of `before` (which
+/// starts at byte `offset`), joined only by commas and "and" and standing right before the
+/// figures, each one conjunct whatever commas and "and" it holds itself.
+fn quoted_conjuncts(before: &str, offset: usize, tokens: &[Token], count: usize) -> Option<Vec<Vec<Token>>> {
+    let mut quotes: Vec<(usize, usize)> = Vec::new();
+    let mut open: Option<usize> = None;
+    for (k, c) in before.char_indices() {
+        match (c, open) {
+            ('“', _) => open = Some(k + c.len_utf8()),
+            ('”', Some(start)) => {
+                quotes.push((start, k));
+                open = None;
+            }
+            ('"', Some(start)) => {
+                quotes.push((start, k));
+                open = None;
+            }
+            ('"', None) => open = Some(k + 1),
+            _ => {}
+        }
+    }
+    if quotes.len() < count {
+        return None;
+    }
+    let last = &quotes[quotes.len() - count..];
+    let joiner = |gap: &str| gap.split(|c: char| c == ',' || c.is_whitespace() || c == '”' || c == '"').all(|w| w.is_empty() || w == "and");
+    let trailing = &before[last[count - 1].1..];
+    let lead_in = trailing.split(|c: char| c == ',' || c.is_whitespace() || c == '”' || c == '"').filter(|w| !w.is_empty()).count();
+    if lead_in > 2 || !last.windows(2).all(|w| joiner(&before[w[0].1..w[1].0].trim_start_matches(['”', '"']).trim_end_matches(['“', '"']))) {
+        return None;
+    }
+    let conjuncts: Vec<Vec<Token>> =
+        last.iter().map(|&(a, b)| tokens.iter().filter(|t| t.span.start >= offset + a && t.span.end <= offset + b).cloned().collect()).collect();
+    (conjuncts.iter().all(|c| !c.is_empty() && c.len() <= 6)).then_some(conjuncts)
 }
 
 /// Of the periods a clause names, those of `q`'s own: where the clause names two periods of
@@ -430,6 +471,15 @@ fn measure(tokens: &[Token], clause: Span, q: &Quantity, figures: &[Quantity]) -
     }
     out.sort_by(|a, b| b.1.total_cmp(&a.1));
     out
+}
+
+/// Whether a term is a verb of change ("rose", "increased", "declines"): it says which way a
+/// figure moved, which is judged as its direction, not what the figure counts.
+pub fn is_change_verb(term: &str) -> bool {
+    static STEMS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    STEMS
+        .get_or_init(|| UP_VERBS.iter().chain(DOWN_VERBS).filter_map(|v| words::term(v)).collect())
+        .contains(term)
 }
 
 /// Whether a word as written reads as a verb or a participle ("jumped", "sitting", "says"),
@@ -744,6 +794,17 @@ mod tests {
         let quantities = figures::extract(text);
         let frames = super::frames_of(text, &[Span::new(0, text.len())], &quantities);
         assert!(frames.iter().flatten().all(|f| f.measure.iter().any(|(t, _)| t == "earning")), "{frames:?}");
+    }
+
+    #[test]
+    fn quoted_conjuncts_are_each_one_noun_of_a_respectively_run() {
+        let frames = frames_of("The leaders are “financial services” and “business, legal and professional services,” at 24% and 23%, respectively.");
+        let (_, first) = &frames[0];
+        let (_, second) = &frames[1];
+        assert_eq!(&terms(first)[..2], ["financial", "service"], "{first:?}");
+        assert!(!terms(first).contains(&"legal"), "{first:?}");
+        assert!(terms(second)[..4].contains(&"legal") && terms(second)[..4].contains(&"professional"), "{second:?}");
+        assert!(!terms(second).contains(&"financial"), "{second:?}");
     }
 
     #[test]

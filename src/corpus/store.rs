@@ -5,7 +5,7 @@
 //! holds one subfolder per set of corpus roots (see [`super::folder`]: which folders copydesk
 //! may write into, and how old sets are pruned). Each subfolder holds immutable segment files (`seg-NNNNNN.cdi`, see [`super::segment`]) and a
 //! `manifest.json` naming the live segments, the documents removed from them since, the notes
-//! on files that could not be indexed, and the roots, limits and copydesk version it was built
+//! on files that could not be indexed, and the roots, limits and copydesk build it was built
 //! for. A refresh writes a small new segment with the added and changed files and marks the
 //! old versions removed; past eight segments it merges every segment but the first (the bulk
 //! of the corpus) into one, and when a quarter of the first segment's documents are removed,
@@ -19,7 +19,7 @@
 //!   unless this process wrote or verified that very file version (see [`super::mapped`]; a
 //!   size and time can survive a copy or a restore, so they prove nothing), and the manifest
 //!   records each segment's size and header checksum: a damaged, truncated or foreign file, or
-//!   an index from another format or copydesk version, is reported and rebuilt;
+//!   an index from another format or copydesk build, is reported and rebuilt;
 //! - readers hold a shared lock on `lock` while they read the manifest and map the segments,
 //!   and a writer holds it exclusively, so two processes never write at once and never read a
 //!   half-made index. Segments are never modified once written: a reader's memory map stays
@@ -55,6 +55,12 @@ pub enum Sources<'a> {
     /// The seed articles built into copydesk.
     Builtin,
 }
+
+/// The build an index belongs to: the version and a fingerprint of the source (`build.rs`).
+/// Where paragraphs and sentences fall is this build's reading of the prose; another build,
+/// even of the same version, may read it differently, and must not pair the index's offsets
+/// with its own sentences.
+const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("COPYDESK_SOURCE_HASH"));
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Manifest {
@@ -410,12 +416,10 @@ fn read_state(dir: &Path, roots: &[String], limits: &Limits) -> Result<State, Un
         Err(err) => return Err(Unusable::Damaged(format!("{MANIFEST}: {err}"))),
     };
     let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| Unusable::Damaged(format!("{MANIFEST}: {e}")))?;
-    if manifest.format != FORMAT_VERSION || manifest.copydesk != env!("CARGO_PKG_VERSION") {
+    if manifest.format != FORMAT_VERSION || manifest.copydesk != BUILD {
         return Err(Unusable::Stale(format!(
-            "the index was written by copydesk {} (index format {}), this is {} (format {FORMAT_VERSION})",
-            manifest.copydesk,
-            manifest.format,
-            env!("CARGO_PKG_VERSION")
+            "the index was written by copydesk {} (index format {}), this is {BUILD} (format {FORMAT_VERSION})",
+            manifest.copydesk, manifest.format
         )));
     }
     if manifest.roots != roots {
@@ -590,7 +594,7 @@ fn write_full(dir: &Path, listing: &Listing, roots: Vec<String>, limits: &Limits
     refresh.added = listing.files.len();
     let manifest = Manifest {
         format: FORMAT_VERSION,
-        copydesk: env!("CARGO_PKG_VERSION").into(),
+        copydesk: BUILD.into(),
         roots,
         max_file_bytes: limits.max_file_bytes,
         max_files: limits.max_files,
