@@ -87,6 +87,9 @@ pub(super) fn judge_sentence(
     // First pass: figures whose value a well-aligned passage holds claim that source figure.
     let mut used: HashSet<(usize, usize)> = HashSet::new();
     let mut supported: Vec<Option<usize>> = vec![None; figures.len()];
+    // For each figure whose value the source holds only where another value tells its fact
+    // better: that other value's alignment.
+    let mut outweighed_by: Vec<Option<usize>> = vec![None; figures.len()];
     for (i, list) in alignments.iter().enumerate() {
         let best_coverage = list.first().map_or(0.0, |a| a.coverage);
         // Support only silences, so it may rest on weaker alignment than an error.
@@ -111,20 +114,31 @@ pub(super) fn judge_sentence(
         let others_best = |b: &Alignment| {
             alignments.iter().enumerate().any(|(j, other)| j != i && other.first().is_some_and(|o| o.candidate == b.candidate && std::ptr::eq(o.source, b.source)))
         };
-        let outweighed = |a: &Alignment| {
-            a.measure < CLAUSE_MEASURE
-                && list.iter().any(|b| {
-                    !b.equal
-                        && !others_best(b)
-                        && candidates[b.candidate].doc == candidates[a.candidate].doc
-                        && b.clause_aligned()
-                        && b.confident()
-                        && b.measure >= a.measure + OUTWEIGH_MEASURE
-                        && b.coverage >= a.coverage
-                        && b.local >= a.local
-                })
+        // A draft range merely holding a source value is weaker evidence still: a source range
+        // whose clause names the measure better is the fact ("$1.32 to $1.38" for "$1.30 to
+        // $1.40", though "$1.36" stands in another sentence).
+        let range_around = |a: &Alignment, b: &Alignment| figures[i].high.is_some() && a.source.high.is_none() && b.source.high.is_some() && b.measure > a.measure;
+        let outweighing = |a: &Alignment| -> Option<usize> {
+            if a.measure >= CLAUSE_MEASURE {
+                return None;
+            }
+            list.iter().position(|b| {
+                !b.equal
+                    && !others_best(b)
+                    && candidates[b.candidate].doc == candidates[a.candidate].doc
+                    && b.clause_aligned()
+                    && b.confident()
+                    && (range_around(a, b) || (b.measure >= a.measure + OUTWEIGH_MEASURE && b.coverage >= a.coverage && b.local >= a.local))
+            })
         };
-        let free = |a: &Alignment| a.equal && holds(a) && !outweighed(a) && !used.contains(&(a.candidate, a.source.span.start));
+        let free = |a: &Alignment| a.equal && holds(a) && !used.contains(&(a.candidate, a.source.span.start));
+        // Where every well-aligned occurrence of the value is outweighed, the fact is told by
+        // the value outweighing the first, which the judgement below compares with.
+        let occurrences: Vec<Option<usize>> = list.iter().filter(|a| free(a)).map(outweighing).collect();
+        if occurrences.iter().all(Option::is_some) {
+            outweighed_by[i] = occurrences.first().copied().flatten();
+        }
+        let free = |a: &Alignment| free(a) && outweighed_by[i].is_none();
         let from_cited = cited[i].as_ref().and_then(|c| list.iter().position(|a| free(a) && c.holds(candidates[a.candidate].doc)));
         if let Some(k) = from_cited.or_else(|| list.iter().position(free)).filter(|&k| !anchored_above(k)) {
             used.insert((list[k].candidate, list[k].source.span.start));
@@ -182,7 +196,7 @@ pub(super) fn judge_sentence(
             }
         }
         // No passage holds this value: take the best-aligned figure not claimed by another.
-        let best = list.iter().find(|a| !used.contains(&(a.candidate, a.source.span.start)));
+        let best = outweighed_by[i].map(|k| &list[k]).or_else(|| list.iter().find(|a| !used.contains(&(a.candidate, a.source.span.start))));
         // The hand-set rule decides first; the fitted one speaks where it is silent.
         let fitted = best.filter(|a| !a.equal).is_some_and(|a| a.mismatch_odds(q, sibling_supported(&alignments, &supported, i, a.candidate)) >= MISMATCH_LOG_ODDS);
         if options.trace {
