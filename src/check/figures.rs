@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use crate::claims::figures::{self, Bound, Quantity, Unit};
 use crate::claims::frame::Period;
+use crate::claims::leading::leading_direction;
 use crate::claims::multiples;
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
 use crate::position::Span;
@@ -409,6 +410,12 @@ fn push_range_ends(text: &str, report: &mut Report, q: &Quantity, ends: Vec<(Spa
 /// period is flagged instead.
 #[allow(clippy::too_many_arguments)]
 fn push_equal(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate, a: &Alignment, ev: Evidence, finding: Option<Finding>, report: &mut Report) {
+    if finding.is_none() && a.confident() {
+        if let Some(reversed) = reversed_lead(text, draft, q, c, a, &ev) {
+            report.flag(reversed);
+            return;
+        }
+    }
     if finding.is_none() && a.other_period && a.same_fact_apart_from_period() {
         if let Some(date) = date_mismatch(text, draft, q, c, a, &ev) {
             push(text, report, q.span, ev, None);
@@ -419,6 +426,30 @@ fn push_equal(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate, a:
         }
     }
     push(text, report, q.span, ev, finding);
+}
+
+/// A span or level whose value the source gives, led to by a verb of the other direction
+/// ("has gone down in the past two years" for "has gone up in the past two years"): neither
+/// figure is a change of its own, so only the verbs before them say which way things moved.
+fn reversed_lead(text: &str, draft: &DraftSentence, q: &Quantity, c: &Candidate, a: &Alignment, ev: &Evidence) -> Option<Finding> {
+    if q.direction.is_some() || a.source.direction.is_some() {
+        return None;
+    }
+    let (draft_direction, draft_verb) = leading_direction(draft.masked, q.span.start)?;
+    let (source_direction, source_verb) = leading_direction(c.document.prose_text(), a.source.span.start)?;
+    if draft_direction == source_direction {
+        return None;
+    }
+    let (draft_words, source_words) = (draft_verb.slice(text), source_verb.slice(&c.document.text));
+    let figure = q.span.slice(text);
+    Some(Finding {
+        code: Code::NumberMismatch,
+        severity: Code::NumberMismatch.default_severity(),
+        span: draft_verb.cover(q.span),
+        message: format!("draft says \"{draft_words}\" before \"{figure}\"; source says \"{source_words}\" before \"{}\": the direction is reversed", ev.text),
+        evidence: vec![ev.clone()],
+        fix: Some(Fix { span: draft_verb, replacement: source_words.to_string(), title: format!("Replace with \"{source_words}\"") }),
+    })
 }
 
 /// Whether a draft bound rules out the source's value: "more than half" (over 0.5) for a source

@@ -4,6 +4,7 @@
 //! - [`figures`]: quantities (value, range, unit, qualifier and direction of each statistic);
 //! - [`dates`]: a document's own date, and relative times ("last year") resolved against it;
 //! - [`frame`]: what each figure measures and when (its clause, measure words and periods);
+//! - [`leading`]: the direction a clause's verb gives a span or level it leads to;
 //! - [`multiples`]: multiples written as verbs ("doubled", "nearly tripled");
 //! - [`quotations`]: quotations and their parts;
 //! - [`attribution`]: the speaker each quotation is attributed to;
@@ -15,6 +16,7 @@ pub mod credits;
 pub mod dates;
 pub mod figures;
 pub mod frame;
+pub mod leading;
 pub mod multiples;
 pub mod quotations;
 pub mod wording;
