@@ -218,6 +218,29 @@ impl Alignment<'_> {
 }
 
 impl Alignment<'_> {
+    /// The draft figure writes the source figure's digits at another scale ("$165 million" for
+    /// "$1.65 billion"), in the same unit, and its clause names the source clause's measure:
+    /// the same digits are evidence of one fact of their own, as an equal value is, so the
+    /// sentences may share less.
+    pub(super) fn scale_slip_of(&self, q: &Quantity) -> bool {
+        let (dv, dh) = q.comparable();
+        let (sv, sh) = self.source.comparable();
+        let slip = |d: f64, s: f64| {
+            let ratio = (d / s).abs().log10();
+            d != 0.0 && s != 0.0 && (ratio.round() - ratio).abs() < 1e-6 && ratio.round() != 0.0
+        };
+        let ends = match (dh, sh) {
+            (None, None) => slip(dv, sv),
+            (Some(dh), Some(sh)) => slip(dv, sv) && slip(dh, sh),
+            _ => false,
+        };
+        ends && q.unit == self.source.unit
+            && !self.other_period
+            && !self.other_count
+            && self.measure >= CLAUSE_MEASURE
+            && self.shared >= CLAUSE_SHARED
+    }
+
     /// What an alignment of draft figure `q` with a differing source figure is judged on, by
     /// name: printed by `--trace` (`decide` lines, which `scripts/fit-alignment.py` reads) and
     /// weighed by [`Alignment::mismatch_odds`].

@@ -220,7 +220,7 @@ pub(super) fn judge_sentence(
         }
         // Two figures of one clause both standing in one source clause are that clause's fact, however
         // few words the sentences share.
-        let Some(a) = best.filter(|a| fitted || a.coverage >= MIN_COVERAGE || a.clause_aligned() || (a.equal && a.same_fact_apart_from_period())) else {
+        let Some(a) = best.filter(|a| fitted || a.coverage >= MIN_COVERAGE || a.clause_aligned() || a.scale_slip_of(q) || (a.equal && a.same_fact_apart_from_period())) else {
             if let Some(f) = super::absent::followed_without(q, draft_text, candidates) {
                 // No figure of the followed source aligns: its closest sentence is the evidence
                 // (and, should the whole draft not follow it, the finding goes back to this
@@ -235,7 +235,7 @@ pub(super) fn judge_sentence(
         };
         let c = &candidates[a.candidate];
         let ev = evidence(c, a.source);
-        let confident = fitted || a.confident();
+        let confident = fitted || a.confident() || a.scale_slip_of(q);
         if a.equal {
             // The best-aligned figure holds the draft's value after all: never a different value.
             let finding = if confident { compare_equal(q, a.source, draft_text, &ev, options.dollar.as_deref()) } else { None };
@@ -255,7 +255,10 @@ pub(super) fn judge_sentence(
             continue;
         }
         let relative = if sv != 0.0 { (dv - sv).abs() / sv.abs() } else { f64::INFINITY };
-        let hedged = q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && relative <= options.hedge_tolerance && !unit_conflict(q, a.source, options.dollar.as_deref());
+        // A hedge the source wrote itself ("approximately $7.50") is the source's: copying it
+        // covers no other number ("approximately $7.60"), only a rounding of it.
+        let own_hedge = a.source.bound != Bound::Exact && !is_rounding(dv, sv);
+        let hedged = q.high.is_none() && a.source.high.is_none() && q.bound != Bound::Exact && !own_hedge && relative <= options.hedge_tolerance && !unit_conflict(q, a.source, options.dollar.as_deref());
         if hedged && !bound_excludes(q.bound, dv, a.source.bound, sv) {
             // "about 80 percent" for "82 percent": a hedge the writer added covers the difference.
             push(text, report, q.span, ev, None);
