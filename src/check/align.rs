@@ -7,6 +7,7 @@
 use crate::claims::figures::conversions::{self, Dimension};
 use crate::claims::figures::{Quantity, Unit};
 use crate::claims::frame::{self, Frame};
+use crate::claims::synonyms;
 use crate::words;
 
 use super::retrieve::{window, Candidate, DraftSentence, GENERIC_WEIGHT};
@@ -306,7 +307,13 @@ pub(super) fn measure_overlap(draft_frame: &Frame, source_frame: &Frame) -> (f32
         let weight = if words::is_generic(term) { GENERIC_WEIGHT } else { 1.0 };
         total += w * weight;
         let root = frame::root(term);
-        let found = source_frame.measure.iter().zip(&source_frame.roots).find(|((t, _), r)| t == term || r.as_str() == root);
+        // A verb paraphrased by another of the same sense ("surpass" for "exceed").
+        let senses = synonyms::verb_senses(term, root);
+        let found = source_frame
+            .measure
+            .iter()
+            .zip(&source_frame.roots)
+            .find(|((t, _), r)| t == term || r.as_str() == root || senses.is_some_and(|s| synonyms::shares_sense(s, t, r)));
         if let Some(((_, sw), _)) = found {
             shared += w.min(*sw).max(0.5 * w) * weight;
             specific += usize::from(!words::is_generic(term));

@@ -9,6 +9,7 @@
 //! - [`quotations`]: quotations and their parts;
 //! - [`attribution`]: the speaker each quotation is attributed to;
 //! - [`credits`]: whom a sentence credits with what it reports (a statistic's source);
+//! - [`synonyms`]: verbs that mean the same in some sense (WordNet);
 //! - [`wording`]: the words of quoted text, normalised for comparison.
 
 pub mod attribution;
@@ -19,4 +20,5 @@ pub mod frame;
 pub mod leading;
 pub mod multiples;
 pub mod quotations;
+pub mod synonyms;
 pub mod wording;
