@@ -29,35 +29,35 @@ args = [a for a in argv if not a.startswith("--")]
 first_sense = "--first-sense" in argv
 root = args[0] if args else "/usr/share/wordnet"
 
+def records(kind, pos):
+    """The fields of each entry of WordNet's `index.POS` or `data.POS` (license lines skipped)."""
+    with open(os.path.join(root, f"{kind}.{pos}"), encoding="latin-1") as f:
+        for line in f:
+            if not line.startswith(" "):
+                yield line.split()
+
+
 first = {}
 if first_sense:
     for pos in pos_wanted:
-        with open(os.path.join(root, "index." + pos), encoding="latin-1") as f:
-            for line in f:
-                if line.startswith(" "):
-                    continue
-                parts = line.split()
-                lemma, p_cnt = parts[0], int(parts[3])
-                synset_cnt = int(parts[2])
-                offsets = parts[6 + p_cnt:6 + p_cnt + synset_cnt]
-                if offsets:
-                    first[(lemma, pos)] = offsets[0]
+        for parts in records("index", pos):
+            lemma, synset_cnt, p_cnt = parts[0], int(parts[2]), int(parts[3])
+            offsets = parts[6 + p_cnt:6 + p_cnt + synset_cnt]
+            if offsets:
+                first[(lemma, pos)] = offsets[0]
 
 out = set()
 for pos in pos_wanted:
-    with open(os.path.join(root, "data." + pos), encoding="latin-1") as f:
-        for line in f:
-            if line.startswith(" "):
-                continue
-            parts = line.split()
-            offset, w_cnt = parts[0], int(parts[3], 16)
-            words = [parts[4 + 2 * k].lower() for k in range(w_cnt)]
-            words = sorted({w.split("(")[0] for w in words if "_" not in w and "-" not in w and w.isalpha()})
-            if first_sense:
-                words = [w for w in words if first.get((w, pos)) == offset]
-            if len(words) >= 2:
-                for w in words:
-                    out.add((w, f"{pos[0]}{offset}"))
+    for parts in records("data", pos):
+        offset, w_cnt = parts[0], int(parts[3], 16)
+        words = [parts[4 + 2 * k].lower() for k in range(w_cnt)]
+        words = sorted({w.split("(")[0] for w in words if "_" not in w and "-" not in w and w.isalpha()})
+        if first_sense:
+            words = [w for w in words if first.get((w, pos)) == offset]
+        if len(words) >= 2:
+            for w in words:
+                out.add((w, f"{pos[0]}{offset}"))
+
 print("# WordNet 3.0 synonym sets (single-word lemmas), written by scripts/wordnet-synonyms.py.")
 print("# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. See WORDNET-LICENSE.")
 for w, s in sorted(out):

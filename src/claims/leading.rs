@@ -25,7 +25,9 @@ const REACH: usize = 5;
 pub fn leading_direction(text: &str, at: usize) -> Option<(Direction, Span)> {
     let before = text.get(..at)?;
     let mut words: Vec<String> = Vec::new();
+    // Where each word starts and ends as written: lower-casing may change a word's length.
     let mut starts: Vec<usize> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
     let mut rest = before.trim_end();
     while words.len() < REACH {
         let Some(last) = rest.chars().next_back() else { break };
@@ -35,6 +37,7 @@ pub fn leading_direction(text: &str, at: usize) -> Option<(Direction, Span)> {
         let start = rest.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
         words.push(rest[start..].to_lowercase());
         starts.push(start);
+        ends.push(rest.len());
         rest = rest[..start].trim_end_matches([' ', '\t']);
         if rest.len() == start {
             break;
@@ -43,7 +46,7 @@ pub fn leading_direction(text: &str, at: usize) -> Option<(Direction, Span)> {
     for (k, word) in words.iter().enumerate() {
         let previous = words.get(k + 1).map(String::as_str);
         let bound = k == 1 && words[0] == "to";
-        let end = starts[k] + word.len();
+        let end = ends[k];
         let with_verb = || Span::new(starts.get(k + 1).copied().unwrap_or(starts[k]), end);
         return match word.as_str() {
             "up" | "down" if bound => None,
@@ -83,6 +86,15 @@ mod tests {
         assert_eq!(at("The prices of food has gone down in the past two years.", "two years"), Some(Direction::Down));
         assert_eq!(at("Sales increased to $441 million.", "$441"), Some(Direction::Up));
         assert_eq!(at("Sales fell to $441 million.", "$441"), Some(Direction::Down));
+    }
+
+    #[test]
+    fn words_whose_case_changes_their_length_keep_their_place() {
+        // "İ" lower-cases to two characters: the span must still be the word as written.
+        let text = "Sales İNCREASED to $5 million; prices went down İN the past two years.";
+        assert_eq!(leading_direction(text, text.find('$').unwrap()), None);
+        let (_, span) = leading_direction(text, text.find("two").unwrap()).unwrap_or((Direction::Up, Span::new(0, 0)));
+        assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
     }
 
     #[test]
