@@ -226,13 +226,9 @@ impl Alignment<'_> {
     pub(super) fn scale_slip_of(&self, q: &Quantity) -> bool {
         let (dv, dh) = q.comparable();
         let (sv, sh) = self.source.comparable();
-        let slip = |d: f64, s: f64| {
-            let ratio = (d / s).abs().log10();
-            d != 0.0 && s != 0.0 && (ratio.round() - ratio).abs() < 1e-6 && ratio.round() != 0.0
-        };
         let ends = match (dh, sh) {
-            (None, None) => slip(dv, sv),
-            (Some(dh), Some(sh)) => slip(dv, sv) && slip(dh, sh),
+            (None, None) => is_scale_slip(dv, sv),
+            (Some(dh), Some(sh)) => is_scale_slip(dv, sv) && is_scale_slip(dh, sh),
             _ => false,
         };
         ends && q.unit == self.source.unit
@@ -402,6 +398,16 @@ pub(super) fn align<'c>(draft: &DraftSentence, q: &Quantity, candidates: &'c [Ca
 
 
 /// Whether `draft` looks like `source` rounded (80 for 82, 30 for 29.7), within 5 percent.
+/// Whether `draft` is `source` times a power of ten other than one ("$165 million" for "$1.65
+/// billion"): the same digits at another scale.
+pub(super) fn is_scale_slip(draft: f64, source: f64) -> bool {
+    if draft == 0.0 || source == 0.0 {
+        return false;
+    }
+    let ratio = (draft / source).log10();
+    (ratio.round() - ratio).abs() < 1e-6 && ratio.round() != 0.0
+}
+
 pub(super) fn is_rounding(draft: f64, source: f64) -> bool {
     if draft == 0.0 || source == 0.0 || same_value(draft, source) {
         return false;

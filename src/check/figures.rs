@@ -11,7 +11,7 @@ use crate::claims::multiples;
 use crate::findings::{Checked, Code, Evidence, Finding, Fix, Report, Verdict};
 use crate::position::Span;
 
-use super::align::{align, converted, is_rounding, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_BIAS, MISMATCH_LOG_ODDS, MIN_SHARED, SUPPORT_COVERAGE};
+use super::align::{align, converted, is_rounding, is_scale_slip, same_figure, same_value, Alignment, CLAUSE_MEASURE, MIN_COVERAGE, MISMATCH_BIAS, MISMATCH_LOG_ODDS, MIN_SHARED, SUPPORT_COVERAGE};
 use super::derived::{self, Outcome, Target};
 use super::disagree;
 use super::retrieve::{Candidate, DraftSentence};
@@ -313,12 +313,7 @@ pub(super) fn judge_sentence(
                 "Use the source's figure",
             ))
         } else {
-            let scale = if conversion.is_none() && sv != 0.0 && dv != 0.0 {
-                let ratio = (dv / sv).log10();
-                if (ratio.round() - ratio).abs() < 1e-6 && ratio.round() != 0.0 { " (a slip of scale)" } else { "" }
-            } else {
-                ""
-            };
+            let scale = if conversion.is_none() && is_scale_slip(dv, sv) { " (a slip of scale)" } else { "" };
             if conversion.is_none() && q.unit == a.source.unit {
                 if let Some(ends) = differing_ends(text, q, &c.document.text, a.source) {
                     push_range_ends(text, report, q, ends, &ev);
