@@ -27,6 +27,11 @@ pub(crate) fn term_score(idf: f32, tf: f32, length_term: f32) -> f32 {
     idf * (tf * (K1 + 1.0) / (tf + length_term))
 }
 
+/// The document frequency past which [`scored_terms`] counts a term as common.
+pub(crate) fn common_df(sentences: u32) -> usize {
+    (sentences as usize / 200).clamp(1000, 2000)
+}
+
 /// Narrows a query's distinct terms (each with its document frequency and term hash, read by
 /// `key`) to those a search scores, rarest first (ties by hash).
 ///
@@ -39,7 +44,7 @@ pub(crate) fn term_score(idf: f32, tf: f32, length_term: f32) -> f32 {
 pub(crate) fn scored_terms<T>(terms: &mut Vec<T>, key: impl Fn(&T) -> (usize, u64), sentences: u32, within_documents: bool) {
     terms.retain(|t| key(t).0 > 0);
     terms.sort_by_key(|t| key(t));
-    let common = (sentences as usize / 200).clamp(1000, 2000);
+    let common = common_df(sentences);
     let rare = terms.iter().filter(|t| key(t).0 <= common).count();
     if rare >= 3 && !within_documents {
         terms.retain(|t| key(t).0 <= common);

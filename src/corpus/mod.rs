@@ -24,6 +24,8 @@ pub mod segment;
 pub mod store;
 pub mod walk;
 
+pub(crate) use store::BUILD;
+
 pub use index::{Bytes, Index, SearchScratch, Segment, SentenceRef};
 pub use segment::{Fingerprint, SegmentError};
 pub use walk::{check_roots, list_files};

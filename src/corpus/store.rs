@@ -60,7 +60,7 @@ pub enum Sources<'a> {
 /// Where paragraphs and sentences fall is this build's reading of the prose; another build,
 /// even of the same version, may read it differently, and must not pair the index's offsets
 /// with its own sentences.
-const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("COPYDESK_SOURCE_HASH"));
+pub(crate) const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("COPYDESK_SOURCE_HASH"));
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Manifest {

@@ -70,6 +70,22 @@ emb_nr=$(score_line --corpus seeds --corpus "$SHARED/corpora/ai_tech_news" "$SHA
 echo "newsroom-dev via PostgreSQL: $pg_nr"; echo "newsroom-dev embedded:       $emb_nr"
 [ "$pg_nr" = "$emb_nr" ] || { echo "FAIL: newsroom-dev figures differ"; exit 1; }
 
+echo "== a corpus another build published: refused with what to do, then published again"
+psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U copydesk -d seeds -c "update copydesk_versions set build = '0.0.0+other'"
+if "$BIN" lint --corpus "postgresql://copydesk@127.0.0.1:$PG_PRIMARY_PORT/seeds" tests/fixtures/sample.md > "$WORK/other.out" 2>&1; then
+  echo "FAIL: a corpus another build published was read"; exit 1
+else
+  code=$?; [ "$code" -eq 2 ] || { echo "FAIL: exit $code, not 2"; cat "$WORK/other.out"; exit 1; }
+fi
+grep -q "published by copydesk 0.0.0+other" "$WORK/other.out" || { cat "$WORK/other.out"; exit 1; }
+grep -q "publish it again" "$WORK/other.out"
+"$BIN" index --corpus seeds --store "postgresql://copydesk@$hosts/seeds" | tee "$WORK/republish.txt"
+grep -q "2 new" "$WORK/republish.txt" || { echo "FAIL: the republish reused another build's documents"; exit 1; }
+pg_wait_replay
+same_json republished "postgresql://copydesk@$replica_only/seeds" --corpus seeds -- tests/fixtures/sample.md
+psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U copydesk -d seeds -tAc "select count(*) from copydesk_figures where concept <> ''" | grep -Eq '^[1-9]' || { echo "FAIL: no figure has its concept"; exit 1; }
+psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U copydesk -d seeds -tAc "select count(*) from copydesk_quotations where speaker is not null" | grep -Eq '^[1-9]' || { echo "FAIL: no quotation has its speaker"; exit 1; }
+
 echo "== a password never in copydesk.toml"
 mkdir -p "$WORK/project"
 printf 'corpus = "postgresql://copydesk:secret@%s/seeds"\n' "$hosts" > "$WORK/project/copydesk.toml"

@@ -50,7 +50,25 @@ pub use publish::{publish, Published};
 pub use reader::PgStore;
 
 /// The schema migrations, in order: `(version, SQL)`.
-pub const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../../migrations/0001_corpus.sql"))];
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../../migrations/0001_corpus.sql")),
+    (2, include_str!("../../../migrations/0002_packed_postings_frames_builds.sql")),
+];
+
+/// A packed posting's bytes: the global sentence id (4, big-endian), the term's frequency (2)
+/// and the sentence's length (4).
+pub(crate) const POSTING_BYTES: usize = 10;
+/// A term's packed postings are stored in parts of `1 << PART_BITS` sentence ids, so that no
+/// value grows past what PostgreSQL holds in one field however large the archive.
+pub(crate) const PART_BITS: u32 = 20;
+
+/// The key a document's content is stored under: its content hash mixed with this build, so
+/// that content is read back only by the build whose reading of it the postings record.
+pub(crate) fn blob_key(content: u64) -> i64 {
+    let mut bytes = content.to_le_bytes().to_vec();
+    bytes.extend_from_slice(crate::corpus::BUILD.as_bytes());
+    xxhash_rust::xxh3::xxh3_64(&bytes) as i64
+}
 
 /// What went wrong talking to the store. Messages name the store without its password.
 #[derive(Debug, thiserror::Error)]

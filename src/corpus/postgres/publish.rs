@@ -19,9 +19,11 @@ use tokio_postgres::Client;
 
 use super::connect::{describe, Pool, Role, Target};
 use super::reader::format_label;
-use super::{PgError, MIGRATIONS};
-use crate::corpus::{list_files, read_file, sentence_terms, CorpusNote, Document, Fingerprint, Limits, ListedFile, Progress};
+use super::{blob_key, PgError, MIGRATIONS, PART_BITS, POSTING_BYTES};
+use crate::corpus::{list_files, read_file, sentence_terms, CorpusNote, Document, Fingerprint, Limits, ListedFile, Progress, BUILD};
 
+/// How many measure words a stored figure's `concept` names (as `copydesk extract`).
+const CONCEPT_WORDS: usize = 4;
 /// Files read and written per transaction.
 const BATCH: usize = 256;
 /// Versions kept for readers still pinned to one.
@@ -112,14 +114,15 @@ async fn migrate(client: &mut Client) -> Result<(), PgError> {
     Ok(())
 }
 
-/// The documents of the newest complete version, by path.
+/// The documents of the newest complete version this build published, by path (another
+/// build's reading of the same files is not reused: see the migration 0002).
 async fn previous_documents(client: &Client) -> Result<HashMap<String, Entry>, PgError> {
     let rows = client
         .query(
-            "select d.path, d.disk_path, d.format, d.title, d.url, d.publisher, d.date, d.author, d.size, d.mtime_ns, d.hash, b.sentences, b.total_length
+            "select d.path, d.disk_path, d.format, d.title, d.url, d.publisher, d.date, d.author, d.size, d.mtime_ns, d.content, b.sentences, b.total_length
              from copydesk_documents d join copydesk_blobs b on b.hash = d.hash
-             where d.version = (select max(id) from copydesk_versions where completed is not null)",
-            &[],
+             where d.version = (select max(id) from copydesk_versions where completed is not null and build = $1)",
+            &[&BUILD],
         )
         .await
         .map_err(|e| q(e, "reading the last version"))?;
@@ -151,6 +154,7 @@ struct Rows {
     postings: String,
     passages: String,
     figures: String,
+    quotations: String,
 }
 
 /// Escapes a value for COPY's text format (PostgreSQL text cannot hold NUL).
@@ -167,6 +171,15 @@ fn esc(out: &mut String, value: &str) {
     }
 }
 
+/// Writes an optional value for COPY's text format.
+fn esc_opt(out: &mut String, value: Option<&str>) {
+    match value {
+        Some(value) => esc(out, value),
+        None => out.push_str("\\N"),
+    }
+}
+
+/// The rows of a document's content stored under `hash` (its [`blob_key`]).
 fn content_rows(doc: &Document, hash: i64, size: u64, rows: &mut Rows) -> (u64, u64) {
     use std::fmt::Write;
     let terms = sentence_terms(doc);
@@ -180,11 +193,31 @@ fn content_rows(doc: &Document, hash: i64, size: u64, rows: &mut Rows) -> (u64, 
         }
     }
     let text = doc.prose_text();
+    // The frames of the document's figures, read sentence by sentence as `copydesk extract`
+    // reads a draft's.
+    let quantities: Vec<(usize, crate::claims::figures::Quantity)> =
+        (0..doc.prose.paragraphs.len()).flat_map(|i| doc.paragraph_quantities(i).iter().map(move |q| (i, q.clone()))).collect();
+    let sentences: Vec<crate::position::Span> = doc.prose.sentences.iter().map(|s| s.span).collect();
+    let figures: Vec<crate::claims::figures::Quantity> = quantities.iter().map(|(_, q)| q.clone()).collect();
+    let frames = crate::claims::frame::frames_of(text, &sentences, &figures);
+    let mut frame_of = frames.iter();
     for (i, paragraph) in doc.prose.paragraphs.iter().enumerate() {
         let _ = write!(rows.passages, "{hash}\t{i}\t");
         esc(&mut rows.passages, paragraph.slice(text));
         rows.passages.push('\n');
+        for quotation in &doc.paragraph_quotes(i).quotes {
+            let words: Vec<&str> = quotation.parts.iter().map(|p| p.slice(text)).collect();
+            let _ = write!(rows.quotations, "{hash}\t{i}\t{}\t{}\t", quotation.span.start, quotation.span.end);
+            esc(&mut rows.quotations, &words.join(" ... "));
+            rows.quotations.push('\t');
+            let speaker = quotation.speaker.as_ref();
+            esc_opt(&mut rows.quotations, speaker.map(|s| s.text.as_str()));
+            rows.quotations.push('\t');
+            esc_opt(&mut rows.quotations, speaker.map(|s| format!("{:?}", s.kind)).as_deref());
+            let _ = writeln!(rows.quotations, "\t{}", speaker.is_some_and(|s| s.follows && !s.continued));
+        }
         for figure in doc.paragraph_quantities(i) {
+            let frame = frame_of.next().and_then(Option::as_ref);
             let high = figure.high.map_or("\\N".to_string(), |h| h.to_string());
             let _ = write!(rows.figures, "{hash}\t{i}\t{}\t{}\t{}\t{high}\t", figure.span.start, figure.span.end, figure.value);
             esc(&mut rows.figures, &format!("{:?}", figure.unit));
@@ -192,6 +225,10 @@ fn content_rows(doc: &Document, hash: i64, size: u64, rows: &mut Rows) -> (u64, 
             esc(&mut rows.figures, &format!("{:?}", figure.bound));
             rows.figures.push('\t');
             esc(&mut rows.figures, figure.span.slice(text));
+            rows.figures.push('\t');
+            esc(&mut rows.figures, &frame.map(|f| f.concept(text, CONCEPT_WORDS).join(" ")).unwrap_or_default());
+            rows.figures.push('\t');
+            esc(&mut rows.figures, &frame.map(|f| f.periods.iter().map(|(p, _)| p.label()).collect::<Vec<_>>().join(",")).unwrap_or_default());
             rows.figures.push('\n');
         }
     }
@@ -221,7 +258,7 @@ async fn write_content(client: &mut Client, files: &[ListedFile], previous: &Has
             previous.get(&file.path.display().to_string()).filter(|e| e.fingerprint.size == file.size && e.fingerprint.mtime_ns == file.mtime_ns && file.mtime_ns != 0)
         };
         let read: Vec<Option<crate::corpus::ReadFile>> = chunk.par_iter().map(|file| unchanged(file).is_none().then(|| read_file(&file.path))).collect();
-        let hashes: Vec<i64> = read.iter().flatten().filter_map(|r| r.document.as_ref()).map(|(_, _, f)| f.hash as i64).collect();
+        let hashes: Vec<i64> = read.iter().flatten().filter_map(|r| r.document.as_ref()).map(|(_, _, f)| blob_key(f.hash)).collect();
         let stored: HashSet<i64> = client
             .query("select hash from copydesk_blobs where hash = any($1)", &[&hashes])
             .await
@@ -234,8 +271,9 @@ async fn write_content(client: &mut Client, files: &[ListedFile], previous: &Has
         let mut seen = HashSet::new();
         for r in read.iter().flatten() {
             if let Some((doc, _, f)) = &r.document {
-                if !stored.contains(&(f.hash as i64)) && seen.insert(f.hash) {
-                    fresh.push((doc, f.hash as i64, f.size));
+                let key = blob_key(f.hash);
+                if !stored.contains(&key) && seen.insert(key) {
+                    fresh.push((doc, key, f.size));
                 }
             }
         }
@@ -255,6 +293,7 @@ async fn write_content(client: &mut Client, files: &[ListedFile], previous: &Has
                 all.postings.push_str(&rows.postings);
                 all.passages.push_str(&rows.passages);
                 all.figures.push_str(&rows.figures);
+                all.quotations.push_str(&rows.quotations);
                 out.written_bytes += doc.text.len() as u64;
                 sentences_of.insert(hash as u64, counts);
             }
@@ -262,7 +301,8 @@ async fn write_content(client: &mut Client, files: &[ListedFile], previous: &Has
             copy(&tx, "copy copydesk_blobs (hash, size, text, sentences, total_length) from stdin", all.blobs).await?;
             copy(&tx, "copy copydesk_postings (term, blob, sentence, tf, length) from stdin", all.postings).await?;
             copy(&tx, "copy copydesk_passages (blob, paragraph, text) from stdin", all.passages).await?;
-            copy(&tx, "copy copydesk_figures (blob, paragraph, start_byte, end_byte, value, high, unit, bound, mention) from stdin", all.figures).await?;
+            copy(&tx, "copy copydesk_figures (blob, paragraph, start_byte, end_byte, value, high, unit, bound, mention, concept, periods) from stdin", all.figures).await?;
+            copy(&tx, "copy copydesk_quotations (blob, paragraph, start_byte, end_byte, words, speaker, speaker_kind, sure) from stdin", all.quotations).await?;
             tx.commit().await.map_err(|e| q(e, "committing a batch"))?;
         }
         // Content stored before: its counts, for the documents' sentence ids.
@@ -270,7 +310,7 @@ async fn write_content(client: &mut Client, files: &[ListedFile], previous: &Has
             .iter()
             .flatten()
             .filter_map(|r| r.document.as_ref())
-            .map(|(_, _, f)| f.hash as i64)
+            .map(|(_, _, f)| blob_key(f.hash))
             .filter(|h| !sentences_of.contains_key(&(*h as u64)))
             .collect();
         if !known.is_empty() {
@@ -295,10 +335,11 @@ async fn write_content(client: &mut Client, files: &[ListedFile], previous: &Has
                         continue;
                     };
                     out.notes.extend(r.note);
-                    let (sentences, total_length) = sentences_of.get(&fingerprint.hash).copied().unwrap_or_default();
+                    let key = blob_key(fingerprint.hash);
+                    let (sentences, total_length) = sentences_of.get(&(key as u64)).copied().unwrap_or_default();
                     if previous.get(&doc.path).is_none_or(|e| e.fingerprint.hash != fingerprint.hash) {
                         out.new_documents += 1;
-                        if stored.contains(&(fingerprint.hash as i64)) && !previous_hashes.contains(&fingerprint.hash) {
+                        if stored.contains(&key) && !previous_hashes.contains(&fingerprint.hash) {
                             out.resumed += 1;
                         }
                     } else {
@@ -333,7 +374,7 @@ async fn write_content(client: &mut Client, files: &[ListedFile], previous: &Has
 async fn commit_version(client: &mut Client, entries: &[Entry], out: &mut Published) -> Result<(), PgError> {
     use std::fmt::Write;
     let tx = client.transaction().await.map_err(|e| q(e, "starting the version"))?;
-    let version: i32 = tx.query_one("insert into copydesk_versions default values returning id", &[]).await.map_err(|e| q(e, "creating the version"))?.get(0);
+    let version: i32 = tx.query_one("insert into copydesk_versions (build) values ($1) returning id", &[&BUILD]).await.map_err(|e| q(e, "creating the version"))?.get(0);
     let mut rows = String::new();
     let (mut first, mut length, mut bytes) = (0u64, 0u64, 0u64);
     for (id, e) in entries.iter().enumerate() {
@@ -346,16 +387,31 @@ async fn commit_version(client: &mut Client, entries: &[Entry], out: &mut Publis
                 None => rows.push_str("\\N"),
             }
         }
-        let _ = writeln!(rows, "\t{}\t{}\t{}\t{first}", e.fingerprint.size as i64, e.fingerprint.mtime_ns as i64, e.fingerprint.hash as i64);
+        let _ = writeln!(rows, "\t{}\t{}\t{}\t{}\t{first}", e.fingerprint.size as i64, e.fingerprint.mtime_ns as i64, blob_key(e.fingerprint.hash), e.fingerprint.hash as i64);
         first += e.sentences;
         length += e.total_length;
         bytes += e.fingerprint.size;
     }
-    copy(&tx, "copy copydesk_documents (version, id, path, disk_path, format, title, url, publisher, date, author, size, mtime_ns, hash, first_sentence) from stdin", rows).await?;
+    copy(&tx, "copy copydesk_documents (version, id, path, disk_path, format, title, url, publisher, date, author, size, mtime_ns, hash, content, first_sentence) from stdin", rows).await?;
+    // Each term's postings over the version, packed (see the migration 0002 for the layout),
+    // then its document frequency from them.
     tx.execute(
-        "insert into copydesk_terms (version, term, df)
-         select $1, p.term, count(*) from copydesk_documents d join copydesk_postings p on p.blob = d.hash
-         where d.version = $1 group by p.term",
+        &format!(
+            "insert into copydesk_term_postings (version, term, part, postings)
+             select $1, p.term, ((d.first_sentence + p.sentence) >> {PART_BITS})::int4,
+                    string_agg(substring(int8send(d.first_sentence + p.sentence) from 5) || int2send(p.tf) || int4send(p.length), ''::bytea)
+             from copydesk_documents d join copydesk_postings p on p.blob = d.hash
+             where d.version = $1 group by 2, 3"
+        ),
+        &[&version],
+    )
+    .await
+    .map_err(|e| q(e, "packing the version's postings"))?;
+    tx.execute(
+        &format!(
+            "insert into copydesk_terms (version, term, df)
+             select $1, term, sum(length(postings) / {POSTING_BYTES})::int4 from copydesk_term_postings where version = $1 group by term"
+        ),
         &[&version],
     )
     .await
@@ -392,7 +448,7 @@ async fn collect_garbage(client: &mut Client) -> Result<(), PgError> {
     // Fresh statistics and visibility maps: searches read the postings' index alone.
     // One statement each: several in one string would run as one transaction, which VACUUM
     // refuses.
-    for table in ["copydesk_postings", "copydesk_documents", "copydesk_terms", "copydesk_blobs"] {
+    for table in ["copydesk_postings", "copydesk_documents", "copydesk_terms", "copydesk_term_postings", "copydesk_blobs"] {
         client.batch_execute(&format!("vacuum analyze {table}")).await.map_err(|e| q(e, "vacuuming"))?;
     }
     Ok(())

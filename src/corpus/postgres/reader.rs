@@ -1,15 +1,15 @@
 //! Reading a published corpus: the [`Retrieval`] of the shared store (see the design in
-//! [`super`]). Term statistics and documents are cached; a failed query leaves its answer
-//! empty and is remembered for [`Retrieval::take_unavailable`], and the pool reconnects with
-//! backoff.
+//! [`super`]). Term statistics, packed postings and documents are cached (within fixed
+//! bounds, whatever the corpus's size); a failed query leaves its answer empty and is
+//! remembered for [`Retrieval::take_unavailable`], and the pool reconnects with backoff.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::connect::{Pool, Role, Target};
-use super::PgError;
-use crate::corpus::{bm25, Document, DocumentInfo, Fingerprint, Retrieval, SearchScratch, SentenceRef};
+use super::{PgError, POSTING_BYTES};
+use crate::corpus::{bm25, Document, DocumentInfo, Fingerprint, Retrieval, SearchScratch, SentenceRef, BUILD};
 use crate::prose::Format;
 use crate::words;
 
@@ -24,6 +24,57 @@ const CACHED_SEARCHES: usize = 20_000;
 type SearchKey = (Vec<u64>, usize, Option<Vec<u32>>);
 /// Term statistics kept before the cache starts afresh.
 const CACHED_TERMS: usize = 200_000;
+/// Bytes of packed postings kept (about 800,000 postings); the least recently used go first.
+const CACHED_POSTING_BYTES: usize = 8 << 20;
+/// Postings of a draft's rare terms fetched ahead of its searches, at most (see
+/// [`Retrieval::prepare`]).
+const PREFETCHED_POSTINGS: usize = 300_000;
+
+/// Packed postings by term, each with the tick of its last use; their bytes; and the clock.
+#[derive(Debug, Default)]
+struct PostingsCache {
+    terms: HashMap<u64, (Arc<Vec<u8>>, u64)>,
+    bytes: usize,
+    tick: u64,
+}
+
+impl PostingsCache {
+    fn get(&mut self, term: u64) -> Option<Arc<Vec<u8>>> {
+        self.tick += 1;
+        let tick = self.tick;
+        let entry = self.terms.get_mut(&term)?;
+        entry.1 = tick;
+        Some(entry.0.clone())
+    }
+
+    fn insert(&mut self, term: u64, postings: Arc<Vec<u8>>) {
+        self.tick += 1;
+        self.bytes += postings.len();
+        if let Some((old, _)) = self.terms.insert(term, (postings, self.tick)) {
+            self.bytes -= old.len();
+        }
+        if self.bytes > CACHED_POSTING_BYTES {
+            // Down to three quarters, oldest first: one sort per eviction round, not per term.
+            let mut by_age: Vec<(u64, u64, usize)> = self.terms.iter().map(|(&t, (p, tick))| (*tick, t, p.len())).collect();
+            by_age.sort_unstable();
+            for (_, term, len) in by_age {
+                if self.bytes <= CACHED_POSTING_BYTES / 4 * 3 {
+                    break;
+                }
+                self.terms.remove(&term);
+                self.bytes -= len;
+            }
+        }
+    }
+}
+
+/// The postings of one term: `(global sentence id, tf, length)`, packed as the store keeps
+/// them ([`POSTING_BYTES`] each).
+fn unpacked(packed: &[u8]) -> impl Iterator<Item = (u32, u16, u32)> + '_ {
+    packed.chunks_exact(POSTING_BYTES).map(|p| {
+        (u32::from_be_bytes([p[0], p[1], p[2], p[3]]), u16::from_be_bytes([p[4], p[5]]), u32::from_be_bytes([p[6], p[7], p[8], p[9]]))
+    })
+}
 
 /// A document read from the store, with its sentences' paragraphs and lengths.
 type Read = (Arc<Document>, Arc<Vec<(u32, u32)>>);
@@ -37,7 +88,8 @@ pub struct PgStore {
     version: i32,
     sentence_total: u32,
     average_length: f32,
-    /// Per document id: the global id of its first sentence, and its content hash.
+    /// Per document id: the global id of its first sentence, and the key its content is
+    /// stored under.
     first_sentence: Vec<u32>,
     hashes: Vec<i64>,
     /// Per document id: what rebuilding it needs besides its text.
@@ -45,6 +97,7 @@ pub struct PgStore {
     /// Documents' metadata, handed to the corpus once ([`PgStore::take_documents`]).
     documents: Mutex<Option<(Vec<DocumentInfo>, usize)>>,
     df: Mutex<HashMap<u64, u32>>,
+    postings: Mutex<PostingsCache>,
     searches: Mutex<HashMap<SearchKey, Vec<(u32, f32)>>>,
     docs: Mutex<DocumentCache>,
     unavailable: Mutex<Option<String>>,
@@ -71,27 +124,42 @@ pub(super) fn format_label(format: Format) -> &'static str {
 }
 
 impl PgStore {
-    /// Connects (a standby preferred), pins the newest complete version and reads its
-    /// documents' metadata.
+    /// Connects (a standby preferred), pins the newest complete version this build published
+    /// and reads its documents' metadata.
+    ///
+    /// A version another build published is not read: where its documents' sentences fall is
+    /// that build's reading, which the postings record and this build may not share. While a
+    /// newsroom upgrades, readers of either build pin the newest version of their own.
     pub fn open(url: &str) -> Result<PgStore, PgError> {
         let target = Target::parse(url, Role::Read)?;
         let display = target.display.clone();
         let pool = Pool::new(target, Role::Read)?;
-        let version = pool.run("reading the corpus version", QUERY_TIMEOUT, async |c| {
-            c.query_opt("select id, sentences, total_length from copydesk_versions where completed is not null order by id desc limit 1", &[]).await
+        let versions = pool.run("reading the corpus version", QUERY_TIMEOUT, async |c| {
+            c.query("select id, sentences, total_length, build from copydesk_versions where completed is not null order by id desc", &[]).await
         });
-        let version = match version {
-            Ok(Some(row)) => row,
-            Ok(None) => return Err(PgError::Schema { url: display, message: "no corpus has been published here yet (copydesk index --corpus DIR --store URL)".into() }),
+        let versions = match versions {
+            Ok(rows) => rows,
             Err(PgError::Query { message, .. }) if message.contains("does not exist") => {
                 return Err(PgError::Schema { url: display, message: "no copydesk corpus here (copydesk index --corpus DIR --store URL publishes one)".into() })
             }
             Err(err) => return Err(err),
         };
+        let version = match (versions.iter().find(|row| row.get::<_, String>(3) == BUILD), versions.first()) {
+            (Some(row), _) => row,
+            (None, None) => return Err(PgError::Schema { url: display, message: "no corpus has been published here yet (copydesk index --corpus DIR --store URL)".into() }),
+            (None, Some(newest)) => {
+                let build: String = newest.get(3);
+                let by = if build.is_empty() { "an earlier copydesk".to_string() } else { format!("copydesk {build}") };
+                return Err(PgError::Schema {
+                    url: display,
+                    message: format!("the corpus here was published by {by}, and this is copydesk {BUILD}, which reads documents differently: publish it again with this copydesk (copydesk index --corpus DIR --store URL)"),
+                });
+            }
+        };
         let (id, sentences, total_length): (i32, i64, i64) = (version.get(0), version.get(1), version.get(2));
         let rows = pool.run("reading the corpus's documents", Duration::from_secs(120), async |c| {
             c.query(
-                "select path, disk_path, format, title, url, publisher, date, author, size, mtime_ns, hash, first_sentence
+                "select path, disk_path, format, title, url, publisher, date, author, size, mtime_ns, hash, first_sentence, content
                  from copydesk_documents where version = $1 order by id",
                 &[&id],
             )
@@ -102,6 +170,7 @@ impl PgStore {
         let mut paths = Vec::with_capacity(rows.len());
         for row in rows {
             let hash: i64 = row.get(10);
+            let content: i64 = row.get(12);
             let size: i64 = row.get(8);
             let mtime: i64 = row.get(9);
             let first: i64 = row.get(11);
@@ -115,7 +184,7 @@ impl PgStore {
                 publisher: row.get(5),
                 date: row.get(6),
                 author: row.get(7),
-                fingerprint: Fingerprint { size: size as u64, mtime_ns: mtime as u64, hash: hash as u64 },
+                fingerprint: Fingerprint { size: size as u64, mtime_ns: mtime as u64, hash: content as u64 },
                 live: true,
             });
             let info = infos.last().expect("just pushed");
@@ -135,6 +204,7 @@ impl PgStore {
             paths,
             documents: Mutex::new(Some((infos, bytes))),
             df: Mutex::new(HashMap::new()),
+            postings: Mutex::new(PostingsCache::default()),
             searches: Mutex::new(HashMap::new()),
             docs: Mutex::new((HashMap::new(), 0)),
             unavailable: Mutex::new(None),
@@ -273,6 +343,102 @@ fn sentence_table(doc: &Document) -> Vec<(u32, u32)> {
         .collect()
 }
 
+impl PgStore {
+    /// The packed postings of each of `terms` over the pinned version, fetching those not
+    /// cached in one query.
+    fn postings_of(&self, terms: &[u64]) -> Option<Vec<Arc<Vec<u8>>>> {
+        let mut found: HashMap<u64, Arc<Vec<u8>>> = HashMap::new();
+        let mut missing: Vec<i64> = Vec::new();
+        {
+            let mut cache = self.postings.lock().unwrap_or_else(|e| e.into_inner());
+            for &term in terms {
+                match cache.get(term) {
+                    Some(postings) => {
+                        found.insert(term, postings);
+                    }
+                    None => missing.push(term as i64),
+                }
+            }
+        }
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            let version = self.version;
+            let rows = self.pool.run("reading postings", QUERY_TIMEOUT, async |c| {
+                c.query("select term, postings from copydesk_term_postings where version = $1 and term = any($2) order by term, part", &[&version, &missing]).await
+            });
+            let rows = match rows {
+                Ok(rows) => rows,
+                Err(err) => {
+                    self.note_failure(err);
+                    return None;
+                }
+            };
+            let mut fetched: HashMap<u64, Vec<u8>> = HashMap::new();
+            for row in &rows {
+                let postings: &[u8] = row.get(1);
+                fetched.entry(row.get::<_, i64>(0) as u64).or_default().extend_from_slice(postings);
+            }
+            let mut cache = self.postings.lock().unwrap_or_else(|e| e.into_inner());
+            for term in missing {
+                let postings = Arc::new(fetched.remove(&(term as u64)).unwrap_or_default());
+                cache.insert(term as u64, postings.clone());
+                found.insert(term as u64, postings);
+            }
+        }
+        Some(terms.iter().map(|term| found.get(term).cloned().unwrap_or_default()).collect())
+    }
+
+    /// The postings of each of `terms` in the sentences of `documents`, from the per-content
+    /// postings (a few rows per term, where the packed list would be read whole).
+    fn postings_within(&self, terms: &[u64], documents: &[u32]) -> Option<Vec<Vec<(u32, u16, u32)>>> {
+        let mut docs: Vec<u32> = documents.iter().copied().filter(|&d| (d as usize) < self.hashes.len()).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        let mut blobs: Vec<i64> = docs.iter().map(|&d| self.hashes[d as usize]).collect();
+        blobs.sort_unstable();
+        blobs.dedup();
+        let term_ids: Vec<i64> = terms.iter().map(|&t| t as i64).collect();
+        let rows = self.pool.run("reading postings", QUERY_TIMEOUT, async |c| {
+            c.query("select term, blob, sentence, tf, length from copydesk_postings where term = any($1) and blob = any($2)", &[&term_ids, &blobs]).await
+        });
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(err) => {
+                self.note_failure(err);
+                return None;
+            }
+        };
+        let mut out: Vec<Vec<(u32, u16, u32)>> = vec![Vec::new(); terms.len()];
+        for row in rows {
+            let term = row.get::<_, i64>(0) as u64;
+            let blob: i64 = row.get(1);
+            let (sentence, tf, length) = (row.get::<_, i32>(2) as u32, row.get::<_, i16>(3) as u16, row.get::<_, i32>(4) as u32);
+            let Some(at) = terms.iter().position(|&t| t == term) else { continue };
+            // The same content may be listed by several documents: each has its sentences.
+            for &doc in docs.iter().filter(|&&d| self.hashes[d as usize] == blob) {
+                out[at].push((self.first_sentence[doc as usize] + sentence, tf, length));
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The best `limit` sentences, scored as the embedded index scores them: term by term in
+/// `terms`' order, each posting adding its BM25 share in `f32`, best first and ties by id.
+fn rank(idfs: &[f32], postings: Vec<Box<dyn Iterator<Item = (u32, u16, u32)> + '_>>, average: f32, limit: usize) -> Vec<(u32, f32)> {
+    let mut scores: HashMap<u32, f32> = HashMap::new();
+    for (&idf, list) in idfs.iter().zip(postings) {
+        for (sentence, tf, length) in list {
+            *scores.entry(sentence).or_insert(0.0) += bm25::term_score(idf, tf as f32, bm25::length_term(length as f32, average));
+        }
+    }
+    let mut ranked: Vec<(u32, f32)> = scores.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(limit);
+    ranked
+}
+
 impl Retrieval for PgStore {
     fn search(&self, _scratch: &mut SearchScratch, query: &[String], limit: usize, within: Option<&[u32]>) -> Vec<(u32, f32)> {
         if limit == 0 {
@@ -296,55 +462,19 @@ impl Retrieval for PgStore {
             return Vec::new();
         }
         let idfs: Vec<f32> = terms.iter().map(|&(_, df)| self.idf_of_df(df)).collect();
-        let term_ids: Vec<i64> = terms.iter().map(|&(h, _)| h as i64).collect();
-        let weights: Vec<f64> = idfs.iter().map(|&w| w as f64).collect();
+        let term_hashes: Vec<u64> = terms.iter().map(|&(h, _)| h).collect();
+        // As the embedded index: the average over all sentences, at least 1.
         let average = self.average_length.max(1.0);
-        let version = self.version;
-        let wanted = (limit * 2 + 16) as i64;
-        let within: Option<Vec<i32>> = within.map(|docs| docs.iter().map(|&d| d as i32).collect());
-        // PostgreSQL narrows the candidates (BM25 in double precision); copydesk ranks them.
-        let sql = format!(
-            "select d.first_sentence + p.sentence as id, p.length, array_agg(p.term) as terms, array_agg(p.tf) as tfs,
-                    sum(q.w * p.tf * {k1p}::float8 / (p.tf + {k1}::float8 * (1 - {b}::float8 + {b}::float8 * p.length / $3::float8))) as score
-             from unnest($1::int8[], $2::float8[]) as q(term, w)
-             join copydesk_postings p on p.term = q.term
-             join copydesk_documents d on d.version = $4 and d.hash = p.blob {filter}
-             group by 1, 2 order by score desc, id limit $5",
-            k1p = bm25::K1 + 1.0,
-            k1 = bm25::K1,
-            b = bm25::B,
-            filter = if within.is_some() { "and d.id = any($6)" } else { "" },
-        );
-        let rows = self.pool.run("searching the corpus", QUERY_TIMEOUT, async |c| match &within {
-            Some(docs) => c.query(&sql, &[&term_ids, &weights, &(average as f64), &version, &wanted, docs]).await,
-            None => c.query(&sql, &[&term_ids, &weights, &(average as f64), &version, &wanted]).await,
-        });
-        let rows = match rows {
-            Ok(rows) => rows,
-            Err(err) => {
-                self.note_failure(err);
-                return Vec::new();
+        let ranked = match within {
+            None => {
+                let Some(lists) = self.postings_of(&term_hashes) else { return Vec::new() };
+                rank(&idfs, lists.iter().map(|l| Box::new(unpacked(l)) as Box<dyn Iterator<Item = _>>).collect(), average, limit)
+            }
+            Some(documents) => {
+                let Some(lists) = self.postings_within(&term_hashes, documents) else { return Vec::new() };
+                rank(&idfs, lists.into_iter().map(|l| Box::new(l.into_iter()) as Box<dyn Iterator<Item = _>>).collect(), average, limit)
             }
         };
-        let mut ranked: Vec<(u32, f32)> = rows
-            .iter()
-            .map(|row| {
-                let id = row.get::<_, i64>(0) as u32;
-                let length = row.get::<_, i32>(1) as u32 as f32;
-                let found: Vec<i64> = row.get(2);
-                let tfs: Vec<i16> = row.get(3);
-                let length_term = bm25::length_term(length, average);
-                let mut score = 0.0f32;
-                for (i, &(hash, _)) in terms.iter().enumerate() {
-                    if let Some(at) = found.iter().position(|&t| t == hash as i64) {
-                        score += bm25::term_score(idfs[i], tfs[at] as f32, length_term);
-                    }
-                }
-                (id, score)
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(limit);
         // The check reads these documents next: one query for all of them.
         let docs: Vec<u32> = ranked.iter().filter_map(|&(id, _)| self.document_of(id)).collect();
         self.fetch_documents(&docs);
@@ -379,9 +509,27 @@ impl Retrieval for PgStore {
         self.unavailable.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
+    /// Fetches the statistics of the draft's terms, then the postings of its rare ones (those
+    /// its searches score first), rarest first within [`PREFETCHED_POSTINGS`]: two round trips
+    /// for most of what the check's searches read.
     fn prepare(&self, terms: &[String]) {
-        let hashes: Vec<u64> = terms.iter().map(|t| words::term_hash(t)).collect();
-        let _ = self.dfs(&hashes);
+        let mut hashes: Vec<u64> = terms.iter().map(|t| words::term_hash(t)).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        let Some(dfs) = self.dfs(&hashes) else { return };
+        let common = bm25::common_df(self.sentence_total);
+        let mut rare: Vec<(usize, u64)> = hashes.iter().zip(dfs).filter(|&(_, df)| df > 0 && df as usize <= common).map(|(&h, df)| (df as usize, h)).collect();
+        rare.sort_unstable();
+        let mut total = 0;
+        let wanted: Vec<u64> = rare
+            .into_iter()
+            .take_while(|&(df, _)| {
+                total += df;
+                total <= PREFETCHED_POSTINGS
+            })
+            .map(|(_, h)| h)
+            .collect();
+        let _ = self.postings_of(&wanted);
     }
 }
 
