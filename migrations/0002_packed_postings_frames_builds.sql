@@ -12,6 +12,10 @@
 
 alter table copydesk_versions add column build text not null default '';
 
+-- Each sentence's length in content words (4 bytes each, big-endian), so that a reader need
+-- not count them again.
+alter table copydesk_blobs add column lengths bytea;
+
 alter table copydesk_documents add column content bigint;
 update copydesk_documents set content = hash;
 alter table copydesk_documents alter column content set not null;

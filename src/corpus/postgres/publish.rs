@@ -186,7 +186,11 @@ fn content_rows(doc: &Document, hash: i64, size: u64, rows: &mut Rows) -> (u64, 
     let total_length: u64 = terms.iter().map(|(_, length, _)| *length as u64).sum();
     let _ = write!(rows.blobs, "{hash}\t{size}\t");
     esc(&mut rows.blobs, &doc.text);
-    let _ = writeln!(rows.blobs, "\t{}\t{total_length}", terms.len());
+    let _ = write!(rows.blobs, "\t{}\t{total_length}\t\\\\x", terms.len());
+    for (_, length, _) in &terms {
+        let _ = write!(rows.blobs, "{length:08x}");
+    }
+    rows.blobs.push('\n');
     for (sentence, (_, length, counts)) in terms.iter().enumerate() {
         for &(term, tf) in counts {
             let _ = writeln!(rows.postings, "{}\t{hash}\t{sentence}\t{}\t{length}", term as i64, tf.min(127));
@@ -298,7 +302,7 @@ async fn write_content(client: &mut Client, files: &[ListedFile], previous: &Has
                 sentences_of.insert(hash as u64, counts);
             }
             let tx = client.transaction().await.map_err(|e| q(e, "starting a batch"))?;
-            copy(&tx, "copy copydesk_blobs (hash, size, text, sentences, total_length) from stdin", all.blobs).await?;
+            copy(&tx, "copy copydesk_blobs (hash, size, text, sentences, total_length, lengths) from stdin", all.blobs).await?;
             copy(&tx, "copy copydesk_postings (term, blob, sentence, tf, length) from stdin", all.postings).await?;
             copy(&tx, "copy copydesk_passages (blob, paragraph, text) from stdin", all.passages).await?;
             copy(&tx, "copy copydesk_figures (blob, paragraph, start_byte, end_byte, value, high, unit, bound, mention, concept, periods) from stdin", all.figures).await?;

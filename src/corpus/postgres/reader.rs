@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio_postgres::types::Type;
+
 use super::connect::{Pool, Role, Target};
 use super::{PgError, POSTING_BYTES};
 use crate::corpus::{bm25, Document, DocumentInfo, Fingerprint, Retrieval, SearchScratch, SentenceRef, BUILD};
@@ -242,7 +244,7 @@ impl PgStore {
         if !missing.is_empty() {
             let version = self.version;
             let rows = self.pool.run("reading term statistics", QUERY_TIMEOUT, async |c| {
-                c.query("select term, df from copydesk_terms where version = $1 and term = any($2)", &[&version, &missing]).await
+                c.query_typed("select term, df from copydesk_terms where version = $1 and term = any($2)", &[(&version, Type::INT4), (&missing, Type::INT8_ARRAY)]).await
             });
             let rows = match rows {
                 Ok(rows) => rows,
@@ -279,7 +281,9 @@ impl PgStore {
             return Some(());
         }
         let hashes: Vec<i64> = wanted.iter().map(|&id| self.hashes[id as usize]).collect();
-        let rows = self.pool.run("reading documents", QUERY_TIMEOUT, async |c| c.query("select hash, text from copydesk_blobs where hash = any($1)", &[&hashes]).await);
+        let rows = self.pool.run("reading documents", QUERY_TIMEOUT, async |c| {
+            c.query_typed("select hash, text, lengths from copydesk_blobs where hash = any($1)", &[(&hashes, Type::INT8_ARRAY)]).await
+        });
         let rows = match rows {
             Ok(rows) => rows,
             Err(err) => {
@@ -287,13 +291,13 @@ impl PgStore {
                 return None;
             }
         };
-        let texts: HashMap<i64, String> = rows.into_iter().map(|row| (row.get(0), row.get(1))).collect();
+        let texts: HashMap<i64, (String, Option<Vec<u8>>)> = rows.into_iter().map(|row| (row.get(0), (row.get(1), row.get(2)))).collect();
         let infos = self.documents_for(&wanted);
         let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
         for (id, info) in wanted.iter().zip(infos) {
-            let (Some(info), Some(text)) = (info, texts.get(&self.hashes[*id as usize])) else { continue };
+            let (Some(info), Some((text, lengths))) = (info, texts.get(&self.hashes[*id as usize])) else { continue };
             let doc = Document::new(info.0, info.1, text.clone(), info.2);
-            let sentences = sentence_table(&doc);
+            let sentences = sentence_table(&doc, lengths.as_deref());
             docs.1 += 1;
             let tick = docs.1;
             if docs.0.len() >= CACHED_DOCUMENTS {
@@ -330,10 +334,14 @@ impl PgStore {
 }
 
 /// Per sentence of a document: its paragraph and its length in content words, as the
-/// embedded index records them.
-fn sentence_table(doc: &Document) -> Vec<(u32, u32)> {
-    doc.prose
-        .sentences
+/// embedded index records them. The lengths the publisher stored are used when they are one
+/// per sentence (they always are for content of this build); else they are counted.
+fn sentence_table(doc: &Document, stored: Option<&[u8]>) -> Vec<(u32, u32)> {
+    let sentences = &doc.prose.sentences;
+    if let Some(stored) = stored.filter(|l| l.len() == sentences.len() * 4) {
+        return sentences.iter().zip(stored.chunks_exact(4)).map(|(s, l)| (s.paragraph as u32, u32::from_be_bytes([l[0], l[1], l[2], l[3]]))).collect();
+    }
+    sentences
         .iter()
         .map(|s| {
             let mut length = 0u32;
@@ -365,7 +373,11 @@ impl PgStore {
         if !missing.is_empty() {
             let version = self.version;
             let rows = self.pool.run("reading postings", QUERY_TIMEOUT, async |c| {
-                c.query("select term, postings from copydesk_term_postings where version = $1 and term = any($2) order by term, part", &[&version, &missing]).await
+                c.query_typed(
+                    "select term, postings from copydesk_term_postings where version = $1 and term = any($2) order by term, part",
+                    &[(&version, Type::INT4), (&missing, Type::INT8_ARRAY)],
+                )
+                .await
             });
             let rows = match rows {
                 Ok(rows) => rows,
@@ -400,7 +412,11 @@ impl PgStore {
         blobs.dedup();
         let term_ids: Vec<i64> = terms.iter().map(|&t| t as i64).collect();
         let rows = self.pool.run("reading postings", QUERY_TIMEOUT, async |c| {
-            c.query("select term, blob, sentence, tf, length from copydesk_postings where term = any($1) and blob = any($2)", &[&term_ids, &blobs]).await
+            c.query_typed(
+                "select term, blob, sentence, tf, length from copydesk_postings where term = any($1) and blob = any($2)",
+                &[(&term_ids, Type::INT8_ARRAY), (&blobs, Type::INT8_ARRAY)],
+            )
+            .await
         });
         let rows = match rows {
             Ok(rows) => rows,
