@@ -26,11 +26,11 @@ const CACHED_SEARCHES: usize = 20_000;
 type SearchKey = (Vec<u64>, usize, Option<Vec<u32>>);
 /// Term statistics kept before the cache starts afresh.
 const CACHED_TERMS: usize = 200_000;
-/// Bytes of packed postings kept (about 800,000 postings); the least recently used go first.
-const CACHED_POSTING_BYTES: usize = 8 << 20;
+/// Bytes of packed postings kept (about 400,000 postings); the least recently used go first.
+const CACHED_POSTING_BYTES: usize = 4 << 20;
 /// Postings of a draft's rare terms fetched ahead of its searches, at most (see
 /// [`Retrieval::prepare`]).
-const PREFETCHED_POSTINGS: usize = 300_000;
+const PREFETCHED_POSTINGS: usize = 200_000;
 
 /// Packed postings by term, each with the tick of its last use; their bytes; and the clock.
 #[derive(Debug, Default)]
