@@ -18,7 +18,6 @@
 //!   checks always competing for the cores);
 //! - the peak resident memory of `copydesk lint --corpus postgresql://...` on the draft (a
 //!   process of its own);
-//!
 //! - the peak resident memory of `copydesk lsp` on the store over a session: the draft
 //!   opened, then 100 edits.
 //!

@@ -32,6 +32,8 @@ create table copydesk_term_postings (
 );
 alter table copydesk_term_postings alter column postings set storage external;
 
+-- Units and bounds are written as `copydesk extract` names them from this version on (`USD`,
+-- `percent`, `year`; `approx`, `at-least`); content of earlier builds is not read again.
 alter table copydesk_figures add column concept text not null default '';  -- the measure's words, nearest first
 alter table copydesk_figures add column periods text not null default '';  -- the periods it is framed by: 2021, Q2, ...
 

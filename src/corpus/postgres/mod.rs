@@ -1,34 +1,46 @@
 //! The corpus served from PostgreSQL: a newsroom's shared archive, published once with
 //! `copydesk index --store postgresql://...` and read by every `copydesk lint` and language
-//! server with `--corpus postgresql://...`, behind the same [`Retrieval`] interface as the
+//! server with `--corpus postgresql://...`, behind the same [`Retrieval`](super::Retrieval) interface as the
 //! embedded index.
 //!
-//! # Design: identical answers, candidates from the database
+//! # Design: identical answers, postings from the database
 //!
 //! A draft must give byte-identical output against the same documents in either store. So the
 //! database holds what the embedded index holds, and retrieval ranks exactly as it does:
 //!
-//! - Postings of copydesk's own analyser (term hash, document content, sentence, term
-//!   frequency, sentence length), and per corpus version the number of sentences holding each
-//!   term (`copydesk_terms`), the sentence count and the total length. A term's IDF is then the
-//!   embedded one, computed in `f32` from the same counts.
-//! - A search picks the query's terms by the same rules (rarest first, the common ones dropped,
-//!   the postings budget), and PostgreSQL scores their postings (BM25 in double precision,
-//!   grouped by sentence) and returns the best `2 * limit + 16` candidates with their terms'
-//!   frequencies. copydesk rescores those in `f32` exactly as the embedded index does and keeps
-//!   the best `limit`, ties by id: the database only narrows the candidates, copydesk decides.
+//! - Postings of copydesk's own analyser per content (term hash, content, sentence, term
+//!   frequency, sentence length), and per corpus version the same postings packed per term
+//!   (`copydesk_term_postings`: global sentence id, frequency and length, 10 bytes each, in
+//!   parts of 2^20 sentence ids) with each term's count of sentences (`copydesk_terms`), the
+//!   sentence count and the total length. A term's IDF is then the embedded one, computed in
+//!   `f32` from the same counts.
+//! - A search picks the query's terms by the same rules (rarest first, the common ones
+//!   dropped, the postings budget), fetches their packed postings (one indexed value per term;
+//!   a draft's rare terms are fetched before its first search, in one round trip) and scores
+//!   them in `f32` term by term exactly as the embedded index does, ties by id. A search within
+//!   cited documents reads their few postings from the per-content table instead.
 //! - Ids are those a fresh embedded index gives: documents in the order of their paths,
 //!   sentences numbered on from each document's first.
-//! - A document's text is read from the database and rebuilt into the same [`Document`] the
-//!   embedded index reads from disk; its passages and figures are then found by the same code.
+//! - A document's text is read from the database and rebuilt into the same [`Document`](super::Document) the
+//!   embedded index reads from disk (its sentence lengths come stored); its passages and
+//!   figures are then found by the same code.
+//! - Content is keyed by its hash mixed with the build ([`blob_key`]) and a version records the
+//!   build that published it: the postings number sentences as that build read the text, so a
+//!   reader pins the newest version of its own build and refuses another's.
+//!
+//! Aggregating the postings in SQL instead (`group by` sentence over a join) gave the same
+//! answers but took 15-110 ms per search on a busy two-core machine, where ranking fetched
+//! postings takes well under a millisecond.
 //!
 //! Document metadata (paths, titles, publishers, links) is read whole when a store is opened:
 //! the check resolves names and links against all of it (see [`super::catalog`]).
 //!
-//! Passages are also stored with an English full-text vector under a GIN index, and figures by
-//! normalised value and unit, for other tools and for the scale-out paths in
-//! `docs/scale-out.md`; the check itself ranks with copydesk's analyser, whose terms and
-//! stemming `to_tsvector` does not share.
+//! Passages are also stored with an English full-text vector under a GIN index, figures by
+//! normalised value and unit with their frames (concept words, periods), and quotations with
+//! their speakers, for other tools and for the scale-out paths in `docs/scale-out.md`; the
+//! check itself ranks with copydesk's analyser, whose terms and stemming `to_tsvector` does
+//! not share, and finds figures by reading the passages it retrieved, as with the embedded
+//! index (which has no index of values).
 //!
 //! # Versions
 //!

@@ -224,9 +224,10 @@ fn content_rows(doc: &Document, hash: i64, size: u64, rows: &mut Rows) -> (u64, 
             let frame = frame_of.next().and_then(Option::as_ref);
             let high = figure.high.map_or("\\N".to_string(), |h| h.to_string());
             let _ = write!(rows.figures, "{hash}\t{i}\t{}\t{}\t{}\t{high}\t", figure.span.start, figure.span.end, figure.value);
-            esc(&mut rows.figures, &format!("{:?}", figure.unit));
+            // As `copydesk extract` names them: `USD`, `percent`, `year`; `approx`, `at-least`.
+            esc(&mut rows.figures, &figure.unit.name().unwrap_or_default());
             rows.figures.push('\t');
-            esc(&mut rows.figures, &format!("{:?}", figure.bound));
+            esc(&mut rows.figures, figure.bound.name());
             rows.figures.push('\t');
             esc(&mut rows.figures, figure.span.slice(text));
             rows.figures.push('\t');
