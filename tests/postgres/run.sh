@@ -86,6 +86,29 @@ same_json republished "postgresql://copydesk@$replica_only/seeds" --corpus seeds
 psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U copydesk -d seeds -tAc "select count(*) from copydesk_figures where concept <> ''" | grep -Eq '^[1-9]' || { echo "FAIL: no figure has its concept"; exit 1; }
 psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U copydesk -d seeds -tAc "select count(*) from copydesk_quotations where speaker is not null" | grep -Eq '^[1-9]' || { echo "FAIL: no quotation has its speaker"; exit 1; }
 
+echo "== a store of schema version 1 (before builds were recorded) is migrated and published again"
+psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U copydesk -d postgres -c "create database upgrade"
+psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U copydesk -d upgrade -f migrations/0001_corpus.sql
+psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U copydesk -d upgrade <<'SQL'
+create table copydesk_schema (version integer primary key, applied timestamptz not null default now());
+insert into copydesk_schema (version) values (1);
+insert into copydesk_blobs values (42, 12, 'An old text.', 1, 3);
+insert into copydesk_postings values (7, 42, 0, 1, 3);
+insert into copydesk_versions (completed, documents, sentences, total_length, bytes) values (now(), 1, 1, 3, 12);
+insert into copydesk_documents (version, id, path, format, title, size, mtime_ns, hash, first_sentence)
+  values (1, 0, 'old.txt', 'text', 'An old text', 12, 0, 42, 0);
+insert into copydesk_terms values (1, 7, 1);
+SQL
+if "$BIN" lint --corpus "postgresql://copydesk@127.0.0.1:$PG_PRIMARY_PORT/upgrade" tests/fixtures/sample.md > "$WORK/v1.out" 2>&1; then
+  echo "FAIL: a version 1 corpus was read"; exit 1
+fi
+grep -q "published by an earlier copydesk" "$WORK/v1.out" || { cat "$WORK/v1.out"; exit 1; }
+"$BIN" index --corpus seeds --store "postgresql://copydesk@127.0.0.1:$PG_PRIMARY_PORT/upgrade" | tee "$WORK/upgrade.txt"
+grep -q "2 new" "$WORK/upgrade.txt"
+psql -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U copydesk -d upgrade -tAc "select max(version) from copydesk_schema" | grep -qx 2
+pg_wait_replay
+same_json upgraded "postgresql://copydesk@$replica_only/upgrade" --corpus seeds -- tests/fixtures/sample.md
+
 echo "== a password never in copydesk.toml"
 mkdir -p "$WORK/project"
 printf 'corpus = "postgresql://copydesk:secret@%s/seeds"\n' "$hosts" > "$WORK/project/copydesk.toml"

@@ -141,6 +141,10 @@ impl PgStore {
         });
         let versions = match versions {
             Ok(rows) => rows,
+            // A store of schema version 1 (no build recorded): readable only once published again.
+            Err(PgError::Query { message, .. }) if message.contains("column") && message.contains("does not exist") => {
+                return Err(PgError::Schema { url: display, message: format!("the corpus here was published by an earlier copydesk, and this is copydesk {BUILD}, which reads documents differently: publish it again with this copydesk (copydesk index --corpus DIR --store URL)") })
+            }
             Err(PgError::Query { message, .. }) if message.contains("does not exist") => {
                 return Err(PgError::Schema { url: display, message: "no copydesk corpus here (copydesk index --corpus DIR --store URL publishes one)".into() })
             }
