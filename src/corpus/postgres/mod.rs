@@ -114,3 +114,13 @@ pub fn open(url: &str) -> Result<Corpus, CorpusError> {
     let (documents, bytes) = store.take_documents();
     Ok(Corpus::from_store(documents, Arc::new(store), bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn content_is_keyed_by_its_hash_and_this_build() {
+        assert_ne!(super::blob_key(1), super::blob_key(2));
+        assert_eq!(super::blob_key(1), super::blob_key(1));
+        assert_ne!(super::blob_key(1), 1, "the key is not the bare content hash another build would use");
+    }
+}

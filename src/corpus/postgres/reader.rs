@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio_postgres::types::Type;
+use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::Row;
 
 use super::connect::{Pool, Role, Target};
 use super::{PgError, POSTING_BYTES};
@@ -231,6 +232,19 @@ impl PgStore {
         *self.unavailable.lock().unwrap_or_else(|e| e.into_inner()) = Some(err.to_string());
     }
 
+    /// Runs one of the reader's queries (parameters typed, so one round trip) within
+    /// [`QUERY_TIMEOUT`]; a failure is remembered for [`Retrieval::take_unavailable`] and gives
+    /// `None`.
+    fn rows(&self, what: &str, sql: &str, params: &[(&(dyn ToSql + Sync), Type)]) -> Option<Vec<Row>> {
+        match self.pool.run(what, QUERY_TIMEOUT, async |c| c.query_typed(sql, params).await) {
+            Ok(rows) => Some(rows),
+            Err(err) => {
+                self.note_failure(err);
+                None
+            }
+        }
+    }
+
     fn idf_of_df(&self, df: usize) -> f32 {
         bm25::idf(self.sentence_total, df)
     }
@@ -247,16 +261,11 @@ impl PgStore {
         };
         if !missing.is_empty() {
             let version = self.version;
-            let rows = self.pool.run("reading term statistics", QUERY_TIMEOUT, async |c| {
-                c.query_typed("select term, df from copydesk_terms where version = $1 and term = any($2)", &[(&version, Type::INT4), (&missing, Type::INT8_ARRAY)]).await
-            });
-            let rows = match rows {
-                Ok(rows) => rows,
-                Err(err) => {
-                    self.note_failure(err);
-                    return None;
-                }
-            };
+            let rows = self.rows(
+                "reading term statistics",
+                "select term, df from copydesk_terms where version = $1 and term = any($2)",
+                &[(&version, Type::INT4), (&missing, Type::INT8_ARRAY)],
+            )?;
             let mut df = self.df.lock().unwrap_or_else(|e| e.into_inner());
             if df.len() + missing.len() > CACHED_TERMS {
                 df.clear();
@@ -285,16 +294,7 @@ impl PgStore {
             return Some(());
         }
         let hashes: Vec<i64> = wanted.iter().map(|&id| self.hashes[id as usize]).collect();
-        let rows = self.pool.run("reading documents", QUERY_TIMEOUT, async |c| {
-            c.query_typed("select hash, text, lengths from copydesk_blobs where hash = any($1)", &[(&hashes, Type::INT8_ARRAY)]).await
-        });
-        let rows = match rows {
-            Ok(rows) => rows,
-            Err(err) => {
-                self.note_failure(err);
-                return None;
-            }
-        };
+        let rows = self.rows("reading documents", "select hash, text, lengths from copydesk_blobs where hash = any($1)", &[(&hashes, Type::INT8_ARRAY)])?;
         let texts: HashMap<i64, (String, Option<Vec<u8>>)> = rows.into_iter().map(|row| (row.get(0), (row.get(1), row.get(2)))).collect();
         let infos = self.documents_for(&wanted);
         let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
@@ -376,20 +376,11 @@ impl PgStore {
         missing.dedup();
         if !missing.is_empty() {
             let version = self.version;
-            let rows = self.pool.run("reading postings", QUERY_TIMEOUT, async |c| {
-                c.query_typed(
-                    "select term, postings from copydesk_term_postings where version = $1 and term = any($2) order by term, part",
-                    &[(&version, Type::INT4), (&missing, Type::INT8_ARRAY)],
-                )
-                .await
-            });
-            let rows = match rows {
-                Ok(rows) => rows,
-                Err(err) => {
-                    self.note_failure(err);
-                    return None;
-                }
-            };
+            let rows = self.rows(
+                "reading postings",
+                "select term, postings from copydesk_term_postings where version = $1 and term = any($2) order by term, part",
+                &[(&version, Type::INT4), (&missing, Type::INT8_ARRAY)],
+            )?;
             let mut fetched: HashMap<u64, Vec<u8>> = HashMap::new();
             for row in &rows {
                 let postings: &[u8] = row.get(1);
@@ -415,20 +406,11 @@ impl PgStore {
         blobs.sort_unstable();
         blobs.dedup();
         let term_ids: Vec<i64> = terms.iter().map(|&t| t as i64).collect();
-        let rows = self.pool.run("reading postings", QUERY_TIMEOUT, async |c| {
-            c.query_typed(
-                "select term, blob, sentence, tf, length from copydesk_postings where term = any($1) and blob = any($2)",
-                &[(&term_ids, Type::INT8_ARRAY), (&blobs, Type::INT8_ARRAY)],
-            )
-            .await
-        });
-        let rows = match rows {
-            Ok(rows) => rows,
-            Err(err) => {
-                self.note_failure(err);
-                return None;
-            }
-        };
+        let rows = self.rows(
+            "reading postings",
+            "select term, blob, sentence, tf, length from copydesk_postings where term = any($1) and blob = any($2)",
+            &[(&term_ids, Type::INT8_ARRAY), (&blobs, Type::INT8_ARRAY)],
+        )?;
         let mut out: Vec<Vec<(u32, u16, u32)>> = vec![Vec::new(); terms.len()];
         for row in rows {
             let term = row.get::<_, i64>(0) as u64;
@@ -559,5 +541,47 @@ impl PgStore {
         let doc = self.first_sentence.partition_point(|&first| first <= sentence).checked_sub(1)?;
         let end = self.first_sentence.get(doc + 1).copied().unwrap_or(self.sentence_total);
         (sentence < end).then_some(doc as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_postings_read_as_the_publisher_packs_them() {
+        // As `string_agg(substring(int8send(id) from 5) || int2send(tf) || int4send(length))`.
+        let mut packed = Vec::new();
+        for (id, tf, length) in [(7u32, 1u16, 12u32), (4_000_000_000, 127, 70_000)] {
+            packed.extend_from_slice(&(id as u64).to_be_bytes()[4..]);
+            packed.extend_from_slice(&tf.to_be_bytes());
+            packed.extend_from_slice(&length.to_be_bytes());
+        }
+        assert_eq!(unpacked(&packed).collect::<Vec<_>>(), vec![(7, 1, 12), (4_000_000_000, 127, 70_000)]);
+    }
+
+    #[test]
+    fn the_postings_cache_stays_within_its_bytes_dropping_the_least_recently_used() {
+        let mut cache = PostingsCache::default();
+        let part = CACHED_POSTING_BYTES / 8;
+        for term in 0..8u64 {
+            cache.insert(term, Arc::new(vec![0; part]));
+        }
+        assert!(cache.get(0).is_some(), "term 0 is used again, so it is kept");
+        cache.insert(8, Arc::new(vec![0; part]));
+        assert!(cache.bytes <= CACHED_POSTING_BYTES);
+        assert!(cache.get(0).is_some());
+        assert!(cache.get(1).is_none(), "the least recently used went first");
+        assert!(cache.get(8).is_some());
+    }
+
+    #[test]
+    fn stored_sentence_lengths_are_used_only_when_one_per_sentence() {
+        let doc = Document::new("a.md".into(), None, "Revenue rose sharply. Costs fell.\n".into(), Format::Markdown);
+        let counted = sentence_table(&doc, None);
+        assert_eq!(counted.len(), 2);
+        let stored: Vec<u8> = [9u32, 8].iter().flat_map(|l| l.to_be_bytes()).collect();
+        assert_eq!(sentence_table(&doc, Some(&stored)).iter().map(|s| s.1).collect::<Vec<_>>(), vec![9, 8]);
+        assert_eq!(sentence_table(&doc, Some(&stored[..4])), counted, "a mismatched list is not trusted");
     }
 }
