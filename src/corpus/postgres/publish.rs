@@ -199,10 +199,8 @@ fn content_rows(doc: &Document, hash: i64, size: u64, rows: &mut Rows) -> (u64, 
     let text = doc.prose_text();
     // The frames of the document's figures, read sentence by sentence as `copydesk extract`
     // reads a draft's.
-    let quantities: Vec<(usize, crate::claims::figures::Quantity)> =
-        (0..doc.prose.paragraphs.len()).flat_map(|i| doc.paragraph_quantities(i).iter().map(move |q| (i, q.clone()))).collect();
+    let figures: Vec<crate::claims::figures::Quantity> = (0..doc.prose.paragraphs.len()).flat_map(|i| doc.paragraph_quantities(i).iter().cloned()).collect();
     let sentences: Vec<crate::position::Span> = doc.prose.sentences.iter().map(|s| s.span).collect();
-    let figures: Vec<crate::claims::figures::Quantity> = quantities.iter().map(|(_, q)| q.clone()).collect();
     let frames = crate::claims::frame::frames_of(text, &sentences, &figures);
     let mut frame_of = frames.iter();
     for (i, paragraph) in doc.prose.paragraphs.iter().enumerate() {
@@ -217,7 +215,7 @@ fn content_rows(doc: &Document, hash: i64, size: u64, rows: &mut Rows) -> (u64, 
             let speaker = quotation.speaker.as_ref();
             esc_opt(&mut rows.quotations, speaker.map(|s| s.text.as_str()));
             rows.quotations.push('\t');
-            esc_opt(&mut rows.quotations, speaker.map(|s| format!("{:?}", s.kind)).as_deref());
+            esc_opt(&mut rows.quotations, speaker.map(|s| format!("{:?}", s.kind).to_lowercase()).as_deref());
             let _ = writeln!(rows.quotations, "\t{}", speaker.is_some_and(|s| s.follows && !s.continued));
         }
         for figure in doc.paragraph_quantities(i) {
