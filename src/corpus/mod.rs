@@ -19,6 +19,7 @@ pub mod index;
 pub mod mapped;
 pub mod postgres;
 pub mod quotes;
+mod recent;
 pub mod retrieval;
 pub mod segment;
 pub mod store;
@@ -151,13 +152,18 @@ impl std::hash::Hasher for IdentityHasher {
 
 /// Documents read from disk on demand and kept while they are in use: a check reads the few
 /// documents its passages come from, so a large archive is never held in memory whole.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct DocumentCache {
     /// Documents held for the corpus's lifetime (a corpus loaded into memory).
     pinned: Vec<Option<Arc<Document>>>,
-    /// Documents read on demand, with the tick of their last use.
-    recent: Mutex<HashMap<u32, (Arc<Document>, u64)>>,
-    tick: std::sync::atomic::AtomicU64,
+    /// Documents read on demand.
+    recent: Mutex<recent::Recent<u32, Arc<Document>>>,
+}
+
+impl Default for DocumentCache {
+    fn default() -> Self {
+        DocumentCache { pinned: Vec::new(), recent: Mutex::new(recent::Recent::new(CACHED_DOCUMENTS)) }
+    }
 }
 
 /// How many on-demand documents stay cached; past this the least recently used is dropped.
@@ -477,19 +483,11 @@ impl Corpus {
         if let Some(Some(doc)) = self.cache.pinned.get(id as usize) {
             return Some(doc.clone());
         }
-        let tick = self.cache.tick.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Some(entry) = self.cache.recent.lock().ok()?.get_mut(&id) {
-            entry.1 = tick;
-            return Some(entry.0.clone());
+        if let Some(doc) = self.cache.recent.lock().ok()?.get(&id) {
+            return Some(doc);
         }
         let doc = self.index.read_document(id, info)?;
-        let mut recent = self.cache.recent.lock().ok()?;
-        if recent.len() >= CACHED_DOCUMENTS {
-            if let Some(oldest) = recent.iter().min_by_key(|(_, (_, t))| *t).map(|(&k, _)| k) {
-                recent.remove(&oldest);
-            }
-        }
-        recent.insert(id, (doc.clone(), tick));
+        self.cache.recent.lock().ok()?.insert(id, doc.clone(), 1);
         Some(doc)
     }
 

@@ -12,6 +12,7 @@ use tokio_postgres::Row;
 
 use super::connect::{Pool, Role, Target};
 use super::{PgError, POSTING_BYTES};
+use crate::corpus::recent::Recent;
 use crate::corpus::{bm25, Document, DocumentInfo, Fingerprint, Retrieval, SearchScratch, SentenceRef, BUILD};
 use crate::prose::Format;
 use crate::words;
@@ -33,44 +34,6 @@ const CACHED_POSTING_BYTES: usize = 4 << 20;
 /// [`Retrieval::prepare`]).
 const PREFETCHED_POSTINGS: usize = 200_000;
 
-/// Packed postings by term, each with the tick of its last use; their bytes; and the clock.
-#[derive(Debug, Default)]
-struct PostingsCache {
-    terms: HashMap<u64, (Arc<Vec<u8>>, u64)>,
-    bytes: usize,
-    tick: u64,
-}
-
-impl PostingsCache {
-    fn get(&mut self, term: u64) -> Option<Arc<Vec<u8>>> {
-        self.tick += 1;
-        let tick = self.tick;
-        let entry = self.terms.get_mut(&term)?;
-        entry.1 = tick;
-        Some(entry.0.clone())
-    }
-
-    fn insert(&mut self, term: u64, postings: Arc<Vec<u8>>) {
-        self.tick += 1;
-        self.bytes += postings.len();
-        if let Some((old, _)) = self.terms.insert(term, (postings, self.tick)) {
-            self.bytes -= old.len();
-        }
-        if self.bytes > CACHED_POSTING_BYTES {
-            // Down to three quarters, oldest first: one sort per eviction round, not per term.
-            let mut by_age: Vec<(u64, u64, usize)> = self.terms.iter().map(|(&t, (p, tick))| (*tick, t, p.len())).collect();
-            by_age.sort_unstable();
-            for (_, term, len) in by_age {
-                if self.bytes <= CACHED_POSTING_BYTES / 4 * 3 {
-                    break;
-                }
-                self.terms.remove(&term);
-                self.bytes -= len;
-            }
-        }
-    }
-}
-
 /// The postings of one term: `(global sentence id, tf, length)`, packed as the store keeps
 /// them ([`POSTING_BYTES`] each).
 fn unpacked(packed: &[u8]) -> impl Iterator<Item = (u32, u16, u32)> + '_ {
@@ -81,8 +44,6 @@ fn unpacked(packed: &[u8]) -> impl Iterator<Item = (u32, u16, u32)> + '_ {
 
 /// A document read from the store, with its sentences' paragraphs and lengths.
 type Read = (Arc<Document>, Arc<Vec<(u32, u32)>>);
-/// Documents read, by id, with the tick of their last use; and the clock.
-type DocumentCache = (HashMap<u32, (Read, u64)>, u64);
 
 /// The shared store, pinned to one corpus version.
 #[derive(Debug)]
@@ -100,9 +61,10 @@ pub struct PgStore {
     /// Documents' metadata, handed to the corpus once ([`PgStore::take_documents`]).
     documents: Mutex<Option<(Vec<DocumentInfo>, usize)>>,
     df: Mutex<HashMap<u64, u32>>,
-    postings: Mutex<PostingsCache>,
+    /// Packed postings by term, within [`CACHED_POSTING_BYTES`].
+    postings: Mutex<Recent<u64, Arc<Vec<u8>>>>,
     searches: Mutex<HashMap<SearchKey, Vec<(u32, f32)>>>,
-    docs: Mutex<DocumentCache>,
+    docs: Mutex<Recent<u32, Read>>,
     unavailable: Mutex<Option<String>>,
 }
 
@@ -211,9 +173,9 @@ impl PgStore {
             paths,
             documents: Mutex::new(Some((infos, bytes))),
             df: Mutex::new(HashMap::new()),
-            postings: Mutex::new(PostingsCache::default()),
+            postings: Mutex::new(Recent::new(CACHED_POSTING_BYTES)),
             searches: Mutex::new(HashMap::new()),
-            docs: Mutex::new((HashMap::new(), 0)),
+            docs: Mutex::new(Recent::new(CACHED_DOCUMENTS)),
             unavailable: Mutex::new(None),
         })
     }
@@ -285,7 +247,7 @@ impl PgStore {
     fn fetch_documents(&self, ids: &[u32]) -> Option<()> {
         let wanted: Vec<u32> = {
             let docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
-            let mut wanted: Vec<u32> = ids.iter().copied().filter(|id| !docs.0.contains_key(id) && (*id as usize) < self.hashes.len()).collect();
+            let mut wanted: Vec<u32> = ids.iter().copied().filter(|id| !docs.contains(id) && (*id as usize) < self.hashes.len()).collect();
             wanted.sort_unstable();
             wanted.dedup();
             wanted
@@ -302,14 +264,7 @@ impl PgStore {
             let (Some(info), Some((text, lengths))) = (info, texts.get(&self.hashes[*id as usize])) else { continue };
             let doc = Document::new(info.0, info.1, text.clone(), info.2);
             let sentences = sentence_table(&doc, lengths.as_deref());
-            docs.1 += 1;
-            let tick = docs.1;
-            if docs.0.len() >= CACHED_DOCUMENTS {
-                if let Some(oldest) = docs.0.iter().min_by_key(|(_, (_, t))| *t).map(|(&k, _)| k) {
-                    docs.0.remove(&oldest);
-                }
-            }
-            docs.0.insert(*id, ((Arc::new(doc), Arc::new(sentences)), tick));
+            docs.insert(*id, (Arc::new(doc), Arc::new(sentences)), 1);
         }
         Some(())
     }
@@ -320,12 +275,7 @@ impl PgStore {
     }
 
     fn cached(&self, id: u32) -> Option<Read> {
-        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
-        docs.1 += 1;
-        let tick = docs.1;
-        let entry = docs.0.get_mut(&id)?;
-        entry.1 = tick;
-        Some(entry.0.clone())
+        self.docs.lock().unwrap_or_else(|e| e.into_inner()).get(&id)
     }
 
     fn read(&self, id: u32) -> Option<Read> {
@@ -364,7 +314,7 @@ impl PgStore {
         {
             let mut cache = self.postings.lock().unwrap_or_else(|e| e.into_inner());
             for &term in terms {
-                match cache.get(term) {
+                match cache.get(&term) {
                     Some(postings) => {
                         found.insert(term, postings);
                     }
@@ -389,7 +339,8 @@ impl PgStore {
             let mut cache = self.postings.lock().unwrap_or_else(|e| e.into_inner());
             for term in missing {
                 let postings = Arc::new(fetched.remove(&(term as u64)).unwrap_or_default());
-                cache.insert(term as u64, postings.clone());
+                let bytes = postings.len();
+                cache.insert(term as u64, postings.clone(), bytes);
                 found.insert(term as u64, postings);
             }
         }
@@ -562,17 +513,17 @@ mod tests {
 
     #[test]
     fn the_postings_cache_stays_within_its_bytes_dropping_the_least_recently_used() {
-        let mut cache = PostingsCache::default();
+        let mut cache: Recent<u64, Arc<Vec<u8>>> = Recent::new(CACHED_POSTING_BYTES);
         let part = CACHED_POSTING_BYTES / 8;
         for term in 0..8u64 {
-            cache.insert(term, Arc::new(vec![0; part]));
+            cache.insert(term, Arc::new(vec![0; part]), part);
         }
-        assert!(cache.get(0).is_some(), "term 0 is used again, so it is kept");
-        cache.insert(8, Arc::new(vec![0; part]));
-        assert!(cache.bytes <= CACHED_POSTING_BYTES);
-        assert!(cache.get(0).is_some());
-        assert!(cache.get(1).is_none(), "the least recently used went first");
-        assert!(cache.get(8).is_some());
+        assert!(cache.get(&0).is_some(), "term 0 is used again, so it is kept");
+        cache.insert(8, Arc::new(vec![0; part]), part);
+        assert!(cache.weight() <= CACHED_POSTING_BYTES);
+        assert!(cache.get(&0).is_some());
+        assert!(cache.get(&1).is_none(), "the least recently used went first");
+        assert!(cache.get(&8).is_some());
     }
 
     #[test]
